@@ -1,0 +1,318 @@
+"""The exception hierarchy, and the one function that turns a response into an exception.
+
+Everything the library raises on purpose is a :class:`VolubileError`:
+
+- :class:`ClientValidationError` (also a ``ValueError``): the input is wrong; nothing was sent.
+- :class:`APIConnectionError`, and its :class:`APITimeoutError`: no usable answer came back.
+- :class:`APIStatusError`: the server answered with an error status; one subclass per status
+  family (:class:`BadRequestError` 400, :class:`AuthenticationError` 401,
+  :class:`PermissionDeniedError` 403, :class:`NotFoundError` 404, :class:`ConflictError` 409,
+  :class:`UnprocessableEntityError` 422, :class:`RateLimitError` 429,
+  :class:`InternalServerError` 5xx).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientValidationError",
+    "ConflictError",
+    "FieldError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+    "VolubileError",
+    "error_from_response",
+]
+
+# Rejected values are echoed in messages; a 1,000-recipient list must not become a 100 kB message.
+_MAX_SHOWN_VALUE = 80
+
+
+def _shown(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+    if len(text) > _MAX_SHOWN_VALUE:
+        text = text[: _MAX_SHOWN_VALUE - 1] + "…"
+    return text
+
+
+_NOT_GIVEN: Any = object()
+
+
+@attrs.frozen
+class FieldError:
+    """One problem with one field: where (the API's field path), what, and the value refused.
+
+    ``field`` uses the API's names and indexes, e.g. ``recipients[17].phone`` or
+    ``retry.retryOn``, so a problem found by the client and one found by the server read alike.
+    """
+
+    field: str
+    message: str
+    rejected_value: Any = _NOT_GIVEN
+
+    @property
+    def has_rejected_value(self) -> bool:
+        return self.rejected_value is not _NOT_GIVEN
+
+    def __str__(self) -> str:
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        if self.has_rejected_value:
+            text += f" (rejected: {_shown(self.rejected_value)})"
+        return text
+
+
+class VolubileError(Exception):
+    """Base class of every error this library raises on purpose."""
+
+
+class ClientValidationError(VolubileError, ValueError):
+    """The input is invalid; raised before any request is sent.
+
+    ``errors`` lists every problem found, not only the first, each with its field path.
+    """
+
+    def __init__(self, errors: Sequence[FieldError], *, subject: str = "campaign") -> None:
+        self.errors: tuple[FieldError, ...] = tuple(errors)
+        count = len(self.errors)
+        head = f"invalid {subject}: {count} problem{'s' if count != 1 else ''}"
+        super().__init__(head + "".join(f"\n  - {error}" for error in self.errors))
+
+
+class APIConnectionError(VolubileError):
+    """No usable response: the connection failed, was dropped, or the request could not be sent.
+
+    ``request_sent`` tells whether the request may have reached the server (``False`` means it
+    provably did not: the connection was refused or failed before anything was written).
+    """
+
+    def __init__(
+        self, message: str, *, request: httpx.Request | None = None, request_sent: bool = True
+    ) -> None:
+        super().__init__(message)
+        self.request = request
+        self.request_sent = request_sent
+
+
+class APITimeoutError(APIConnectionError):
+    """The request, or the whole call with its retries, took longer than allowed."""
+
+
+class APIStatusError(VolubileError):
+    """The server answered with an error status (anything but 2xx).
+
+    ``message`` is the server's own message when it sent one; ``errors`` the field errors of an
+    ``ErrorResponse`` body; ``response`` the raw ``httpx.Response``; ``body`` the decoded JSON,
+    or ``None`` when the body was not JSON.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: Any = None,
+        errors: Iterable[FieldError] = (),
+        note: str | None = None,
+    ) -> None:
+        self.status_code = response.status_code
+        self.message = message
+        self.errors: tuple[FieldError, ...] = tuple(errors)
+        self.response = response
+        self.body = body
+        self.note = note
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        reason = _reason_phrase(self.status_code)
+        head = f"{self.status_code} {reason}".rstrip()
+        details = "; ".join(str(error) for error in self.errors)
+        text = (
+            f"{head}: {details}" if details else f"{head}: {self.message}" if self.message else head
+        )
+        if (
+            details
+            and self.message
+            and self.message not in details
+            and not _is_generic(self.message)
+        ):
+            text += f" ({self.message})"
+        if self.note:
+            text += f". {self.note}"
+        return text
+
+
+class BadRequestError(APIStatusError):
+    """400: the server refused the request's content."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API key or token is missing, wrong, disabled or expired."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the credentials are valid but lack the scope for this operation."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such resource (for campaigns: no campaign with this id in this account)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the resource's current state."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the request was well-formed but semantically refused."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests. ``retry_after`` is the server's wait in seconds, when it said."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: Any = None,
+        errors: Iterable[FieldError] = (),
+        note: str | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, response=response, body=body, errors=errors, note=note)
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the server failed. For a campaign creation, the campaign may exist all the same."""
+
+
+_BY_STATUS: Mapping[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+_REASONS = {
+    499: "Client Closed Request",
+    520: "Unknown Error",
+    521: "Web Server Is Down",
+    522: "Connection Timed Out",
+    523: "Origin Is Unreachable",
+    524: "A Timeout Occurred",
+}
+
+
+def _reason_phrase(status: int) -> str:
+    return _REASONS.get(status) or httpx.codes.get_reason_phrase(status)
+
+
+def _is_generic(message: str) -> bool:
+    lowered = message.lower()
+    return lowered in {"validation failed", "bad request", "invalid request"} or lowered.startswith(
+        "validation failed"
+    )
+
+
+def _decode_json(response: httpx.Response) -> Any:
+    # The vendor declares errors as `*/*`: try JSON whatever the content type says.
+    content = response.content
+    if not content or content.lstrip()[:1] not in (b"{", b"["):
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
+
+
+def _field_errors(items: Any) -> list[FieldError]:
+    if not isinstance(items, list):
+        return []
+    found = []
+    for item in items:
+        if not isinstance(item, Mapping):
+            continue
+        field = item.get("field")
+        message = item.get("message") or item.get("defaultMessage") or "invalid"
+        rejected = item.get("rejectedValue", _NOT_GIVEN)
+        found.append(FieldError(str(field) if field is not None else "", str(message), rejected))
+    return found
+
+
+def _text_excerpt(response: httpx.Response) -> str:
+    # A plain-text or HTML body still says something useful; keep it short and on one line.
+    try:
+        text = response.text
+    except Exception:  # undecodable bytes: say nothing rather than fail while failing
+        return ""
+    if "<html" in text[:200].lower():
+        return ""
+    text = " ".join(text.split())
+    return text[:200] + ("…" if len(text) > 200 else "")
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delay-seconds or an HTTP date), or None."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        import time
+
+        current = time.time() if now is None else now
+        return max(0.0, when.timestamp() - current)
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def error_from_response(response: httpx.Response, *, note: str | None = None) -> APIStatusError:
+    """Map any error response to the right typed exception.
+
+    Works for every status, documented or not (499 and 520 included), and every body:
+    an ``ErrorResponse`` JSON under any content type, other JSON, plain text, HTML, or nothing.
+    ``note`` is appended to the message (for instance, that a campaign may have been created).
+    """
+    status = response.status_code
+    body = _decode_json(response)
+    message = ""
+    errors: list[FieldError] = []
+    if isinstance(body, Mapping):
+        raw_message = body.get("message") or body.get("error") or body.get("title") or ""
+        message = raw_message if isinstance(raw_message, str) else _shown(raw_message)
+        errors = _field_errors(body.get("errors"))
+    if not message and not errors:
+        message = _text_excerpt(response) if body is None else ""
+    cls = _BY_STATUS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
+    if cls is RateLimitError:
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        return RateLimitError(
+            message, response=response, body=body, errors=errors, note=note, retry_after=retry_after
+        )
+    return cls(message, response=response, body=body, errors=errors, note=note)

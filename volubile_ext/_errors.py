@@ -4,6 +4,8 @@ Everything the library raises on purpose is a :class:`VolubileError`:
 
 - :class:`ClientValidationError` (also a ``ValueError``): the input is wrong; nothing was sent.
 - :class:`APIConnectionError`, and its :class:`APITimeoutError`: no usable answer came back.
+- :class:`APIResponseValidationError`: a success status with a body that is not what the API
+  promises (not JSON, say).
 - :class:`APIStatusError`: the server answered with an error status; one subclass per status
   family (:class:`BadRequestError` 400, :class:`AuthenticationError` 401,
   :class:`PermissionDeniedError` 403, :class:`NotFoundError` 404, :class:`ConflictError` 409,
@@ -23,6 +25,7 @@ import httpx
 
 __all__ = [
     "APIConnectionError",
+    "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
@@ -110,6 +113,19 @@ class APIConnectionError(VolubileError):
 
 class APITimeoutError(APIConnectionError):
     """The request, or the whole call with its retries, took longer than allowed."""
+
+
+class APIResponseValidationError(VolubileError):
+    """The server answered with a success status, but the body is not what the API promises.
+
+    ``response`` is the raw ``httpx.Response``. For a campaign creation this means the campaign
+    was most likely created: the message says so.
+    """
+
+    def __init__(self, message: str, *, response: httpx.Response) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code = response.status_code
 
 
 class APIStatusError(VolubileError):

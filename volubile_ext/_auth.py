@@ -1,0 +1,220 @@
+"""Authentication as ``httpx.Auth`` classes, usable with the client or with plain httpx.
+
+- :class:`ApiKeyAuth`: ``X-Api-Key`` on every request.
+- :class:`BearerTokenAuth`: a bearer token minted elsewhere, sent as is.
+- :class:`MintedTokenAuth`: bearer tokens minted from an API key through ``POST /v1/auth/token``,
+  reused while fresh, refreshed ahead of expiry, minted again once (and the request replayed once)
+  when the server answers 401. Any number of threads, or of asyncio tasks, that need a token at
+  the same moment cause exactly one mint.
+
+Secrets never appear in ``repr()``, in exception messages or in log records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+
+import attrs
+import httpx
+
+__all__ = ["AccessToken", "ApiKeyAuth", "BearerTokenAuth", "MintedTokenAuth", "refresh_margin"]
+
+API_KEY_HEADER = "X-Api-Key"
+# Headers whose values are secrets: redacted wherever requests are shown or logged.
+SECRET_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie"})
+
+
+def _masked(secret: str) -> str:
+    # Enough to tell two keys apart in a debugger, not enough to use one.
+    return f"'…{secret[-4:]}'" if len(secret) >= 12 else "'…'"
+
+
+def refresh_margin(lifetime: float) -> float:
+    """How long before expiry a token is replaced: 10% of its lifetime, at most 60 s."""
+    return min(0.1 * lifetime, 60.0)
+
+
+@attrs.frozen(repr=False)
+class AccessToken:
+    """A bearer token and when it expires.
+
+    ``expires_at`` is on the :func:`time.monotonic` clock (``None``: the server gave no
+    lifetime, so the token is used until the server refuses it). ``str()`` and ``repr()`` never
+    show the token itself; read ``.token`` to use it.
+    """
+
+    token: str
+    expires_in: float | None = None
+    token_type: str = "Bearer"
+    scopes: tuple[str, ...] = ()
+    expires_at: float | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"AccessToken(token={_masked(self.token)}, expires_in={self.expires_in!r}, "
+            f"token_type={self.token_type!r}, scopes={self.scopes!r})"
+        )
+
+    __str__ = __repr__
+
+    def is_fresh(self, now: float) -> bool:
+        """True while the token is not within its refresh margin of expiry."""
+        if self.expires_at is None or self.expires_in is None:
+            return True
+        return now < self.expires_at - refresh_margin(self.expires_in)
+
+
+class ApiKeyAuth(httpx.Auth):
+    """Send the API key in ``X-Api-Key`` on every request."""
+
+    def __init__(self, api_key: str) -> None:
+        if not api_key or not isinstance(api_key, str):
+            raise ValueError("api_key must be a non-empty string")
+        self._api_key = api_key
+
+    def __repr__(self) -> str:
+        return f"ApiKeyAuth(api_key={_masked(self._api_key)})"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers[API_KEY_HEADER] = self._api_key
+        yield request
+
+
+class BearerTokenAuth(httpx.Auth):
+    """Send a bearer token obtained elsewhere as ``Authorization: Bearer <token>``.
+
+    It is never refreshed: when the server answers 401 the client raises
+    ``AuthenticationError`` saying the token may have expired.
+    """
+
+    def __init__(self, token: str) -> None:
+        if not token or not isinstance(token, str):
+            raise ValueError("bearer_token must be a non-empty string")
+        self._header = f"Bearer {token}"
+        self._token = token
+
+    def __repr__(self) -> str:
+        return f"BearerTokenAuth(token={_masked(self._token)})"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = self._header
+        yield request
+
+
+class MintedTokenAuth(httpx.Auth):
+    """Bearer tokens minted on demand, cached, refreshed ahead of expiry, single flight.
+
+    ``mint`` and ``amint`` obtain a new :class:`AccessToken` (the client passes functions that
+    call ``POST /v1/auth/token`` with the API key). They raise the typed error of the token
+    endpoint's response when minting fails; that error reaches the caller unchanged.
+
+    On a 401 the token that was refused is dropped (only if it is still the cached one, so that
+    concurrent 401s cause one mint, not one each), a new one is minted, and the request is
+    replayed once. A second 401 is returned to the client, which raises ``AuthenticationError``.
+    """
+
+    def __init__(
+        self,
+        mint: Callable[[], AccessToken],
+        amint: Callable[[], Awaitable[AccessToken]],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._mint = mint
+        self._amint = amint
+        self._clock = clock
+        self._token: AccessToken | None = None
+        self._lock = threading.Lock()  # guards _token and _inflight; also serialises sync mints
+        self._inflight: asyncio.Future[AccessToken] | None = None
+        self.mints = 0  # how many tokens were minted (for diagnostics and tests)
+
+    def __repr__(self) -> str:
+        state = "fresh token" if self._fresh() else "no fresh token"
+        return f"MintedTokenAuth({state}, mints={self.mints})"
+
+    @property
+    def current_token(self) -> AccessToken | None:
+        """The cached token, fresh or not (``None`` before the first mint)."""
+        return self._token
+
+    def _fresh(self) -> AccessToken | None:
+        token = self._token
+        if token is not None and token.is_fresh(self._clock()):
+            return token
+        return None
+
+    def _forget(self, refused: AccessToken) -> None:
+        with self._lock:
+            if self._token is refused:
+                self._token = None
+
+    # -- sync ---------------------------------------------------------------------------------
+
+    def get_token(self) -> AccessToken:
+        """A fresh token, minting one if needed; concurrent callers share one mint."""
+        token = self._fresh()
+        if token is not None:
+            return token
+        with self._lock:
+            # Whoever held the lock before us may have minted already.
+            token = self._fresh()
+            if token is None:
+                token = self._mint()
+                self.mints += 1
+                self._token = token
+            return token
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        token = self.get_token()
+        request.headers["Authorization"] = f"Bearer {token.token}"
+        response = yield request
+        if response.status_code == 401:
+            self._forget(token)
+            request.headers["Authorization"] = f"Bearer {self.get_token().token}"
+            yield request
+
+    # -- async --------------------------------------------------------------------------------
+
+    async def aget_token(self) -> AccessToken:
+        """A fresh token, minting one if needed; concurrent tasks share one mint."""
+        token = self._fresh()
+        if token is not None:
+            return token
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            token = self._fresh()
+            if token is not None:
+                return token
+            inflight = self._inflight
+            if inflight is None or inflight.get_loop() is not loop:
+                inflight = loop.create_task(self._amint_and_store())
+                self._inflight = inflight
+        # shield: one waiter being cancelled must not cancel the mint the others wait for.
+        return await asyncio.shield(inflight)
+
+    async def _amint_and_store(self) -> AccessToken:
+        try:
+            token = await self._amint()
+            with self._lock:
+                self.mints += 1
+                self._token = token
+            return token
+        finally:
+            with self._lock:
+                self._inflight = None
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        token = await self.aget_token()
+        request.headers["Authorization"] = f"Bearer {token.token}"
+        response = yield request
+        if response.status_code == 401:
+            self._forget(token)
+            request.headers["Authorization"] = f"Bearer {(await self.aget_token()).token}"
+            yield request

@@ -92,7 +92,7 @@ class RetryPolicy:
 
     def backoff(self, retry_number: int) -> float:
         """Seconds to wait before retry number ``retry_number`` (0 for the first retry)."""
-        delay = min(self.max_delay, self.base_delay * (2**retry_number))
+        delay = min(self.max_delay, self.base_delay * 2.0**retry_number)
         return delay / 2 + self.jitter_source() * delay / 2
 
     def may_retry(

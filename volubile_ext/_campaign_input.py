@@ -1,0 +1,936 @@
+"""The one rule set for creating a campaign.
+
+Everything that creates, or pretends to create, a campaign checks its input here:
+``campaigns.create`` and bulk creation through :func:`build_campaign_request`,
+:func:`~volubile_ext.plan_campaign` likewise, and the sandbox server through
+:func:`check_campaign_payload` (the same rules read from a JSON body, as a server receives it).
+
+Each field has one rule function used by both entry points. The function takes the field's
+value and ``strict``: when False (Python callers) it accepts the forgiving forms users expect
+(dates as ``date`` or ISO text, days as ``"weekdays"``, slots as ``"10:00-13:00"``...); when
+True (a JSON body) it accepts only what the API's JSON allows. What is checked after that, the
+limits of the API reference, is the same code for both. Problems are collected, never raised
+one at a time, each with the API's field path (``recipients[17].phone``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import re
+import uuid
+import zoneinfo
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+import attrs
+
+from ._days import Day, DayProblem, Outcome, read_days
+from ._errors import ClientValidationError, FieldError
+from ._recipients import (
+    ContextProblems,
+    Recipient,
+    RecipientImport,
+    flat_context_copy,
+    freeze_context,
+    is_e164,
+    phone_problem,
+    recipient_json,
+    trusted_recipient,
+)
+from ._timeslots import (
+    ALLOWED_WINDOWS,
+    SlotProblem,
+    TimeSlot,
+    clip_slot,
+    clip_time_slots,
+    is_single_pair,
+    make_slot,
+    read_slot,
+    read_wire_clock,
+)
+
+__all__ = [
+    "CampaignRequest",
+    "RetrySettings",
+    "build_campaign_request",
+    "check_campaign_payload",
+]
+
+MAX_TIME_SLOTS: Final = 2
+MIN_BATCH_SIZE: Final = 1
+MAX_BATCH_SIZE: Final = 1000
+MAX_RECIPIENTS: Final = 1000
+MAX_RETRIES: Final = 3
+
+# The body's fields in the order of the API's schema; to_json writes them in this order.
+FIELDS: Final = (
+    "name",
+    "agentId",
+    "startDate",
+    "timeSlots",
+    "batchSize",
+    "retry",
+    "days",
+    "recipients",
+    "timezone",
+)
+_REQUIRED: Final = frozenset({"name", "agentId", "startDate", "timeSlots", "batchSize", "days"})
+_SNAKE_TO_CAMEL: Final = {
+    "agent_id": "agentId",
+    "start_date": "startDate",
+    "time_slots": "timeSlots",
+    "batch_size": "batchSize",
+    "retry_on": "retryOn",
+}
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CANONICAL_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+_UUID_EXAMPLE = "123e4567-e89b-12d3-a456-426614174000"
+_WINDOWS_TEXT = " and ".join(str(window) for window in ALLOWED_WINDOWS)
+
+# A missing key of a JSON body; Python callers pass None for "not given".
+_MISSING: Any = object()
+
+_Errors = list[FieldError]
+
+
+def _kind(value: object, strict: bool) -> str:
+    """The type of ``value`` as the caller thinks of it: JSON type names for a JSON body."""
+    if not strict:
+        return type(value).__name__
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    return type(value).__name__
+
+
+def _absent(value: object) -> bool:
+    return value is None or value is _MISSING
+
+
+def _required(field: str, errors: _Errors) -> None:
+    errors.append(FieldError(field, "is required"))
+
+
+def _is_int(value: object) -> bool:
+    # bool is an int to Python, never to the API.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# --------------------------------------------------------------------------------------------
+# Per-field rules. Each appends its problems to ``errors`` and returns the normalised value
+# (None when the field is absent or wrong; the caller only builds a request when no error).
+
+
+def _rule_name(value: object, strict: bool, errors: _Errors) -> str | None:
+    if _absent(value):
+        _required("name", errors)
+        return None
+    if not isinstance(value, str):
+        errors.append(FieldError("name", f"must be text, not {_kind(value, strict)}", value))
+        return None
+    name = value.strip()
+    if not name:
+        errors.append(FieldError("name", "must not be empty", value))
+        return None
+    return name
+
+
+def _rule_agent_id(value: object, strict: bool, errors: _Errors) -> uuid.UUID | None:
+    if _absent(value):
+        _required("agentId", errors)
+        return None
+    if isinstance(value, uuid.UUID) and not strict:
+        return value
+    if not isinstance(value, str):
+        errors.append(FieldError("agentId", f"must be a UUID, not {_kind(value, strict)}", value))
+        return None
+    text = value if strict else value.strip()
+    if strict and not _CANONICAL_UUID.fullmatch(text):
+        errors.append(FieldError("agentId", f"must be a UUID such as {_UUID_EXAMPLE}", value))
+        return None
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        errors.append(
+            FieldError(
+                "agentId",
+                f"must be a UUID such as {_UUID_EXAMPLE} (the agent's id, in the Volubile app)",
+                value,
+            )
+        )
+        return None
+
+
+def _rule_start_date(value: object, strict: bool, errors: _Errors) -> _dt.date | None:
+    if _absent(value):
+        _required("startDate", errors)
+        return None
+    if not strict:
+        if isinstance(value, _dt.datetime):
+            errors.append(
+                FieldError(
+                    "startDate",
+                    "must be a date, not a datetime: the campaign's timezone gives the day its "
+                    "hours; pass value.date()",
+                    value.isoformat(),
+                )
+            )
+            return None
+        if isinstance(value, _dt.date):
+            return value
+    if not isinstance(value, str):
+        errors.append(
+            FieldError(
+                "startDate",
+                f"must be a date as YYYY-MM-DD, not {_kind(value, strict)}",
+                value,
+            )
+        )
+        return None
+    text = value if strict else value.strip()
+    if not _ISO_DATE.fullmatch(text):
+        errors.append(
+            FieldError("startDate", "must be a date as YYYY-MM-DD, e.g. 2024-07-30", value)
+        )
+        return None
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError as exc:
+        errors.append(FieldError("startDate", f"is not a real date ({exc})", value))
+        return None
+
+
+def _slot_wire(value: object, path: str, errors: _Errors) -> TimeSlot | None:
+    """A slot of a JSON body: ``{"startTime": "HH:MM", "endTime": "HH:MM"}``, exactly."""
+    if not isinstance(value, Mapping):
+        errors.append(
+            FieldError(
+                path,
+                f"must be an object with startTime and endTime, not {_kind(value, True)}",
+                value,
+            )
+        )
+        return None
+    _unknown_keys(value, ("startTime", "endTime"), path, errors)
+    clocks: list[_dt.time] = []
+    for key in ("startTime", "endTime"):
+        raw = value.get(key, _MISSING)
+        if _absent(raw):
+            _required(f"{path}.{key}", errors)
+        elif not isinstance(raw, str):
+            errors.append(
+                FieldError(f"{path}.{key}", f"must be a string, not {_kind(raw, True)}", raw)
+            )
+        else:
+            try:
+                clocks.append(read_wire_clock(raw))
+            except SlotProblem as problem:
+                errors.append(FieldError(f"{path}.{key}", problem.reason, raw))
+    if len(clocks) != 2:
+        return None
+    try:
+        return make_slot(clocks[0], clocks[1])
+    except SlotProblem as problem:
+        errors.append(FieldError(path, problem.reason, dict(value)))
+        return None
+
+
+def _slot_forgiving(value: object, path: str, errors: _Errors) -> TimeSlot | None:
+    try:
+        return read_slot(value)
+    except SlotProblem as problem:
+        errors.append(FieldError(path, problem.reason, value))
+        return None
+
+
+def _rule_time_slots(value: object, strict: bool, errors: _Errors) -> tuple[TimeSlot, ...] | None:
+    if _absent(value):
+        _required("timeSlots", errors)
+        return None
+    items: list[object]
+    single = False  # one slot given on its own: its problems are reported at "timeSlots"
+    if strict:
+        if not isinstance(value, list):
+            errors.append(
+                FieldError(
+                    "timeSlots",
+                    f"must be an array of {{startTime, endTime}} objects, not {_kind(value, True)}",
+                    value,
+                )
+            )
+            return None
+        items = value
+    elif (
+        isinstance(value, (str, TimeSlot, Mapping))
+        or is_single_pair(value)
+        or not isinstance(value, Iterable)
+    ):
+        items, single = [value], True
+    else:
+        items = list(value)
+    before = len(errors)
+    if not items:
+        errors.append(FieldError("timeSlots", "must hold at least one time slot", []))
+    elif len(items) > MAX_TIME_SLOTS:
+        shown = [str(item) if isinstance(item, (str, TimeSlot)) else item for item in items]
+        errors.append(
+            FieldError(
+                "timeSlots",
+                f"at most {MAX_TIME_SLOTS} time slots are allowed, got {len(items)}: merge them "
+                f"(the calling hours are {_WINDOWS_TEXT})",
+                shown,
+            )
+        )
+    slots: list[TimeSlot] = []
+    for index, item in enumerate(items):
+        path = "timeSlots" if single else f"timeSlots[{index}]"
+        slot = _slot_wire(item, path, errors) if strict else _slot_forgiving(item, path, errors)
+        if slot is None:
+            continue
+        if not clip_slot(slot):
+            errors.append(
+                FieldError(
+                    path,
+                    f"lies entirely outside the calling hours ({_WINDOWS_TEXT}): "
+                    "no call would be placed in it",
+                    str(slot),
+                )
+            )
+            continue
+        slots.append(slot)
+    if len(errors) != before:
+        return None
+    return tuple(slots)
+
+
+def _rule_batch_size(value: object, strict: bool, errors: _Errors) -> int | None:
+    if _absent(value):
+        _required("batchSize", errors)
+        return None
+    if not _is_int(value):
+        errors.append(
+            FieldError(
+                "batchSize",
+                f"must be a whole number of calls per day, not {_kind(value, strict)}",
+                value,
+            )
+        )
+        return None
+    assert isinstance(value, int)
+    if not MIN_BATCH_SIZE <= value <= MAX_BATCH_SIZE:
+        errors.append(
+            FieldError(
+                "batchSize",
+                f"must be between {MIN_BATCH_SIZE} and {MAX_BATCH_SIZE} calls per day",
+                value,
+            )
+        )
+        return None
+    return value
+
+
+_DAY_VALUES = ", ".join(day.value for day in Day)
+
+
+def _rule_days(value: object, strict: bool, errors: _Errors) -> tuple[Day, ...] | None:
+    if _absent(value):
+        _required("days", errors)
+        return None
+    before = len(errors)
+    outcomes: list[Outcome]
+    if strict:
+        if not isinstance(value, list):
+            errors.append(
+                FieldError(
+                    "days", f"must be an array of day names, not {_kind(value, True)}", value
+                )
+            )
+            return None
+        # The API's JSON takes the exact names: Jackson reads enums case-sensitively.
+        outcomes = [
+            (index, item, (Day(item),))
+            if isinstance(item, str) and item in Day.__members__
+            else (index, item, DayProblem(f"must be one of {_DAY_VALUES}"))
+            for index, item in enumerate(value)
+        ]
+    else:
+        outcomes = read_days(value)
+    days: list[Day] = []
+    for index, item, outcome in outcomes:
+        path = "days" if index is None else f"days[{index}]"
+        if isinstance(outcome, DayProblem):
+            errors.append(FieldError(path, outcome.reason, item))
+            continue
+        for day in outcome:
+            if day in days:
+                errors.append(FieldError(path, f"{day.value} is listed twice", item))
+            else:
+                days.append(day)
+    if len(errors) != before:
+        return None
+    if not days:
+        errors.append(FieldError("days", "must hold at least one day", []))
+        return None
+    return tuple(days)
+
+
+def _rule_timezone(value: object, strict: bool, errors: _Errors) -> str | None:
+    if _absent(value):
+        return None
+    if not strict and isinstance(value, zoneinfo.ZoneInfo):
+        if value.key is None:
+            errors.append(
+                FieldError("timezone", "must be a named IANA zone, not one read from a file")
+            )
+            return None
+        value = value.key
+    if not isinstance(value, str):
+        errors.append(
+            FieldError(
+                "timezone",
+                f"must be an IANA time zone name such as Europe/Paris, not {_kind(value, strict)}",
+                value,
+            )
+        )
+        return None
+    problem = timezone_problem(value)
+    if problem is not None:
+        errors.append(FieldError("timezone", problem, value))
+        return None
+    return value
+
+
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def timezone_problem(name: str) -> str | None:
+    """Why ``name`` is not a usable IANA time zone, or None when it is."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    else:
+        return None
+    # Only now, on the error path, pay for listing every zone to suggest the right spelling.
+    known = _known_zones()
+    if not known:
+        return "cannot be checked: no time zone database here (pip install tzdata)"
+    folded = name.strip().casefold().replace(" ", "_")
+    suggestion = next((zone for zone in sorted(known) if zone.casefold() == folded), None)
+    hint = f": did you mean {suggestion}?" if suggestion else ", e.g. Europe/Paris"
+    return f"is not an IANA time zone name{hint}"
+
+
+# --- retry ----------------------------------------------------------------------------------
+
+
+def _retry_fields(
+    value: Mapping[Any, Any], strict: bool, errors: _Errors
+) -> tuple[object, object, object]:
+    allowed = ("max", "delay", "retryOn") if strict else ("max", "delay", "retry_on", "retryOn")
+    _unknown_keys(value, allowed, "retry", errors)
+    retry_on = value.get("retryOn", _MISSING)
+    if not strict and "retry_on" in value:
+        if "retryOn" in value:
+            errors.append(FieldError("retry.retryOn", "is given twice, as retry_on and as retryOn"))
+        retry_on = value["retry_on"]
+    return value.get("max", _MISSING), value.get("delay", _MISSING), retry_on
+
+
+def _check_retry(
+    max_: object, delay: object, retry_on: object, strict: bool, errors: _Errors
+) -> RetrySettings | None:
+    before = len(errors)
+    retries = 0
+    if _absent(max_):
+        errors.append(
+            FieldError("retry.max", f"is required: the number of retries, 0 to {MAX_RETRIES}")
+        )
+    elif not isinstance(max_, int) or isinstance(max_, bool):
+        errors.append(
+            FieldError("retry.max", f"must be a whole number, not {_kind(max_, strict)}", max_)
+        )
+    else:
+        retries = max_
+        if not 0 <= max_ <= MAX_RETRIES:
+            errors.append(FieldError("retry.max", f"must be between 0 and {MAX_RETRIES}", max_))
+
+    # The API reads delay and retryOn only when there are retries; their types are always
+    # checked, their values only then.
+    delay_hours: int | None = None
+    if _absent(delay):
+        if retries > 0:
+            errors.append(
+                FieldError(
+                    "retry.delay",
+                    "is required when retry.max is above 0: the hours between two attempts",
+                )
+            )
+    elif not isinstance(delay, int) or isinstance(delay, bool):
+        errors.append(
+            FieldError(
+                "retry.delay", f"must be a whole number of hours, not {_kind(delay, strict)}", delay
+            )
+        )
+    else:
+        if retries > 0 and delay < 1:
+            errors.append(FieldError("retry.delay", "must be at least 1 (hour)", delay))
+        delay_hours = delay
+
+    statuses: tuple[str, ...] = ()
+    readable = True
+    if _absent(retry_on):
+        pass
+    elif not strict and isinstance(retry_on, str):
+        statuses = (retry_on,)  # one status given on its own
+    elif isinstance(retry_on, list) or (
+        not strict and isinstance(retry_on, Iterable) and not isinstance(retry_on, Mapping)
+    ):
+        items = list(retry_on)
+        for index, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip():
+                readable = False
+                errors.append(
+                    FieldError(
+                        f"retry.retryOn[{index}]",
+                        "must be a call status or qualifier such as NO_ANSWER",
+                        item,
+                    )
+                )
+        statuses = tuple(item for item in items if isinstance(item, str))
+    else:
+        readable = False
+        errors.append(
+            FieldError(
+                "retry.retryOn",
+                "must be a list of call statuses such as ['NO_ANSWER', 'VOICE_BOX'], "
+                f"not {_kind(retry_on, strict)}",
+                retry_on,
+            )
+        )
+    if retries > 0 and readable and not statuses:
+        errors.append(
+            FieldError(
+                "retry.retryOn",
+                "must list at least one call status to retry on when retry.max is above 0, "
+                "e.g. ['NO_ANSWER', 'VOICE_BOX']",
+                [] if _absent(retry_on) else retry_on,
+            )
+        )
+    if len(errors) != before:
+        return None
+    return _trusted_retry(retries, delay_hours, statuses)
+
+
+def _rule_retry(value: object, strict: bool, errors: _Errors) -> RetrySettings | None:
+    if _absent(value):
+        return None
+    if isinstance(value, RetrySettings) and not strict:
+        return value  # checked when it was made
+    if not isinstance(value, Mapping):
+        expected = "an object" if strict else "RetrySettings or a mapping {max, delay, retry_on}"
+        errors.append(FieldError("retry", f"must be {expected}, not {_kind(value, strict)}", value))
+        return None
+    max_, delay, retry_on = _retry_fields(value, strict, errors)
+    return _check_retry(max_, delay, retry_on, strict, errors)
+
+
+# --- recipients -----------------------------------------------------------------------------
+
+
+def _recipient_from_mapping(
+    item: Mapping[Any, Any], index: int, errors: _Errors
+) -> Recipient | None:
+    # The usual item is exactly {"phone", "context"} or {"phone"}: test that first, cheaply.
+    size = len(item)
+    if not (
+        (size == 2 and "phone" in item and "context" in item) or (size == 1 and "phone" in item)
+    ):
+        _unknown_keys(item, ("phone", "context"), f"recipients[{index}]", errors)
+    phone = item.get("phone")
+    valid_phone = type(phone) is str and is_e164(phone) is not None
+    if not valid_phone:
+        if phone is None:
+            _required(f"recipients[{index}].phone", errors)
+        else:
+            errors.append(FieldError(f"recipients[{index}].phone", _phone_message(phone), phone))
+    try:
+        context, nested = freeze_context(item.get("context"))
+    except ContextProblems as found:
+        errors.extend(
+            FieldError(f"recipients[{index}].{path}", message, rejected)
+            for path, message, rejected in found.problems
+        )
+        return None
+    if not valid_phone:
+        return None
+    assert isinstance(phone, str)
+    return trusted_recipient(phone, context, nested)
+
+
+def _phone_message(phone: object) -> str:
+    return phone_problem(phone) or "must be in E.164 format, e.g. +33612345678"
+
+
+def _rule_recipients(
+    value: object, strict: bool, errors: _Errors, limit: int | None
+) -> tuple[Recipient, ...] | None:
+    if _absent(value):
+        return None
+    if isinstance(value, RecipientImport) and not strict:
+        # What load_recipients returns stands for its recipients, as in create_many; its
+        # rejected rows and duplicates are for the caller to read, not to send.
+        value = value.recipients
+    if strict and not isinstance(value, list):
+        errors.append(
+            FieldError("recipients", f"must be an array, not {_kind(value, True)}", value)
+        )
+        return None
+    if not strict and (
+        not isinstance(value, Iterable) or isinstance(value, (str, bytes, Mapping, Recipient))
+    ):
+        errors.append(
+            FieldError(
+                "recipients",
+                "must be a list of recipients (Recipient objects, {'phone', 'context'} "
+                f"mappings or E.164 numbers), not {type(value).__name__}",
+                value,
+            )
+        )
+        return None
+    assert isinstance(value, Iterable)
+    before = len(errors)
+    recipients: list[Recipient] = []
+    keep = recipients.append
+    total = 0
+    for index, item in enumerate(value):
+        total += 1
+        # The common case first, with no call but the copy: a dict {"phone", "context"} with a
+        # valid number and a flat context. A campaign body holds up to 1,000 of these.
+        if type(item) is dict and len(item) == 2:
+            phone = item.get("phone")
+            context = item.get("context")
+            if type(phone) is str and is_e164(phone) and type(context) is dict:
+                copied = flat_context_copy(context)
+                if copied is not None:
+                    keep(trusted_recipient(phone, copied, False))
+                    continue
+        if isinstance(item, Recipient):
+            if strict:
+                errors.append(
+                    FieldError(f"recipients[{index}]", "must be an object with a phone", item)
+                )
+            else:
+                keep(item)  # checked when it was made
+        elif isinstance(item, Mapping):
+            recipient = _recipient_from_mapping(item, index, errors)
+            if recipient is not None:
+                keep(recipient)
+        elif not strict and isinstance(item, str):
+            if is_e164(item):
+                keep(trusted_recipient(item, {}, False))
+            else:
+                errors.append(FieldError(f"recipients[{index}].phone", _phone_message(item), item))
+        else:
+            expected = (
+                "an object with a phone" if strict else "a Recipient, a mapping or an E.164 number"
+            )
+            errors.append(
+                FieldError(
+                    f"recipients[{index}]", f"must be {expected}, not {_kind(item, strict)}", item
+                )
+            )
+    if total == 0:
+        errors.append(
+            FieldError(
+                "recipients",
+                "must hold at least 1 recipient; leave recipients out to create the campaign "
+                "without any",
+                [],
+            )
+        )
+    elif limit is not None and total > limit:
+        errors.append(
+            FieldError(
+                "recipients",
+                f"must hold at most {limit} recipients, got {total}: split them over several "
+                "campaigns (campaigns.create_many does it)",
+            )
+        )
+    if len(errors) != before:
+        return None
+    return tuple(recipients)
+
+
+# --- shared ---------------------------------------------------------------------------------
+
+
+def _unknown_keys(
+    value: Mapping[Any, Any], allowed: tuple[str, ...], path: str, errors: _Errors
+) -> None:
+    for key in value:
+        if key in allowed:
+            continue
+        hint = _SNAKE_TO_CAMEL.get(key) if isinstance(key, str) else None
+        if hint is not None and hint in allowed:
+            message = f"unknown field: did you mean {hint}?"
+        else:
+            message = f"unknown field (expected {', '.join(allowed)})"
+        field = f"{path}.{key}" if path else str(key)
+        errors.append(FieldError(field, message, value[key]))
+
+
+# --------------------------------------------------------------------------------------------
+# The values
+
+
+@attrs.frozen(init=False)
+class RetrySettings:
+    """How to call back the people who could not be reached.
+
+    ``max`` retries (0 to 3) per recipient, at least ``delay`` hours apart, when the call ended
+    with one of the ``retry_on`` statuses or qualifiers (``"NO_ANSWER"``, ``"VOICE_BOX"``, or a
+    qualifier of your account). With ``max`` above 0, ``delay`` (1 or more) and ``retry_on``
+    (not empty) are required.
+
+    >>> RetrySettings(max=2, delay=4, retry_on=["NO_ANSWER", "VOICE_BOX"]).to_api()
+    {'max': 2, 'delay': 4, 'retryOn': ['NO_ANSWER', 'VOICE_BOX']}
+
+    Raises :class:`ClientValidationError` listing every problem.
+    """
+
+    max: int
+    delay: int | None
+    retry_on: tuple[str, ...]
+
+    def __init__(
+        self, max: int, delay: int | None = None, retry_on: Iterable[str] | str = ()
+    ) -> None:
+        errors: _Errors = []
+        settings = _check_retry(max, delay, retry_on, False, errors)
+        if settings is None:
+            raise ClientValidationError(errors, subject="retry settings")
+        self.__attrs_init__(settings.max, settings.delay, settings.retry_on)
+
+    @classmethod
+    def parse(cls, value: RetrySettings | Mapping[str, Any]) -> RetrySettings:
+        """Read retry settings from a mapping with snake_case or camelCase keys.
+
+        ``{"max": 2, "delay": 4, "retry_on": ["NO_ANSWER"]}`` and the API's
+        ``{"max": 2, "delay": 4, "retryOn": ["NO_ANSWER"]}`` both work; a RetrySettings is
+        returned as is. Raises :class:`ClientValidationError` listing every problem.
+        """
+        errors: _Errors = []
+        settings = _rule_retry(value, False, errors)
+        if settings is None:
+            if not errors:
+                errors.append(FieldError("retry", "is required"))
+            raise ClientValidationError(errors, subject="retry settings")
+        return settings
+
+    from_api = parse
+
+    def to_api(self) -> dict[str, Any]:
+        """The API's JSON form: ``{"max", "delay", "retryOn"}``, leaving out what is not set."""
+        body: dict[str, Any] = {"max": self.max}
+        if self.delay is not None:
+            body["delay"] = self.delay
+        if self.retry_on:
+            body["retryOn"] = list(self.retry_on)
+        return body
+
+
+def _trusted_retry(max_: int, delay: int | None, retry_on: tuple[str, ...]) -> RetrySettings:
+    settings = object.__new__(RetrySettings)
+    settings.__attrs_init__(max_, delay, retry_on)
+    return settings
+
+
+@attrs.frozen
+class CampaignRequest:
+    """A campaign creation, checked and normalised: what will be sent, and nothing invalid.
+
+    Build it with :func:`build_campaign_request` (Python values) or :meth:`from_json` (a JSON
+    body); the constructor itself checks nothing. :meth:`to_json` gives the exact request body.
+    """
+
+    name: str
+    agent_id: uuid.UUID
+    start_date: _dt.date
+    time_slots: tuple[TimeSlot, ...]
+    batch_size: int
+    days: tuple[Day, ...]
+    retry: RetrySettings | None = None
+    recipients: tuple[Recipient, ...] | None = None
+    timezone: str | None = None
+
+    @property
+    def effective_windows(self) -> tuple[TimeSlot, ...]:
+        """When calls will really happen each day: the slots clipped to the allowed hours."""
+        return clip_time_slots(self.time_slots)
+
+    def to_json(self) -> dict[str, Any]:
+        """The request body, exactly as the API takes it.
+
+        camelCase keys in the schema's order (name, agentId, startDate, timeSlots, batchSize,
+        retry, days, recipients, timezone), optional ones left out when not set; plain dicts,
+        lists and strings, ready for ``json.dumps``. A new structure on every call.
+        """
+        body: dict[str, Any] = {
+            "name": self.name,
+            "agentId": str(self.agent_id),
+            "startDate": self.start_date.isoformat(),
+            "timeSlots": [slot.to_api() for slot in self.time_slots],
+            "batchSize": self.batch_size,
+        }
+        if self.retry is not None:
+            body["retry"] = self.retry.to_api()
+        body["days"] = [day.value for day in self.days]
+        if self.recipients is not None:
+            body["recipients"] = [recipient_json(recipient) for recipient in self.recipients]
+        if self.timezone is not None:
+            body["timezone"] = self.timezone
+        return body
+
+    @classmethod
+    def from_json(cls, payload: object) -> CampaignRequest:
+        """Read a JSON request body as a server would, raising :class:`ClientValidationError`.
+
+        The same rules as :func:`check_campaign_payload`, which lists the problems instead.
+        """
+        request, errors = _run_payload(payload)
+        if request is None:
+            raise ClientValidationError(errors)
+        return request
+
+
+# --------------------------------------------------------------------------------------------
+# Entry points
+
+
+def run_rules(
+    values: Mapping[str, Any], *, strict: bool, recipient_limit: int | None = MAX_RECIPIENTS
+) -> tuple[CampaignRequest | None, list[FieldError]]:
+    """Apply every rule to ``values`` (camelCase keys; absent or None means not given).
+
+    Returns the request, or None and the problems. ``recipient_limit`` None lifts the
+    1,000-recipient limit, for planning a list that bulk creation will split.
+    """
+    errors: _Errors = []
+    get = values.get
+    name = _rule_name(get("name", _MISSING), strict, errors)
+    agent_id = _rule_agent_id(get("agentId", _MISSING), strict, errors)
+    start_date = _rule_start_date(get("startDate", _MISSING), strict, errors)
+    time_slots = _rule_time_slots(get("timeSlots", _MISSING), strict, errors)
+    batch_size = _rule_batch_size(get("batchSize", _MISSING), strict, errors)
+    retry = _rule_retry(get("retry", _MISSING), strict, errors)
+    days = _rule_days(get("days", _MISSING), strict, errors)
+    recipients = _rule_recipients(get("recipients", _MISSING), strict, errors, recipient_limit)
+    timezone = _rule_timezone(get("timezone", _MISSING), strict, errors)
+    if errors:
+        return None, errors
+    # No error means every required rule returned its value.
+    assert name is not None
+    assert agent_id is not None
+    assert start_date is not None
+    assert time_slots is not None
+    assert batch_size is not None
+    assert days is not None
+    request = CampaignRequest(
+        name=name,
+        agent_id=agent_id,
+        start_date=start_date,
+        time_slots=time_slots,
+        batch_size=batch_size,
+        days=days,
+        retry=retry,
+        recipients=recipients,
+        timezone=timezone,
+    )
+    return request, errors
+
+
+def _run_payload(payload: object) -> tuple[CampaignRequest | None, list[FieldError]]:
+    if not isinstance(payload, Mapping):
+        return None, [FieldError("", f"the body must be a JSON object, not {_kind(payload, True)}")]
+    request, errors = run_rules(payload, strict=True)
+    unknown: _Errors = []
+    _unknown_keys(payload, FIELDS, "", unknown)
+    if unknown:
+        return None, errors + unknown
+    return request, errors
+
+
+def build_campaign_request(
+    *,
+    name: str,
+    agent_id: uuid.UUID | str,
+    start_date: _dt.date | str,
+    time_slots: Iterable[object] | str | TimeSlot,
+    batch_size: int,
+    days: str | Day | Iterable[str | Day],
+    retry: RetrySettings | Mapping[str, Any] | None = None,
+    recipients: Iterable[Recipient | Mapping[str, Any] | str] | None = None,
+    timezone: str | zoneinfo.ZoneInfo | None = None,
+) -> CampaignRequest:
+    """Check a campaign's parameters and return them normalised, ready to send.
+
+    Takes the forgiving forms people write: ``start_date`` as a ``date`` or ``"2024-07-30"``;
+    ``agent_id`` as a UUID or its text; ``days`` as names in any case, ``"mon"``,
+    ``"weekdays"``, ``"weekend"`` or ``"all"``; ``time_slots`` as ``"10:00-13:00"`` text,
+    ``(start, end)`` pairs, ``TimeSlot`` objects or ``{"startTime", "endTime"}`` mappings (1 or
+    2 of them); ``retry`` as :class:`RetrySettings` or a mapping; ``recipients`` as
+    :class:`Recipient` objects, ``{"phone", "context"}`` mappings, E.164 numbers, or what
+    ``load_recipients`` returned;
+    ``timezone`` as an IANA name (``"Europe/Paris"``) or a ``ZoneInfo``.
+
+    Checks every rule of the API before anything is sent: batch_size 1..1000; 1 or 2 slots,
+    each ``HH:MM``, ending after it starts and overlapping the calling hours 10:00-13:00 and
+    14:00-20:00; days not empty and without duplicates; when given, 1..1000 recipients, each
+    phone in E.164 and each context value text, a number, a boolean or a mapping or list of
+    those; retry.max 0..3 and, above 0, retry.delay >= 1 hour and a non-empty retry.retryOn;
+    a UUID agent id, a real date, a known time zone and a non-empty name.
+
+    Raises :class:`ClientValidationError` listing every problem, each with the API's field
+    path (``timeSlots[1]``, ``recipients[17].phone``, ``retry.retryOn``).
+    """
+    values = {
+        "name": name,
+        "agentId": agent_id,
+        "startDate": start_date,
+        "timeSlots": time_slots,
+        "batchSize": batch_size,
+        "retry": retry,
+        "days": days,
+        "recipients": recipients,
+        "timezone": timezone,
+    }
+    request, errors = run_rules(values, strict=False)
+    if request is None:
+        raise ClientValidationError(errors)
+    return request
+
+
+def check_campaign_payload(payload: Mapping[str, Any]) -> list[FieldError]:
+    """The problems of a JSON create-campaign body, as a server receiving it would see them.
+
+    ``payload`` is the decoded JSON (camelCase keys; dates, ids and times as strings). The
+    rules are those of :func:`build_campaign_request`, read strictly: wrong JSON types,
+    missing required fields and unknown fields are reported too. An empty list means valid.
+    """
+    return _run_payload(payload)[1]

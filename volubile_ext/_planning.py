@@ -1,0 +1,422 @@
+"""Campaign planning: which days a campaign will call, how many people each day, and when.
+
+:func:`plan_campaign` takes the arguments of ``campaigns.create``, checks them with the same
+rules, and answers the question people ask before pressing the button: when will my contacts
+be called? Nothing is sent; the plan is computed locally.
+
+Model: from ``start_date``, every calling day (a day of ``days``) places ``batch_size``
+first-attempt calls, until every recipient has had one, inside the day's effective windows
+(the slots clipped to 10:00-13:00 and 14:00-20:00) in the campaign's time zone. Retries come on
+top, later. Closed dates and, on request, public holidays are left out of the calendar: the API
+knows nothing of them, so the plan assumes the campaign is paused on those days.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import zoneinfo
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from ._campaign_input import MAX_RECIPIENTS, CampaignRequest, RetrySettings, run_rules
+from ._days import Day
+from ._errors import ClientValidationError, FieldError
+from ._holidays import french_public_holidays
+from ._recipients import Recipient
+from ._timeslots import TimeSlot
+
+__all__ = ["CallingWindow", "CampaignPlan", "PlannedDay", "SkippedDay", "plan_campaign"]
+
+DEFAULT_TIMEZONE = "Europe/Paris"
+# A plan that needs more calendar days than this is a typo in batch_size or in the count.
+_HORIZON = _dt.timedelta(days=3660)
+_HOLIDAY_YEARS = range(1583, 4100)
+_UTC = _dt.UTC
+
+
+def _aware(day: _dt.date, clock: _dt.time, zone: zoneinfo.ZoneInfo) -> _dt.datetime:
+    """``clock`` on ``day`` in ``zone``, as a real instant.
+
+    A wall time that does not exist (skipped when clocks go forward) is moved forward by the
+    gap, as a clock on the wall would show it; an ambiguous one (repeated when clocks go back)
+    is the first occurrence.
+    """
+    naive = _dt.datetime.combine(day, clock, tzinfo=zone)
+    return naive.astimezone(_UTC).astimezone(zone)
+
+
+def _offset(moment: _dt.datetime) -> str:
+    offset = moment.utcoffset() or _dt.timedelta(0)
+    sign = "-" if offset < _dt.timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@attrs.frozen
+class CallingWindow:
+    """A span of one day in which calls are placed, as timezone-aware datetimes."""
+
+    start: _dt.datetime
+    end: _dt.datetime
+
+    @property
+    def duration(self) -> _dt.timedelta:
+        """Elapsed time, measured in UTC (correct on the days clocks change)."""
+        return self.end.astimezone(_UTC) - self.start.astimezone(_UTC)
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+@attrs.frozen
+class PlannedDay:
+    """A calling day: its first-attempt calls, its windows, and what is left after it.
+
+    ``holiday`` names the French public holiday the day is, if it is one (calls planned then
+    are also in the plan's warnings).
+    """
+
+    date: _dt.date
+    calls: int
+    windows: tuple[CallingWindow, ...]
+    remaining: int
+    holiday: str | None = None
+
+    @property
+    def day(self) -> Day:
+        return Day.of(self.date)
+
+
+@attrs.frozen
+class SkippedDay:
+    """A calling day left out of the calendar: a closed date, or an excluded public holiday."""
+
+    date: _dt.date
+    reason: str
+
+
+@attrs.frozen
+class CampaignPlan:
+    """When a campaign will call: see :func:`plan_campaign`. ``str(plan)`` is a readable table."""
+
+    name: str
+    timezone: str
+    start_date: _dt.date
+    batch_size: int
+    recipient_count: int
+    windows: tuple[TimeSlot, ...]
+    days: tuple[PlannedDay, ...]
+    skipped: tuple[SkippedDay, ...]
+    warnings: tuple[str, ...]
+    retry: RetrySettings | None = None
+
+    @property
+    def last_first_attempt_date(self) -> _dt.date | None:
+        """The day of the last first-attempt call (retries may follow), None with no calls."""
+        return self.days[-1].date if self.days else None
+
+    @property
+    def total_calls(self) -> int:
+        """First-attempt calls over the whole plan: one per recipient."""
+        return sum(day.calls for day in self.days)
+
+    def __str__(self) -> str:
+        return _render(self)
+
+
+def _read_dates(values: Iterable[object], errors: list[FieldError]) -> set[_dt.date]:
+    dates: set[_dt.date] = set()
+    if isinstance(values, (str, _dt.date)):
+        values = [values]
+    for index, value in enumerate(values):
+        if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+            dates.add(value)
+            continue
+        if isinstance(value, str):
+            try:
+                dates.add(_dt.date.fromisoformat(value.strip()))
+                continue
+            except ValueError:
+                pass
+        errors.append(
+            FieldError(f"closed_dates[{index}]", "must be a date or YYYY-MM-DD text", value)
+        )
+    return dates
+
+
+def _count(recipients: object, recipient_count: object, errors: list[FieldError]) -> int | None:
+    if recipients is not None and recipient_count is not None:
+        errors.append(FieldError("recipient_count", "give recipients or recipient_count, not both"))
+        return None
+    if recipients is None and recipient_count is None:
+        errors.append(
+            FieldError(
+                "recipient_count",
+                "is required: give recipients=, or recipient_count= to plan without the list",
+            )
+        )
+        return None
+    if recipient_count is None:
+        return None  # counted once the recipients are checked
+    if not isinstance(recipient_count, int) or isinstance(recipient_count, bool):
+        errors.append(
+            FieldError(
+                "recipient_count",
+                f"must be a whole number, not {type(recipient_count).__name__}",
+                recipient_count,
+            )
+        )
+        return None
+    if recipient_count < 1:
+        errors.append(FieldError("recipient_count", "must be at least 1", recipient_count))
+        return None
+    return recipient_count
+
+
+def plan_campaign(
+    *,
+    name: str,
+    agent_id: Any,
+    start_date: _dt.date | str,
+    time_slots: Iterable[object] | str | TimeSlot,
+    batch_size: int,
+    days: Any,
+    retry: Any = None,
+    recipients: Iterable[Recipient | Any] | None = None,
+    timezone: str | zoneinfo.ZoneInfo | None = None,
+    recipient_count: int | None = None,
+    exclude_public_holidays: bool = False,
+    closed_dates: Iterable[_dt.date | str] = (),
+) -> CampaignPlan:
+    """Plan a campaign: its calling days, calls per day, windows, end date and warnings.
+
+    Takes the arguments of ``campaigns.create`` (checked with the same rules, see
+    ``build_campaign_request``) and the recipients, or only their number as
+    ``recipient_count``. More than 1,000 recipients (one campaign's limit) are planned as one
+    sequence of calls, with a warning.
+
+    From ``start_date``, each day of ``days`` gets ``batch_size`` first-attempt calls until
+    every recipient has had one. Each planned day carries its effective windows as aware
+    datetimes in ``timezone`` (Europe/Paris when not given), correct across daylight-saving
+    changes. ``closed_dates`` and, with ``exclude_public_holidays``, French public holidays are
+    skipped: the API does not know them, so this assumes you pause the campaign on those days.
+
+    Warnings, never errors, flag what French rules on unsolicited calls forbid: weekend days
+    among ``days``, and calls planned on a public holiday.
+
+    Raises :class:`ClientValidationError` listing every problem of the arguments.
+    """
+    values = {
+        "name": name,
+        "agentId": agent_id,
+        "startDate": start_date,
+        "timeSlots": time_slots,
+        "batchSize": batch_size,
+        "retry": retry,
+        "days": days,
+        "recipients": recipients,
+        "timezone": timezone,
+    }
+    errors: list[FieldError] = []
+    count = _count(recipients, recipient_count, errors)
+    request, rule_errors = run_rules(values, strict=False, recipient_limit=None)
+    closed = _read_dates(closed_dates, errors)
+    errors = rule_errors + errors
+    if errors or request is None:
+        raise ClientValidationError(errors)
+    if count is None:
+        assert request.recipients is not None
+        count = len(request.recipients)
+    return _plan(request, count, exclude_public_holidays=exclude_public_holidays, closed=closed)
+
+
+def _plan(
+    request: CampaignRequest, count: int, *, exclude_public_holidays: bool, closed: set[_dt.date]
+) -> CampaignPlan:
+    zone_name = request.timezone or DEFAULT_TIMEZONE
+    zone = zoneinfo.ZoneInfo(zone_name)
+    windows = request.effective_windows
+    calling_days = frozenset(day.weekday for day in request.days)
+    holidays_by_year: dict[int, dict[_dt.date, str]] = {}
+
+    def holiday(day: _dt.date) -> str | None:
+        year = day.year
+        if year not in holidays_by_year:
+            holidays_by_year[year] = french_public_holidays(year) if year in _HOLIDAY_YEARS else {}
+        return holidays_by_year[year].get(day)
+
+    planned: list[PlannedDay] = []
+    skipped: list[SkippedDay] = []
+    remaining = count
+    day = request.start_date
+    last = (
+        request.start_date + _HORIZON
+        if _dt.date.max - request.start_date > _HORIZON
+        else _dt.date.max
+    )
+    while True:
+        if day.weekday() in calling_days:
+            name = holiday(day)
+            if day in closed:
+                skipped.append(SkippedDay(day, "closed date" + (f" ({name})" if name else "")))
+            elif name is not None and exclude_public_holidays:
+                skipped.append(SkippedDay(day, f"public holiday ({name})"))
+            else:
+                calls = min(request.batch_size, remaining)
+                remaining -= calls
+                spans = tuple(
+                    CallingWindow(_aware(day, window.start, zone), _aware(day, window.end, zone))
+                    for window in windows
+                )
+                planned.append(PlannedDay(day, calls, spans, remaining, name))
+        if remaining == 0:
+            break
+        if day >= last:
+            raise ClientValidationError(
+                [
+                    FieldError(
+                        "batchSize",
+                        f"{count} recipients at {request.batch_size} calls a day need more than "
+                        f"{_HORIZON.days // 366} years of calling days: raise batchSize or plan "
+                        "fewer recipients",
+                        request.batch_size,
+                    )
+                ]
+            )
+        day += _dt.timedelta(days=1)
+
+    return CampaignPlan(
+        name=request.name,
+        timezone=zone_name,
+        start_date=request.start_date,
+        batch_size=request.batch_size,
+        recipient_count=count,
+        windows=windows,
+        days=tuple(planned),
+        skipped=tuple(skipped),
+        warnings=tuple(_warnings(request, count, planned, skipped, zone)),
+        retry=request.retry,
+    )
+
+
+def _day_text(day: _dt.date) -> str:
+    return f"{Day.of(day).value[:3].title()} {day.isoformat()}"
+
+
+def _warnings(
+    request: CampaignRequest,
+    count: int,
+    planned: list[PlannedDay],
+    skipped: list[SkippedDay],
+    zone: zoneinfo.ZoneInfo,
+) -> list[str]:
+    found: list[str] = []
+    if request.timezone is None:
+        found.append(
+            f"no timezone given: planned in {DEFAULT_TIMEZONE}; pass timezone= to "
+            "campaigns.create as well, so that the API calls at these hours"
+        )
+    today = _dt.datetime.now(zone).date()
+    if request.start_date < today:
+        found.append(f"start date {request.start_date.isoformat()} is in the past")
+    weekend = [day for day in request.days if day.is_weekend]
+    if weekend:
+        on_weekend = sum(day.calls for day in planned if day.day.is_weekend)
+        names = " and ".join(day.value for day in weekend)
+        found.append(
+            f"{names} {'is a calling day' if len(weekend) == 1 else 'are calling days'}: French "
+            f"rules forbid unsolicited calls at weekends ({on_weekend} first-attempt calls "
+            "planned then; retries may fall then too)"
+        )
+    for day in planned:
+        if day.holiday is not None:
+            found.append(
+                f"{_day_text(day.date)} is a French public holiday ({day.holiday}) with "
+                f"{day.calls} calls planned: unsolicited calls are forbidden on public holidays; "
+                "pause the campaign that day (exclude_public_holidays=True shows the effect)"
+            )
+    if skipped:
+        found.append(
+            f"{len(skipped)} skipped day(s): the API does not know them, so pause the campaign "
+            "on each (campaigns.pause, then campaigns.resume) or it will call anyway"
+        )
+    if count > MAX_RECIPIENTS:
+        campaigns = -(-count // MAX_RECIPIENTS)
+        found.append(
+            f"{count} recipients exceed the {MAX_RECIPIENTS} one campaign holds: they need "
+            f"{campaigns} campaigns; this plan is one sequence of calls, whereas campaigns "
+            "starting on the same day call in parallel"
+        )
+    if request.recipients:
+        distinct = len({recipient.phone for recipient in request.recipients})
+        if distinct < len(request.recipients):
+            repeats = len(request.recipients) - distinct
+            found.append(
+                f"{repeats} recipient(s) repeat an earlier phone number: those people will be "
+                "called more than once (load_recipients folds duplicates)"
+            )
+    return found
+
+
+def _render(plan: CampaignPlan) -> str:
+    windows = ", ".join(str(window) for window in plan.windows)
+    per_day = sum((window.duration for window in plan.windows), _dt.timedelta())
+    hours, minutes = divmod(int(per_day.total_seconds()) // 60, 60)
+    lines = [
+        f"Plan for {plan.name!r}: {plan.recipient_count} recipients, {plan.batch_size} calls a "
+        f"day from {_day_text(plan.start_date)} ({plan.timezone})",
+        f"Calling windows: {windows} ({hours}h{minutes:02d} a day)",
+        "",
+    ]
+    rows: list[tuple[_dt.date, str, str, str, str]] = []
+    for day in plan.days:
+        offsets = {_offset(window.start) for window in day.windows}
+        offsets |= {_offset(window.end) for window in day.windows}
+        spans = ", ".join(str(window) for window in day.windows)
+        if len(offsets) == 1:
+            spans += f" ({offsets.pop()})"
+        else:
+            spans = ", ".join(
+                f"{window} ({_offset(window.start)} to {_offset(window.end)})"
+                for window in day.windows
+            )
+        notes = []
+        if day.day.is_weekend:
+            notes.append("weekend")
+        if day.holiday:
+            notes.append(f"public holiday: {day.holiday}")
+        if notes:
+            spans += "  ! " + "; ".join(notes)
+        rows.append((day.date, _day_text(day.date), str(day.calls), str(day.remaining), spans))
+    rows.extend(
+        (skip.date, _day_text(skip.date), "-", "-", f"skipped: {skip.reason}")
+        for skip in plan.skipped
+    )
+    rows.sort(key=lambda row: row[0])
+    header = ("Date", "Calls", "Left", "Windows")
+    width_date = max([len(header[0])] + [len(row[1]) for row in rows])
+    width_calls = max([len(header[1])] + [len(row[2]) for row in rows])
+    width_left = max([len(header[2])] + [len(row[3]) for row in rows])
+    lines.append(
+        f"{header[0]:<{width_date}}  {header[1]:>{width_calls}}  {header[2]:>{width_left}}  "
+        f"{header[3]}"
+    )
+    lines.extend(
+        f"{text:<{width_date}}  {calls:>{width_calls}}  {left:>{width_left}}  {spans}".rstrip()
+        for _, text, calls, left, spans in rows
+    )
+    lines.append("")
+    last = plan.last_first_attempt_date
+    closing = f"Last first-attempt calls: {_day_text(last)}." if last else "No calls planned."
+    if plan.retry is not None and plan.retry.max > 0:
+        closing += (
+            f" Retries (up to {plan.retry.max}, at least {plan.retry.delay} h apart) may follow."
+        )
+    lines.append(closing)
+    if plan.warnings:
+        lines.append("")
+        lines.append("Warnings:")
+        lines.extend(f"- {warning}" for warning in plan.warnings)
+    return "\n".join(lines)

@@ -3,10 +3,38 @@
 Start with :class:`Volubile` (or :class:`AsyncVolubile`); everything public is in ``__all__``.
 """
 
+from ._auth import AccessToken, ApiKeyAuth, BearerTokenAuth, MintedTokenAuth
+from ._bulk import (
+    BulkCreateReport,
+    ChunkCreated,
+    ChunkFailed,
+    ChunkUncertain,
+    JournalMismatchError,
+)
 from ._campaign_input import RetrySettings
+from ._client import AsyncVolubile, Volubile
 from ._days import Day, parse_days
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ClientValidationError,
+    ConflictError,
+    FieldError,
+    InternalServerError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    UnprocessableEntityError,
+    VolubileError,
+)
 from ._holidays import french_public_holidays
+from ._models import Campaign, CampaignStatus, ResponseInfo
 from ._planning import CallingWindow, CampaignPlan, PlannedDay, SkippedDay, plan_campaign
+from ._ratelimit import RateLimitInfo
 from ._recipients import (
     DuplicateRow,
     Recipient,
@@ -20,17 +48,47 @@ from ._version import __version__
 
 __all__ = [
     "ALLOWED_WINDOWS",
+    "APIConnectionError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AccessToken",
+    "ApiKeyAuth",
+    "AsyncVolubile",
+    "AuthenticationError",
+    "BadRequestError",
+    "BearerTokenAuth",
+    "BulkCreateReport",
     "CallingWindow",
+    "Campaign",
     "CampaignPlan",
+    "CampaignStatus",
+    "ChunkCreated",
+    "ChunkFailed",
+    "ChunkUncertain",
+    "ClientValidationError",
+    "ConflictError",
     "Day",
     "DuplicateRow",
+    "FieldError",
+    "InternalServerError",
+    "JournalMismatchError",
+    "MintedTokenAuth",
+    "NotFoundError",
+    "PermissionDeniedError",
     "PlannedDay",
+    "RateLimitError",
+    "RateLimitInfo",
     "Recipient",
     "RecipientImport",
     "RejectedRow",
+    "ResponseInfo",
     "RetrySettings",
     "SkippedDay",
     "TimeSlot",
+    "UnprocessableEntityError",
+    "Volubile",
+    "VolubileError",
     "__version__",
     "clip_time_slots",
     "french_public_holidays",

@@ -1,0 +1,113 @@
+"""Drive ``Volubile`` and ``AsyncVolubile`` through one interface, so every client test runs twice.
+
+``Harness("sync" | "async", **client_kwargs)`` builds the client; ``harness.call("campaigns.get",
+id)`` runs the method, awaiting it on a persistent event loop for the async client (the
+connection pool belongs to one loop). A fake Volubile API answers on a loopback socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from tests.scripted_server import Received, Reply
+from volubile_ext import AsyncVolubile, Volubile
+
+AGENT_ID = "7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90"
+CAMPAIGN_ID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
+API_KEY = "test-key-not-a-real-secret-4242"  # made up
+CREATE_ARGS: dict[str, Any] = {
+    "name": "Renewals",
+    "agent_id": AGENT_ID,
+    "start_date": "2026-12-01",
+    "time_slots": ["10:00-12:00"],
+    "batch_size": 200,
+    "days": "weekdays",
+    "recipients": [{"phone": "+33612345678", "context": {"firstName": "Ana"}}],
+    "timezone": "Europe/Paris",
+}
+
+
+def campaign_document(**overrides: Any) -> dict[str, Any]:
+    document = {
+        "id": CAMPAIGN_ID,
+        "name": "Renewals",
+        "agentId": AGENT_ID,
+        "startDate": "2026-12-01",
+        "timeSlots": [{"startTime": "10:00", "endTime": "12:00"}],
+        "batchSize": 200,
+        "retry": {"max": 1, "delay": 4, "retryOn": ["NO_ANSWER"]},
+        "days": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"],
+        "status": "ACTIVE",
+        "timezone": "Europe/Paris",
+    }
+    document.update(overrides)
+    return document
+
+
+class FakeApi:
+    """A callable scripted-server action that answers like the Volubile API."""
+
+    def __init__(self, *, token_lifetime: int = 900) -> None:
+        self.token_lifetime = token_lifetime
+        self._serial = itertools.count(1)
+        self.minted: list[str] = []
+
+    def __call__(self, request: Received) -> Reply:
+        headers = {"X-RateLimit-Limit": "100", "X-RateLimit-Remaining": "99"}
+        if request.path == "/v1/auth/token":
+            token = f"eyJhbGciOiJIUzI1NiJ9.fake-token-{next(self._serial)}.sig"
+            self.minted.append(token)
+            return Reply(
+                200,
+                json={"token": token, "expiresIn": self.token_lifetime, "tokenType": "Bearer"},
+                headers=headers,
+            )
+        if request.path == "/v1/campaigns" and request.method == "POST":
+            body = request.json()
+            return Reply(
+                201,
+                json=campaign_document(id=str(uuid.uuid4()), name=body["name"]),
+                headers=headers,
+            )
+        if request.path.endswith("/status"):
+            return Reply(
+                200, json=campaign_document(status=json.loads(request.body)), headers=headers
+            )
+        return Reply(200, json=campaign_document(), headers=headers)
+
+
+class Harness:
+    def __init__(self, kind: str, **kwargs: Any) -> None:
+        self.kind = kind
+        self.loop = asyncio.new_event_loop() if kind == "async" else None
+        factory: Callable[..., Volubile | AsyncVolubile] = (
+            AsyncVolubile if kind == "async" else Volubile
+        )
+        self.client = factory(**kwargs)
+
+    def call(self, path: str, *args: Any, **kwargs: Any) -> Any:
+        target: Any = self.client
+        for part in path.split("."):
+            target = getattr(target, part)
+        result = target(*args, **kwargs)
+        if self.loop is not None:
+            return self.loop.run_until_complete(result)
+        return result
+
+    def run(self, coroutine: Any) -> Any:
+        assert self.loop is not None
+        return self.loop.run_until_complete(coroutine)
+
+    def close(self) -> None:
+        if self.loop is not None:
+            assert isinstance(self.client, AsyncVolubile)
+            self.loop.run_until_complete(self.client.close())
+            self.loop.close()
+        else:
+            assert isinstance(self.client, Volubile)
+            self.client.close()

@@ -1,0 +1,977 @@
+"""``Volubile`` and ``AsyncVolubile``: the clients people import.
+
+Both compose the generated client (``volubile_api``): each operation's request (method, path,
+body placement) is built by the generated module of that operation, and sent through an httpx
+client owned by a generated ``volubile_api.Client``. On top of that this module adds what the
+generated code does not do: authentication that refreshes itself, a client-side rate limiter,
+retries that never send a campaign creation twice, an overall deadline per call, typed errors
+and lenient response parsing.
+
+Everything but the waiting and the sending is shared by the two classes (:class:`_BaseClient`),
+so the sync and async clients cannot drift apart in behaviour.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from types import TracebackType
+from typing import Any, Self, cast
+from urllib.parse import urlsplit
+
+import attrs
+import httpx
+
+from volubile_api import Client as GeneratedClient
+from volubile_api.api.authentication import issue_token as issue_token_operation
+from volubile_api.api.campaigns import create as create_operation
+from volubile_api.api.campaigns import get as get_operation
+from volubile_api.api.campaigns import update_status as update_status_operation
+from volubile_api.models import AuthTokenRequest, CreateCampaignRequest, Scope
+from volubile_api.models import CampaignStatus as WireCampaignStatus
+
+from ._auth import SECRET_HEADERS, AccessToken, ApiKeyAuth, BearerTokenAuth, MintedTokenAuth
+from ._bulk import BulkCreateReport, BulkRun, ProgressCallback, plan_chunks
+from ._campaign_input import CampaignRequest, build_campaign_request
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    ClientValidationError,
+    FieldError,
+    RateLimitError,
+    VolubileError,
+    error_from_response,
+    parse_retry_after,
+)
+from ._models import Campaign, CampaignStatus, ResponseInfo, parse_campaign, parse_token
+from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter
+from ._recipients import RecipientImport
+from ._retry import RetryPolicy, TransportFailure, classify_transport_error
+from ._version import __version__
+
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncVolubile", "Volubile"]
+
+logger = logging.getLogger("volubile")
+
+DEFAULT_BASE_URL = "https://api.eu.volubile.ai"
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+DEFAULT_DEADLINE = 120.0
+DEFAULT_RATE_LIMIT = (100, 15.0)
+API_KEY_ENV = "VOLUBILE_API_KEY"
+BASE_URL_ENV = "VOLUBILE_BASE_URL"
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+_KNOWN_SCOPES = {scope.value: scope for scope in Scope}
+
+CAMPAIGN_MAY_EXIST = (
+    "The campaign may have been created: the request may have reached the server before the "
+    "failure, so it was not sent again (a second campaign would call the same people twice). "
+    "Check the account's campaigns in the Volubile app before creating it again"
+)
+STATIC_TOKEN_REFUSED = (
+    "The bearer token was refused; it may have expired. Mint a new one, or give the client "
+    "api_key= and scopes= so that it mints and refreshes tokens itself"
+)
+
+
+class _PreparedBody:
+    """A request body already validated and serialised by volubile_ext.
+
+    The generated request builders take a generated model and call its ``to_dict()``; handing
+    them this instead lets the generated code decide method, path and body placement while the
+    body is built once, by the validated fast path (building thousands of generated recipient
+    objects only to flatten them again costs milliseconds per campaign).
+    """
+
+    __slots__ = ("_document",)
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self._document = document
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._document
+
+
+@attrs.frozen
+class _Operation:
+    """One API operation as the retry loop sees it."""
+
+    name: str
+    method: str
+    url: str
+    json: Any
+    idempotent: bool
+    auth: httpx.Auth
+    creates_campaign: bool = False
+
+
+@attrs.define
+class _Call:
+    """The state of one call across its attempts."""
+
+    started: float
+    deadline_at: float | None
+    retries: int = 0
+
+    def remaining(self, now: float) -> float | None:
+        return None if self.deadline_at is None else self.deadline_at - now
+
+
+def _operation_kwargs(kwargs: dict[str, Any]) -> tuple[str, str, Any]:
+    # httpx sets Content-Type: application/json itself for a JSON body; the generated per-call
+    # headers dict would only cost a header merge on every request.
+    return kwargs["method"].upper(), kwargs["url"], kwargs.get("json")
+
+
+def _campaign_id(value: uuid.UUID | str) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value).strip())
+    except ValueError:
+        raise ClientValidationError(
+            [FieldError("id", "must be a campaign id (a UUID)", value)], subject="campaign id"
+        ) from None
+
+
+def _status_value(status: CampaignStatus | str) -> WireCampaignStatus:
+    text = status.value if isinstance(status, CampaignStatus) else str(status).strip().upper()
+    try:
+        return WireCampaignStatus(text)
+    except ValueError:
+        allowed = ", ".join(member.value for member in CampaignStatus)
+        raise ClientValidationError(
+            [FieldError("status", f"must be one of {allowed}", status)], subject="status"
+        ) from None
+
+
+def _scopes(scopes: Iterable[str] | str) -> tuple[Scope, ...]:
+    items = [scopes] if isinstance(scopes, str) else list(scopes)
+    problems = []
+    found: list[Scope] = []
+    for index, scope in enumerate(items):
+        known = _KNOWN_SCOPES.get(scope) if isinstance(scope, str) else None
+        if known is None:
+            allowed = ", ".join(_KNOWN_SCOPES)
+            problems.append(FieldError(f"scope[{index}]", f"must be one of {allowed}", scope))
+        elif known not in found:
+            found.append(known)
+    if not items:
+        problems.append(FieldError("scope", "must name at least one scope", []))
+    if problems:
+        raise ClientValidationError(problems, subject="token request")
+    return tuple(found)
+
+
+def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"base_url must be an http(s) URL such as {DEFAULT_BASE_URL}")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK_HOSTS and not allow_insecure_http:
+        raise ValueError(
+            f"refusing plain http:// to {parts.hostname}: credentials would travel in clear text. "
+            "Use https://, or pass allow_insecure_http=True if you really mean it"
+        )
+    return base_url.rstrip("/")
+
+
+def _rate_limit_info(headers: httpx.Headers, previous: RateLimitInfo) -> RateLimitInfo:
+    limit = headers.get("x-ratelimit-limit")
+    remaining = headers.get("x-ratelimit-remaining")
+    if limit is None and remaining is None:
+        return previous
+    return RateLimitInfo(limit=_header_int(limit), remaining=_header_int(remaining))
+
+
+def _header_int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        return None
+
+
+class _BaseClient:
+    """Configuration and every decision shared by :class:`Volubile` and :class:`AsyncVolubile`."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        bearer_token: str | None = None,
+        scopes: Sequence[str] | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT,
+        deadline: float | None = DEFAULT_DEADLINE,
+        retry_after_ceiling: float = 60.0,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        if api_key is None and bearer_token is None:
+            api_key = os.environ.get(API_KEY_ENV) or None
+        if api_key is None and bearer_token is None:
+            raise VolubileError(
+                f"No credentials: pass api_key=... (or bearer_token=...), or set the {API_KEY_ENV} "
+                "environment variable"
+            )
+        if api_key is not None and bearer_token is not None:
+            raise ValueError("pass api_key or bearer_token, not both")
+        if scopes is not None and api_key is None:
+            raise ValueError("scopes= mints tokens from an API key: pass api_key= as well")
+        if deadline is not None and not deadline > 0:
+            raise ValueError(f"deadline must be a number of seconds > 0, or None; not {deadline!r}")
+        self.base_url = _check_base_url(
+            base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL, allow_insecure_http
+        )
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self.deadline = deadline
+        self.retry_policy = RetryPolicy(
+            max_retries=max_retries, retry_after_ceiling=retry_after_ceiling
+        )
+        self.limiter = SlidingWindowLimiter(*rate_limit) if rate_limit is not None else None
+        self._rate_limit = RateLimitInfo()
+        self._static_bearer = bearer_token is not None
+        self._api_key_auth = ApiKeyAuth(api_key) if api_key is not None else None
+        self._scopes = _scopes(scopes) if scopes is not None else None
+        self._auth: httpx.Auth
+        if bearer_token is not None:
+            self._auth = BearerTokenAuth(bearer_token)
+        elif self._scopes is not None:
+            self._auth = MintedTokenAuth(self._mint_sync, self._mint_async)
+        else:
+            self._auth = cast(ApiKeyAuth, self._api_key_auth)
+        self._create_url = (
+            self.base_url
+            + _operation_kwargs(
+                create_operation._get_kwargs(body=cast(CreateCampaignRequest, _PreparedBody({})))
+            )[1]
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self._auth!r})"
+
+    @property
+    def rate_limit(self) -> RateLimitInfo:
+        """The ``X-RateLimit-Limit`` / ``X-RateLimit-Remaining`` figures last seen."""
+        return self._rate_limit
+
+    @property
+    def auth_handler(self) -> httpx.Auth:
+        """The ``httpx.Auth`` this client uses (reusable with plain httpx)."""
+        return self._auth
+
+    def _generated_client(self) -> GeneratedClient:
+        # The generated client owns the httpx client; auth rides along in httpx_args so that
+        # the httpx client authenticates on its own too.
+        return GeneratedClient(
+            base_url=self.base_url,
+            timeout=self.timeout,
+            headers={"User-Agent": f"volubile-python/{__version__}", "Accept": "application/json"},
+            httpx_args={"auth": self._auth},
+        )
+
+    # Token minting is wired by the concrete classes, which know how to send.
+    def _mint_sync(self) -> AccessToken:
+        raise NotImplementedError("the async client mints tokens asynchronously")
+
+    async def _mint_async(self) -> AccessToken:
+        raise NotImplementedError("the sync client mints tokens synchronously")
+
+    # -- building operations ------------------------------------------------------------------
+
+    def _create_op(self, request: CampaignRequest) -> _Operation:
+        return _Operation(
+            name="campaigns.create",
+            method="POST",
+            url=self._create_url,
+            json=request.to_json(),
+            idempotent=False,
+            auth=self._auth,
+            creates_campaign=True,
+        )
+
+    def _get_op(self, campaign_id: uuid.UUID | str) -> _Operation:
+        method, path, _ = _operation_kwargs(get_operation._get_kwargs(_campaign_id(campaign_id)))
+        return _Operation("campaigns.get", method, self.base_url + path, None, True, self._auth)
+
+    def _status_op(self, campaign_id: uuid.UUID | str, status: CampaignStatus | str) -> _Operation:
+        kwargs = update_status_operation._get_kwargs(
+            _campaign_id(campaign_id), body=_status_value(status)
+        )
+        method, path, body = _operation_kwargs(kwargs)
+        # Setting a status twice leaves the campaign as setting it once: safe to retry.
+        return _Operation(
+            "campaigns.set_status", method, self.base_url + path, body, True, self._auth
+        )
+
+    def _token_op(self, scopes: tuple[Scope, ...]) -> _Operation:
+        if self._api_key_auth is None:
+            auth: httpx.Auth = self._auth  # the server answers 403: only API keys mint tokens
+        else:
+            auth = self._api_key_auth
+        kwargs = issue_token_operation._get_kwargs(body=AuthTokenRequest(scope=list(scopes)))
+        method, path, body = _operation_kwargs(kwargs)
+        return _Operation("auth.issue_token", method, self.base_url + path, body, True, auth)
+
+    # -- one call, many attempts: the decisions -----------------------------------------------
+
+    def _start(self) -> _Call:
+        now = time.monotonic()
+        return _Call(started=now, deadline_at=now + self.deadline if self.deadline else None)
+
+    def _reserve_slot(self, op: _Operation, call: _Call) -> float:
+        """Seconds to wait for a rate-limit slot; raises when the wait outlives the deadline."""
+        if self.limiter is None:
+            return 0.0
+        remaining = call.remaining(time.monotonic())
+        try:
+            return self.limiter.reserve(max_wait=remaining)
+        except RateLimitWaitTooLong as too_long:
+            raise APITimeoutError(
+                f"{op.name}: the client-side rate limit would delay the request by "
+                f"{too_long.wait:.1f} s, past the call's deadline of {self.deadline} s; "
+                "nothing was sent",
+                request_sent=False,
+            ) from None
+
+    def _attempt_timeout(self, call: _Call) -> httpx.Timeout:
+        remaining = call.remaining(time.monotonic())
+        if remaining is None:
+            return self.timeout
+        bound = max(remaining, 0.001)
+
+        def clip(value: float | None) -> float:
+            return bound if value is None else min(value, bound)
+
+        return httpx.Timeout(
+            connect=clip(self.timeout.connect),
+            read=clip(self.timeout.read),
+            write=clip(self.timeout.write),
+            pool=clip(self.timeout.pool),
+        )
+
+    def _build_request(
+        self, http: httpx.Client | httpx.AsyncClient, op: _Operation, call: _Call
+    ) -> httpx.Request:
+        if op.json is None:
+            return http.build_request(op.method, op.url, timeout=self._attempt_timeout(call))
+        return http.build_request(
+            op.method, op.url, json=op.json, timeout=self._attempt_timeout(call)
+        )
+
+    def _wait_or_give_up(self, call: _Call, delay: float, error: VolubileError) -> float:
+        remaining = call.remaining(time.monotonic())
+        if remaining is not None and delay >= remaining:
+            raise error
+        call.retries += 1
+        return delay
+
+    def _after_transport_error(
+        self, op: _Operation, call: _Call, request: httpx.Request, error: httpx.TransportError
+    ) -> float:
+        """The wait before the next attempt, or raise the final error."""
+        failure = classify_transport_error(error)
+        final = self._connection_error(op, call, request, failure)
+        if not self.retry_policy.may_retry(
+            idempotent=op.idempotent, retries_taken=call.retries, sent=failure.sent
+        ):
+            if op.creates_campaign and failure.sent:
+                logger.warning("%s failed after the request may have reached the server", op.name)
+            raise final from error
+        delay = self.retry_policy.backoff(call.retries)
+        logger.info(
+            "%s %s: %s; retrying in %.2f s (retry %d of %d)",
+            op.method,
+            request.url.path,
+            failure.description,
+            delay,
+            call.retries + 1,
+            self.retry_policy.max_retries,
+        )
+        try:
+            return self._wait_or_give_up(call, delay, final)
+        except VolubileError as give_up:
+            raise give_up from error
+
+    def _connection_error(
+        self, op: _Operation, call: _Call, request: httpx.Request, failure: TransportFailure
+    ) -> APIConnectionError:
+        attempts = call.retries + 1
+        plural = "s" if attempts > 1 else ""
+        text = (
+            f"{op.name}: {failure.description} "
+            f"({op.method} {request.url.path}, {attempts} attempt{plural})"
+        )
+        if not failure.sent:
+            text += "; the request was not sent"
+        elif op.creates_campaign:
+            text += f". {CAMPAIGN_MAY_EXIST}"
+        cls = APITimeoutError if failure.timeout else APIConnectionError
+        return cls(text, request=request, request_sent=failure.sent)
+
+    def _after_response(
+        self, op: _Operation, call: _Call, response: httpx.Response
+    ) -> float | None:
+        """None when the response is a success; else the wait before retrying, or raise."""
+        self._rate_limit = _rate_limit_info(response.headers, self._rate_limit)
+        status = response.status_code
+        if logger.isEnabledFor(logging.DEBUG):
+            # The request as sent: auth headers are set by the auth flow, after building.
+            logger.debug(
+                "%s %s -> %d request headers=%s",
+                op.method,
+                response.request.url,
+                status,
+                _redacted(response.request.headers),
+            )
+        if 200 <= status < 300:
+            return None
+        error = self._status_error(op, response)
+        retry_after = error.retry_after if isinstance(error, RateLimitError) else None
+        if status == 429 and self.limiter is not None and retry_after:
+            self.limiter.pause_for(retry_after)
+        if retry_after is not None and retry_after > self.retry_policy.retry_after_ceiling:
+            raise error
+        if not self.retry_policy.may_retry(
+            idempotent=op.idempotent, retries_taken=call.retries, sent=True, status=status
+        ):
+            raise error
+        delay = retry_after if retry_after is not None else self.retry_policy.backoff(call.retries)
+        logger.info(
+            "%s %s -> %d; retrying in %.2f s (retry %d of %d)",
+            op.method,
+            response.request.url.path,
+            status,
+            delay,
+            call.retries + 1,
+            self.retry_policy.max_retries,
+        )
+        return self._wait_or_give_up(call, delay, error)
+
+    def _status_error(self, op: _Operation, response: httpx.Response) -> APIStatusError:
+        status = response.status_code
+        note = None
+        if status == 401 and self._static_bearer:
+            note = STATIC_TOKEN_REFUSED
+        elif status == 429:
+            wait = parse_retry_after(response.headers.get("retry-after"))
+            ceiling = self.retry_policy.retry_after_ceiling
+            if wait is not None and wait > ceiling:
+                note = (
+                    f"The server asks to wait {wait:.0f} s, more than the client's "
+                    f"retry_after_ceiling of {ceiling:.0f} s; try again later"
+                )
+        elif op.creates_campaign and status >= 500:
+            note = CAMPAIGN_MAY_EXIST
+        return error_from_response(response, note=note)
+
+    def _info(self, call: _Call, response: httpx.Response) -> ResponseInfo:
+        return ResponseInfo(
+            status_code=response.status_code,
+            headers=response.headers,
+            rate_limit=self._rate_limit,
+            retries_taken=call.retries,
+            elapsed=time.monotonic() - call.started,
+            http_response=response,
+        )
+
+    def _json(self, op: _Operation, response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            text = (
+                f"{op.name}: the server answered {response.status_code} but the body is not JSON "
+                f"(content type {response.headers.get('content-type', 'none')!r})"
+            )
+            if op.creates_campaign:
+                text += "; the campaign was most likely created, but its id is unknown"
+            raise APIResponseValidationError(text, response=response) from None
+
+    def _campaign(self, op: _Operation, call: _Call, response: httpx.Response) -> Campaign:
+        return parse_campaign(self._json(op, response), self._info(call, response))
+
+    def _token(
+        self, op: _Operation, response: httpx.Response, scopes: tuple[Scope, ...]
+    ) -> AccessToken:
+        token = parse_token(
+            self._json(op, response),
+            scopes=tuple(scope.value for scope in scopes),
+            received_at=time.monotonic(),
+        )
+        if token is None:
+            raise APIResponseValidationError(
+                f"{op.name}: the server answered {response.status_code} without a token",
+                response=response,
+            )
+        return token
+
+
+def _redacted(headers: httpx.Headers) -> dict[str, str]:
+    return {
+        name: ("[redacted]" if name.lower() in SECRET_HEADERS else value)
+        for name, value in headers.items()
+    }
+
+
+class Volubile(_BaseClient):
+    """The Volubile API client.
+
+    Credentials, in order: ``api_key=`` or ``bearer_token=``, else the ``VOLUBILE_API_KEY``
+    environment variable. With ``scopes=`` (and an API key), the client mints short-lived bearer
+    tokens and sends the key only to ``POST /v1/auth/token``.
+
+    ``timeout`` bounds each attempt (connect, read, write, pool, as in httpx); ``deadline``
+    bounds a whole call, retries and waits included. ``max_retries`` counts retries after the
+    first attempt; campaign creation is retried only when the request provably was not applied.
+    ``rate_limit=(requests, seconds)`` caps the requests started in any such window (None: off).
+
+    Use it as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        bearer_token: str | None = None,
+        scopes: Sequence[str] | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT,
+        deadline: float | None = DEFAULT_DEADLINE,
+        retry_after_ceiling: float = 60.0,
+        allow_insecure_http: bool = False,
+        http_client: httpx.Client | None = None,
+    ) -> None:
+        super().__init__(
+            api_key,
+            base_url=base_url,
+            bearer_token=bearer_token,
+            scopes=scopes,
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit=rate_limit,
+            deadline=deadline,
+            retry_after_ceiling=retry_after_ceiling,
+            allow_insecure_http=allow_insecure_http,
+        )
+        self._generated = self._generated_client()
+        self._owns_http = http_client is None
+        if http_client is not None:
+            self._generated.set_httpx_client(http_client)
+        self._http = self._generated.get_httpx_client()
+        self.campaigns = Campaigns(self)
+        self.auth = Auth(self)
+
+    def close(self) -> None:
+        """Close the connections (not those of an ``http_client`` you passed in)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _send(self, op: _Operation) -> tuple[httpx.Response, _Call]:
+        call = self._start()
+        while True:
+            wait = self._reserve_slot(op, call)
+            if wait > 0:
+                time.sleep(wait)
+            request = self._build_request(self._http, op, call)
+            try:
+                response = self._http.send(request, auth=op.auth)
+            except httpx.TransportError as error:
+                delay = self._after_transport_error(op, call, request, error)
+            else:
+                maybe_delay = self._after_response(op, call, response)
+                if maybe_delay is None:
+                    return response, call
+                delay = maybe_delay
+            time.sleep(delay)
+
+    def _mint_sync(self) -> AccessToken:
+        assert self._scopes is not None
+        return self.auth.issue_token([scope.value for scope in self._scopes])
+
+
+class AsyncVolubile(_BaseClient):
+    """The asynchronous twin of :class:`Volubile`: same arguments, same methods, as coroutines.
+
+    Use it as an async context manager, or await :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        bearer_token: str | None = None,
+        scopes: Sequence[str] | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT,
+        deadline: float | None = DEFAULT_DEADLINE,
+        retry_after_ceiling: float = 60.0,
+        allow_insecure_http: bool = False,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        super().__init__(
+            api_key,
+            base_url=base_url,
+            bearer_token=bearer_token,
+            scopes=scopes,
+            timeout=timeout,
+            max_retries=max_retries,
+            rate_limit=rate_limit,
+            deadline=deadline,
+            retry_after_ceiling=retry_after_ceiling,
+            allow_insecure_http=allow_insecure_http,
+        )
+        self._generated = self._generated_client()
+        self._owns_http = http_client is None
+        if http_client is not None:
+            self._generated.set_async_httpx_client(http_client)
+        self._http = self._generated.get_async_httpx_client()
+        self.campaigns = AsyncCampaigns(self)
+        self.auth = AsyncAuth(self)
+
+    async def close(self) -> None:
+        """Close the connections (not those of an ``http_client`` you passed in)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def _send(self, op: _Operation) -> tuple[httpx.Response, _Call]:
+        call = self._start()
+        while True:
+            wait = self._reserve_slot(op, call)
+            if wait > 0:
+                await asyncio.sleep(wait)
+            request = self._build_request(self._http, op, call)
+            try:
+                response = await self._http.send(request, auth=op.auth)
+            except httpx.TransportError as error:
+                delay = self._after_transport_error(op, call, request, error)
+            else:
+                maybe_delay = self._after_response(op, call, response)
+                if maybe_delay is None:
+                    return response, call
+                delay = maybe_delay
+            await asyncio.sleep(delay)
+
+    async def _mint_async(self) -> AccessToken:
+        assert self._scopes is not None
+        return await self.auth.issue_token([scope.value for scope in self._scopes])
+
+
+def _bulk_plan(
+    *, name: str, recipients: Iterable[Any], chunk_size: int, **parameters: Any
+) -> tuple[list[Any], int]:
+    # A RecipientImport (from load_recipients) stands for its recipients.
+    people = list(recipients.recipients if isinstance(recipients, RecipientImport) else recipients)
+    return plan_chunks(name=name, recipients=people, chunk_size=chunk_size, **parameters), len(
+        people
+    )
+
+
+class Campaigns:
+    """``client.campaigns``: create a campaign, read it, change its status."""
+
+    def __init__(self, client: Volubile) -> None:
+        self._client = client
+
+    def create(
+        self,
+        *,
+        name: str,
+        agent_id: uuid.UUID | str,
+        start_date: Any,
+        time_slots: Any,
+        batch_size: int,
+        days: Any,
+        retry: Any = None,
+        recipients: Any = None,
+        timezone: str | None = None,
+    ) -> Campaign:
+        """Create a campaign. Everything is checked before anything is sent.
+
+        Accepts forgiving inputs: ``start_date`` as a ``date`` or ISO text; ``agent_id`` as a
+        UUID or text; ``days`` as names in any case, ``"weekdays"``, or :class:`Day` values;
+        ``time_slots`` as ``"HH:MM-HH:MM"`` text, ``(start, end)`` pairs or :class:`TimeSlot`;
+        ``retry`` as :class:`RetrySettings` or a dict (``max``, ``delay`` in hours,
+        ``retry_on``); ``recipients`` as :class:`Recipient` values, dicts with ``phone`` and
+        ``context``, or E.164 strings.
+
+        Raises ``ClientValidationError`` (listing every problem) before sending anything. The
+        request is sent again only when it provably did not reach the server; otherwise the
+        error says the campaign may have been created.
+        """
+        request = build_campaign_request(
+            name=name,
+            agent_id=agent_id,
+            start_date=start_date,
+            time_slots=time_slots,
+            batch_size=batch_size,
+            days=days,
+            retry=retry,
+            recipients=recipients,
+            timezone=timezone,
+        )
+        return self.create_from_request(request)
+
+    def create_from_request(self, request: CampaignRequest) -> Campaign:
+        """Create a campaign from an already validated request (used by bulk creation)."""
+        op = self._client._create_op(request)
+        response, call = self._client._send(op)
+        return self._client._campaign(op, call, response)
+
+    def create_many(
+        self,
+        *,
+        name: str,
+        agent_id: uuid.UUID | str,
+        start_date: Any,
+        time_slots: Any,
+        batch_size: int,
+        days: Any,
+        recipients: Iterable[Any],
+        retry: Any = None,
+        timezone: str | None = None,
+        chunk_size: int = 1000,
+        journal: str | os.PathLike[str] | None = None,
+        resend_uncertain: bool = False,
+        on_progress: ProgressCallback | None = None,
+    ) -> BulkCreateReport:
+        """Create as many campaigns as it takes for ``recipients``, ``chunk_size`` per campaign.
+
+        Campaigns are named ``"<name> (k/n)"`` and created one after another through the rate
+        limiter. Every chunk is validated before the first is sent. With ``journal=path``, each
+        chunk is recorded before and after it is sent, and calling again with the same
+        arguments resumes: created chunks are skipped, chunks that provably failed are sent
+        again, and chunks that may exist are reported as uncertain (sent again only with
+        ``resend_uncertain=True``). ``on_progress(done, total)`` is called as chunks finish.
+        Returns a :class:`BulkCreateReport`; errors on single chunks are in the report.
+        """
+        chunks, count = _bulk_plan(
+            name=name,
+            agent_id=agent_id,
+            start_date=start_date,
+            time_slots=time_slots,
+            batch_size=batch_size,
+            days=days,
+            recipients=recipients,
+            retry=retry,
+            timezone=timezone,
+            chunk_size=chunk_size,
+        )
+        run = BulkRun(
+            chunks,
+            total_recipients=count,
+            journal=journal,
+            resend_uncertain=resend_uncertain,
+            on_progress=on_progress,
+        )
+        for chunk in run.pending():
+            try:
+                campaign = self.create_from_request(chunk.request)
+            except VolubileError as error:
+                run.failed_with(chunk, error)
+            else:
+                run.succeeded(chunk, campaign)
+        return run.report()
+
+    def get(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Read a campaign by id (``campaigns:read``). Raises NotFoundError when unknown."""
+        op = self._client._get_op(campaign_id)
+        response, call = self._client._send(op)
+        return self._client._campaign(op, call, response)
+
+    def set_status(self, campaign_id: uuid.UUID | str, status: CampaignStatus | str) -> Campaign:
+        """Set a campaign's status: ``ACTIVE``, ``PAUSED`` or ``CANCELLED``.
+
+        A cancelled campaign cannot be reactivated (the server answers 400).
+        """
+        op = self._client._status_op(campaign_id, status)
+        response, call = self._client._send(op)
+        return self._client._campaign(op, call, response)
+
+    def pause(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Pause a campaign (status ``PAUSED``)."""
+        return self.set_status(campaign_id, CampaignStatus.PAUSED)
+
+    def resume(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Resume a paused campaign (status ``ACTIVE``)."""
+        return self.set_status(campaign_id, CampaignStatus.ACTIVE)
+
+    def cancel(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Cancel a campaign for good (status ``CANCELLED``)."""
+        return self.set_status(campaign_id, CampaignStatus.CANCELLED)
+
+
+class AsyncCampaigns:
+    """``client.campaigns`` of :class:`AsyncVolubile`: :class:`Campaigns`, awaited."""
+
+    def __init__(self, client: AsyncVolubile) -> None:
+        self._client = client
+
+    async def create(
+        self,
+        *,
+        name: str,
+        agent_id: uuid.UUID | str,
+        start_date: Any,
+        time_slots: Any,
+        batch_size: int,
+        days: Any,
+        retry: Any = None,
+        recipients: Any = None,
+        timezone: str | None = None,
+    ) -> Campaign:
+        """Create a campaign; see :meth:`Campaigns.create`."""
+        request = build_campaign_request(
+            name=name,
+            agent_id=agent_id,
+            start_date=start_date,
+            time_slots=time_slots,
+            batch_size=batch_size,
+            days=days,
+            retry=retry,
+            recipients=recipients,
+            timezone=timezone,
+        )
+        return await self.create_from_request(request)
+
+    async def create_from_request(self, request: CampaignRequest) -> Campaign:
+        """Create a campaign from an already validated request (used by bulk creation)."""
+        op = self._client._create_op(request)
+        response, call = await self._client._send(op)
+        return self._client._campaign(op, call, response)
+
+    async def create_many(
+        self,
+        *,
+        name: str,
+        agent_id: uuid.UUID | str,
+        start_date: Any,
+        time_slots: Any,
+        batch_size: int,
+        days: Any,
+        recipients: Iterable[Any],
+        retry: Any = None,
+        timezone: str | None = None,
+        chunk_size: int = 1000,
+        journal: str | os.PathLike[str] | None = None,
+        resend_uncertain: bool = False,
+        on_progress: ProgressCallback | None = None,
+    ) -> BulkCreateReport:
+        """Create one campaign per chunk of recipients; see :meth:`Campaigns.create_many`."""
+        chunks, count = _bulk_plan(
+            name=name,
+            agent_id=agent_id,
+            start_date=start_date,
+            time_slots=time_slots,
+            batch_size=batch_size,
+            days=days,
+            recipients=recipients,
+            retry=retry,
+            timezone=timezone,
+            chunk_size=chunk_size,
+        )
+        run = BulkRun(
+            chunks,
+            total_recipients=count,
+            journal=journal,
+            resend_uncertain=resend_uncertain,
+            on_progress=on_progress,
+        )
+        for chunk in run.pending():
+            try:
+                campaign = await self.create_from_request(chunk.request)
+            except VolubileError as error:
+                run.failed_with(chunk, error)
+            else:
+                run.succeeded(chunk, campaign)
+        return run.report()
+
+    async def get(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Read a campaign by id; see :meth:`Campaigns.get`."""
+        op = self._client._get_op(campaign_id)
+        response, call = await self._client._send(op)
+        return self._client._campaign(op, call, response)
+
+    async def set_status(
+        self, campaign_id: uuid.UUID | str, status: CampaignStatus | str
+    ) -> Campaign:
+        """Set a campaign's status; see :meth:`Campaigns.set_status`."""
+        op = self._client._status_op(campaign_id, status)
+        response, call = await self._client._send(op)
+        return self._client._campaign(op, call, response)
+
+    async def pause(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Pause a campaign (status ``PAUSED``)."""
+        return await self.set_status(campaign_id, CampaignStatus.PAUSED)
+
+    async def resume(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Resume a paused campaign (status ``ACTIVE``)."""
+        return await self.set_status(campaign_id, CampaignStatus.ACTIVE)
+
+    async def cancel(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Cancel a campaign for good (status ``CANCELLED``)."""
+        return await self.set_status(campaign_id, CampaignStatus.CANCELLED)
+
+
+class Auth:
+    """``client.auth``: mint short-lived bearer tokens from the API key."""
+
+    def __init__(self, client: Volubile) -> None:
+        self._client = client
+
+    def issue_token(self, scopes: Iterable[str] | str) -> AccessToken:
+        """Mint a bearer token with ``scopes`` (e.g. ``["campaigns:read"]``).
+
+        Only an API key can mint: a client built with ``bearer_token=`` gets
+        ``PermissionDeniedError`` from the server.
+        """
+        chosen = _scopes(scopes)
+        op = self._client._token_op(chosen)
+        response, _ = self._client._send(op)
+        return self._client._token(op, response, chosen)
+
+
+class AsyncAuth:
+    """``client.auth`` of :class:`AsyncVolubile`."""
+
+    def __init__(self, client: AsyncVolubile) -> None:
+        self._client = client
+
+    async def issue_token(self, scopes: Iterable[str] | str) -> AccessToken:
+        """Mint a bearer token with ``scopes``; see :meth:`Auth.issue_token`."""
+        chosen = _scopes(scopes)
+        op = self._client._token_op(chosen)
+        response, _ = await self._client._send(op)
+        return self._client._token(op, response, chosen)

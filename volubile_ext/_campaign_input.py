@@ -167,7 +167,7 @@ def _rule_agent_id(value: object, strict: bool, errors: _Errors) -> uuid.UUID | 
         errors.append(
             FieldError(
                 "agentId",
-                f"must be a UUID such as {_UUID_EXAMPLE} (the agent's id, in the Volubile app)",
+                f"must be a UUID such as {_UUID_EXAMPLE}: the agent's id, from the Volubile app",
                 value,
             )
         )

@@ -325,7 +325,7 @@ def _normalize(text: str, region: str | None, phonenumbers: Any) -> str:
         return text
     stripped = text.strip()
     if not stripped:
-        raise _PhoneProblem("phone is empty")
+        raise _PhoneProblem("empty")
     if phonenumbers is not None:
         return _normalize_with_library(stripped, region, phonenumbers)
     compact = _SEPARATORS.sub("", _TRUNK_ZERO.sub("", stripped))
@@ -706,11 +706,30 @@ def _text_lines(stream: IO[Any], encoding: str) -> Iterator[str]:
         wrapper.detach()  # leave the caller's file open: it is theirs to close
 
 
-def _decode_error(name: str, encoding: str, error: UnicodeDecodeError) -> ValueError:
+def _bad_line(path: str, encoding: str) -> int | None:
+    """The line of ``path`` where decoding fails, by reading it again (on the error path only).
+
+    Files are decoded in large blocks, so the decoding error itself cannot tell the line.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with open(path, "rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            try:
+                decoder.decode(raw)
+            except UnicodeDecodeError:
+                return number
+    return None
+
+
+def _decode_error(
+    name: str, encoding: str, error: UnicodeDecodeError, line: int | None = None
+) -> ValueError:
+    codec = codecs.lookup(encoding).name
+    shown = "UTF-8" if codec in ("utf-8", "utf-8-sig") else codec
+    where = f"line {line}: " if line is not None else ""
     return ValueError(
-        f"{name} is not {codecs.lookup(encoding).name} text ({error.reason} at byte "
-        f"{error.start}): save it as 'CSV UTF-8', or pass encoding= (e.g. 'cp1252' for an "
-        "older Excel export)"
+        f"{name} is not {shown} text ({where}{error.reason}): save it as 'CSV UTF-8', or pass "
+        "encoding= (e.g. encoding='cp1252' for an older Excel export)"
     )
 
 
@@ -751,7 +770,8 @@ def load_recipients(
             with open(name, encoding=encoding, newline="") as stream:
                 _read_csv(iter(stream), collector, phone_column, delimiter, repr(name))
         except UnicodeDecodeError as error:
-            raise _decode_error(repr(name), encoding, error) from None
+            line = _bad_line(name, encoding)
+            raise _decode_error(repr(name), encoding, error, line) from None
     elif hasattr(source, "read"):
         name = repr(getattr(source, "name", "the CSV file"))
         lines = _text_lines(cast("IO[Any]", source), encoding)

@@ -1,0 +1,533 @@
+"""Recipients, phone normalisation and CSV import: every dialect, encoding and rejection.
+
+Tests that need national formats run twice: with the ``phone`` extra (phonenumbers) and with
+its import blocked, as on an installation without the extra.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import pickle
+import sys
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from volubile_ext import (
+    ClientValidationError,
+    DuplicateRow,
+    Recipient,
+    RecipientImport,
+    RejectedRow,
+    load_recipients,
+    normalize_phone,
+)
+
+PHONE = "+33612345678"
+EXTRA_HINT = "pip install 'volubile[phone]'"
+
+
+@pytest.fixture
+def without_phone_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``import phonenumbers`` fail, as when the extra is not installed."""
+    monkeypatch.setitem(sys.modules, "phonenumbers", None)
+
+
+@pytest.fixture(params=["with extra", "without extra"])
+def phone_extra(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Run the test both ways; the value says whether the extra is available."""
+    if request.param == "without extra":
+        monkeypatch.setitem(sys.modules, "phonenumbers", None)
+        return False
+    return True
+
+
+def write(tmp_path: Path, text: str, *, encoding: str = "utf-8", name: str = "in.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+# --- Recipient ----------------------------------------------------------------------------------
+
+
+def test_recipient_holds_a_phone_and_a_read_only_context() -> None:
+    recipient = Recipient(PHONE, {"firstName": "Ana", "order": {"id": 7, "items": ["a", "b"]}})
+    assert recipient.phone == PHONE
+    assert recipient.context["firstName"] == "Ana"
+    with pytest.raises(TypeError):
+        recipient.context["firstName"] = "Bob"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        recipient.context["order"]["id"] = 8
+    assert recipient.context["order"]["items"] == ("a", "b")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        recipient.phone = "+33698765432"  # type: ignore[misc]
+
+
+def test_recipient_copies_its_context() -> None:
+    context: dict[str, Any] = {"firstName": "Ana", "tags": ["x"]}
+    recipient = Recipient(PHONE, context)
+    context["firstName"] = "Bob"
+    context["tags"].append("y")
+    assert recipient.to_api() == {"phone": PHONE, "context": {"firstName": "Ana", "tags": ["x"]}}
+
+
+def test_recipient_to_api_gives_new_plain_values() -> None:
+    recipient = Recipient(PHONE, {"n": 1, "ok": True, "score": 2.5, "address": {"city": "Lyon"}})
+    body = recipient.to_api()
+    assert body == {
+        "phone": PHONE,
+        "context": {"n": 1, "ok": True, "score": 2.5, "address": {"city": "Lyon"}},
+    }
+    assert type(body["context"]["address"]) is dict
+    body["context"]["address"]["city"] = "Paris"
+    assert recipient.to_api()["context"]["address"]["city"] == "Lyon"
+    assert Recipient(PHONE).to_api() == {"phone": PHONE}
+    assert Recipient(PHONE, {}).to_api() == {"phone": PHONE}
+
+
+def test_recipients_compare_hash_repr_pickle_and_copy_by_value() -> None:
+    a = Recipient(PHONE, {"firstName": "Ana", "tags": ["x"]})
+    b = Recipient(PHONE, {"tags": ["x"], "firstName": "Ana"})
+    assert a == b
+    assert hash(a) == hash(b)
+    assert len({a, b, Recipient(PHONE)}) == 2
+    assert a != Recipient(PHONE, {"firstName": "Bob", "tags": ["x"]})
+    assert repr(Recipient(PHONE)) == "Recipient('+33612345678')"
+    assert repr(a) == "Recipient('+33612345678', {'firstName': 'Ana', 'tags': ['x']})"
+    assert pickle.loads(pickle.dumps(a)) == a
+    assert copy.deepcopy(a) == a
+
+
+def test_recipient_refuses_a_number_not_in_e164_and_bad_context_listing_all() -> None:
+    with pytest.raises(ClientValidationError) as caught:
+        Recipient("06 12 34 56 78", {"ok": "yes", "n": float("nan"), 3: "x", "deep": [{"a": {1}}]})
+    fields = [(error.field, error.message) for error in caught.value.errors]
+    assert fields[0][0] == "phone"
+    assert "E.164" in fields[0][1]
+    assert "normalize_phone()" in fields[0][1]
+    assert [field for field, _ in fields[1:]] == ["context.n", "context", "context.deep[0].a"]
+    assert str(caught.value).startswith("invalid recipient: 4 problems")
+
+
+@pytest.mark.parametrize("phone", [33612345678, None, "", " +33612345678", "+0612345678"])
+def test_recipient_refuses_other_phone_values(phone: Any) -> None:
+    with pytest.raises(ClientValidationError, match="phone"):
+        Recipient(phone)
+
+
+# --- normalize_phone ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+33612345678",
+        "+33 6 12 34 56 78",
+        "+33.6.12.34.56.78",
+        "+33-6-12-34-56-78",
+        "+33 (0)6 12 34 56 78",
+        "+33 (0) 6 12 34 56 78",
+        "0033612345678",
+        "0033 6 12 34 56 78",
+        "\u00a0+33\u00a06\u00a012\u00a034\u00a056\u00a078 ",  # no-break spaces from a spreadsheet
+    ],
+)
+def test_international_forms_are_read_with_or_without_the_extra(
+    text: str, phone_extra: bool
+) -> None:
+    assert normalize_phone(text) == PHONE
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        ("06 12 34 56 78", "FR", PHONE),
+        ("06.12.34.56.78", "FR", PHONE),
+        ("(06) 12-34-56-78", "FR", PHONE),
+        ("0612345678", "fr", PHONE),
+        ("01 23 45 67 89", "FR", "+33123456789"),
+        ("0470 12 34 56", "BE", "+32470123456"),
+        ("+44 20 7946 0958", "FR", "+442079460958"),
+    ],
+)
+def test_national_formats_need_the_extra(text: str, region: str, expected: str) -> None:
+    assert normalize_phone(text, region) == expected
+
+
+@pytest.mark.parametrize("text", ["06 12 34 56 78", "0612345678"])
+def test_without_the_extra_national_formats_say_what_to_install(
+    text: str, without_phone_extra: None
+) -> None:
+    with pytest.raises(ValueError, match="national format") as caught:
+        normalize_phone(text)
+    assert EXTRA_HINT in str(caught.value)
+    assert repr(text) in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("+33 1", "too short"),
+        ("+33 6 12 34 56 78 90 12", "too long"),
+        ("+33 0 00 00 00 00", "not a valid FR number"),
+        ("+33 6 12 34 56 78 ext. 12", "has an extension"),
+        ("+999 123456", "unknown country code"),
+        ("call me", "not a phone number"),
+        ("", "empty"),
+        ("   ", "empty"),
+    ],
+)
+def test_the_extra_refuses_numbers_that_cannot_exist(text: str, reason: str) -> None:
+    with pytest.raises(ValueError, match="cannot read phone number") as caught:
+        normalize_phone(text)
+    assert reason in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("+33 6", "too short for an international number"),
+        ("+33 6 12 34 56 78 90 12 34", "too long: E.164 numbers have at most 15 digits"),
+        ("+0 6 12 34 56 78", "no country code after the '+'"),
+        ("+33 6 CALL ME", "only digits may follow the '+'"),
+        ("call me", "not a phone number"),
+        ("", "empty"),
+    ],
+)
+def test_without_the_extra_international_numbers_are_still_checked(
+    text: str, reason: str, without_phone_extra: None
+) -> None:
+    with pytest.raises(ValueError, match="cannot read phone number") as caught:
+        normalize_phone(text)
+    assert reason in str(caught.value)
+
+
+def test_canonical_e164_is_returned_as_is_without_consulting_the_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The fast path of imports: a canonical number is never parsed again.
+    monkeypatch.setitem(sys.modules, "phonenumbers", None)
+    assert normalize_phone("+33000000000") == "+33000000000"
+
+
+def test_a_national_number_needs_a_region() -> None:
+    with pytest.raises(ValueError, match="no region was given"):
+        normalize_phone("06 12 34 56 78", None)
+    assert normalize_phone("+33 6 12 34 56 78", None) == PHONE
+
+
+@pytest.mark.parametrize("region", ["FRA", "F", "1A", 33])
+def test_a_malformed_region_is_refused(region: Any) -> None:
+    with pytest.raises(ValueError, match="two-letter country code"):
+        normalize_phone("06 12 34 56 78", region)
+
+
+def test_normalize_phone_refuses_non_text() -> None:
+    with pytest.raises(TypeError, match="must be text, not int"):
+        normalize_phone(33612345678)  # type: ignore[arg-type]
+
+
+# --- load_recipients: sources, dialects, encodings ---------------------------------------------
+
+PEOPLE = [
+    ("+33612345678", "Ana", "Martin"),
+    ("+33698765432", "Bob", "Durand"),
+    ("+33611223344", "Chloé", "Petit"),
+]
+
+
+def people_csv(delimiter: str) -> str:
+    lines = [delimiter.join(("phone", "firstName", "lastName"))]
+    lines += [delimiter.join(row) for row in PEOPLE]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def assert_people(result: RecipientImport) -> None:
+    assert result.ok
+    assert result.rows == 3
+    assert [r.to_api() for r in result.recipients] == [
+        {"phone": phone, "context": {"firstName": first, "lastName": last}}
+        for phone, first, last in PEOPLE
+    ]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"], ids=["comma", "semicolon", "tab"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"], ids=["no BOM", "BOM"])
+def test_csv_files_in_every_dialect_and_encoding(
+    tmp_path: Path, delimiter: str, encoding: str
+) -> None:
+    path = write(tmp_path, people_csv(delimiter), encoding=encoding)
+    assert_people(load_recipients(path))
+    assert_people(load_recipients(str(path)))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"], ids=["no BOM", "BOM"])
+def test_binary_file_objects_are_decoded_and_left_open(encoding: str) -> None:
+    stream = io.BytesIO(people_csv(";").encode(encoding))
+    assert_people(load_recipients(stream))
+    assert not stream.closed
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig"], ids=["no BOM", "BOM"])
+def test_text_file_objects_are_read_and_a_stray_bom_is_dropped(
+    tmp_path: Path, encoding: str
+) -> None:
+    path = write(tmp_path, people_csv(","), encoding=encoding)
+    # Opened as plain UTF-8, a BOM reaches us as U+FEFF before the first column name.
+    with path.open(encoding="utf-8", newline="") as stream:
+        assert_people(load_recipients(stream))
+        assert not stream.closed
+    assert_people(load_recipients(io.StringIO(people_csv("\t"))))
+
+
+def test_an_iterable_of_mappings_is_read_as_is() -> None:
+    rows = [
+        {"phone": "+33612345678", "firstName": "Ana", "age": 41, "vip": True, "note": None},
+        {"phone": "+33 6 98 76 54 32", "firstName": "Bob", "address": {"city": "Lyon"}},
+    ]
+    result = load_recipients(iter(rows))
+    assert result.ok
+    assert [r.to_api() for r in result.recipients] == [
+        {"phone": PHONE, "context": {"firstName": "Ana", "age": 41, "vip": True}},
+        {"phone": "+33698765432", "context": {"firstName": "Bob", "address": {"city": "Lyon"}}},
+    ]
+
+
+def test_the_delimiter_can_be_forced(tmp_path: Path) -> None:
+    # The header has more commas than semicolons, but the data is semicolon-separated.
+    text = "phone;note\n+33612345678;a, b, c\n"
+    result = load_recipients(write(tmp_path, text), delimiter=";")
+    assert result.recipients[0].context == {"note": "a, b, c"}
+
+
+def test_quoted_values_may_hold_the_delimiter_and_line_breaks(tmp_path: Path) -> None:
+    text = 'phone;note\n+33612345678;"a; b"\n+33698765432;"two\nlines"\nbad;x\n'
+    result = load_recipients(write(tmp_path, text))
+    assert [dict(r.context) for r in result.recipients] == [
+        {"note": "a; b"},
+        {"note": "two\nlines"},
+    ]
+    # Row numbers are file lines: the quoted line break makes the next record start on line 5.
+    assert [row.row for row in result.rejected] == [5]
+
+
+def test_context_columns_keep_text_and_empty_cells(tmp_path: Path) -> None:
+    text = " phone , zip , firstName,\n+33612345678,01000,,\n+33698765432,75001\n"
+    result = load_recipients(write(tmp_path, text))
+    assert [dict(r.context) for r in result.recipients] == [
+        # Leading zeros stay: values are text. Short rows are padded, unnamed columns ignored.
+        {"zip": "01000", "firstName": ""},
+        {"zip": "75001", "firstName": ""},
+    ]
+
+
+def test_the_phone_column_can_be_named_and_is_matched_ignoring_case(tmp_path: Path) -> None:
+    path = write(tmp_path, "Name;Mobile\nAna;+33612345678\n")
+    assert load_recipients(path, phone_column="Mobile").recipients == (
+        Recipient(PHONE, {"Name": "Ana"}),
+    )
+    assert load_recipients(path, phone_column="mobile").recipients == (
+        Recipient(PHONE, {"Name": "Ana"}),
+    )
+
+
+# --- load_recipients: problems with the source itself -------------------------------------------
+
+
+def test_a_missing_phone_column_names_the_columns_found(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="has no 'phone' column") as caught:
+        load_recipients(write(tmp_path, "tel;name\n+33612345678;Ana\n"))
+    assert "'tel', 'name'" in str(caught.value)
+    assert "phone_column=" in str(caught.value)
+
+
+def test_a_column_named_twice_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="column 'name' appears twice"):
+        load_recipients(write(tmp_path, "phone;name;name\n+33612345678;A;B\n"))
+
+
+@pytest.mark.parametrize("text", ["", "\n\n  \n"])
+def test_an_empty_file_is_refused(tmp_path: Path, text: str) -> None:
+    with pytest.raises(ValueError, match="is empty: expected a header line"):
+        load_recipients(write(tmp_path, text))
+
+
+def test_text_that_is_not_utf8_says_how_to_read_it(tmp_path: Path) -> None:
+    path = write(tmp_path, "phone;firstName\n+33612345678;Chloé\n", encoding="cp1252")
+    with pytest.raises(
+        ValueError, match="is not UTF-8 text \\(line 2: invalid continuation byte\\)"
+    ) as caught:
+        load_recipients(path)
+    assert "encoding=" in str(caught.value)
+    with pytest.raises(ValueError, match="is not UTF-8 text"):
+        load_recipients(io.BytesIO(path.read_bytes()))
+    result = load_recipients(path, encoding="cp1252")
+    assert result.recipients[0].context == {"firstName": "Chloé"}
+
+
+@pytest.mark.parametrize("source", [42, b"phone\n+33612345678\n", {"phone": PHONE}])
+def test_other_sources_are_refused(source: Any) -> None:
+    with pytest.raises(TypeError, match="source must be a CSV path, a file object"):
+        load_recipients(source)
+
+
+# --- load_recipients: every row accounted for ---------------------------------------------------
+
+
+def test_every_rejection_reason_with_row_number_and_raw_value(
+    tmp_path: Path, without_phone_extra: None
+) -> None:
+    text = (
+        "phone;firstName\n"  # line 1
+        "+33612345678;Ana\n"  # 2: kept
+        ";Bob\n"  # 3: no phone
+        ";\n"  # 4: nothing at all
+        "06 12 34 56 78;Chloé\n"  # 5: national, the extra is missing
+        "call me;Dan\n"  # 6: not a number
+        "+33 6;Eve\n"  # 7: too short
+        "+33698765432;Fay;extra\n"  # 8: misaligned
+        "\n"  # 9: a blank line is no row
+        "+33611223344;Gus\n"  # 10: kept
+    )
+    result = load_recipients(write(tmp_path, text))
+    assert [r.phone for r in result.recipients] == [PHONE, "+33611223344"]
+    assert [(row.row, row.value) for row in result.rejected] == [
+        (3, ""),
+        (4, None),
+        (5, "06 12 34 56 78"),
+        (6, "call me"),
+        (7, "+33 6"),
+        (8, "+33698765432"),
+    ]
+    reasons = [row.reason for row in result.rejected]
+    assert reasons[0] == "phone is empty"
+    assert reasons[1] == "empty row"
+    assert "national format" in reasons[2]
+    assert EXTRA_HINT in reasons[2]
+    assert reasons[3] == "not a phone number"
+    assert reasons[4].startswith("too short")
+    assert reasons[5] == (
+        "3 fields but the header has 2: a value that contains the delimiter ';' must be quoted"
+    )
+    assert result.rows == 8
+    assert not result.ok
+    assert str(result.rejected[2]).startswith("row 5 ('06 12 34 56 78'): national format")
+
+
+def test_with_the_extra_national_rows_are_normalised_and_impossible_ones_rejected(
+    tmp_path: Path,
+) -> None:
+    text = "phone;firstName\n06 12 34 56 78;Ana\n+33 0 00 00 00 00;Bob\n"
+    result = load_recipients(write(tmp_path, text))
+    assert result.recipients == (Recipient(PHONE, {"firstName": "Ana"}),)
+    assert [(r.row, r.reason) for r in result.rejected] == [
+        (3, "not a valid FR number: no such number range")
+    ]
+
+
+def test_rejections_of_mapping_rows(phone_extra: bool) -> None:
+    rows: list[Any] = [
+        {"phone": PHONE},
+        {"firstName": "no phone"},
+        {"phone": 33612345678},
+        {"phone": "  "},
+        ["not", "a", "mapping"],
+        {"phone": "+33698765432", "score": float("inf")},
+        {"phone": "+33611223344", "when": object()},
+    ]
+    result = load_recipients(rows)
+    assert result.recipients == (Recipient(PHONE),)
+    assert [(r.row, r.value) for r in result.rejected] == [
+        (2, None),
+        (3, "33612345678"),
+        (4, "  "),
+        (5, None),
+        (6, "+33698765432"),
+        (7, "+33611223344"),
+    ]
+    reasons = [r.reason for r in result.rejected]
+    assert reasons[0] == "no 'phone' field"
+    assert reasons[1].startswith("phone must be text, not int (a number loses its leading")
+    assert reasons[2] == "phone is empty"
+    assert reasons[3] == "not a mapping but list"
+    assert reasons[4] == "context.score: must be a finite number: JSON has no NaN or infinity"
+    assert reasons[5].startswith("context.when: must be text, a number, a boolean")
+
+
+def test_duplicates_are_folded_into_the_first_row(tmp_path: Path, phone_extra: bool) -> None:
+    text = (
+        "phone,firstName\n"
+        "+33612345678,Ana\n"
+        "+33698765432,Bob\n"
+        "0033 6 12 34 56 78,Ana again\n"
+        "+33612345678,Ana thrice\n"
+        "+33 6 98 76 54 32,Bob again\n"
+    )
+    result = load_recipients(write(tmp_path, text))
+    assert [(r.phone, r.context["firstName"]) for r in result.recipients] == [
+        (PHONE, "Ana"),
+        ("+33698765432", "Bob"),
+    ]
+    assert result.duplicates == (
+        DuplicateRow(row=4, value="0033 6 12 34 56 78", phone=PHONE, kept_row=2),
+        DuplicateRow(row=5, value="+33612345678", phone=PHONE, kept_row=2),
+        DuplicateRow(row=6, value="+33 6 98 76 54 32", phone="+33698765432", kept_row=3),
+    )
+    assert result.rows == 5
+    assert (
+        str(result.duplicates[0])
+        == "row 4 ('0033 6 12 34 56 78'): same number +33612345678 as row 2"
+    )
+
+
+def test_the_summary_lists_every_row_that_is_not_a_recipient() -> None:
+    result = load_recipients([{"phone": PHONE}, {"phone": PHONE}, {"phone": "x"}])
+    assert str(result) == "\n".join(
+        [
+            "3 rows: 1 recipients, 1 rejected, 1 duplicates",
+            "  rejected row 3 ('x'): not a phone number",
+            "  duplicate row 2 ('+33612345678'): same number +33612345678 as row 1",
+        ]
+    )
+    assert result.rejected == (RejectedRow(3, "x", "not a phone number"),)
+
+
+def test_imports_stream_the_source() -> None:
+    """A one-shot source is read once, row by row, and only the result stays in memory."""
+    count = 20_000
+
+    def lines() -> Iterator[str]:
+        yield "phone;firstName;lastName\n"
+        for i in range(count):
+            yield f"+336{i:08d};First{i};Last{i}\n"
+
+    class OneShot(io.TextIOBase):
+        """A text stream that can be iterated once, like a socket or a pipe."""
+
+        def __init__(self) -> None:
+            self._lines = lines()
+
+        def readable(self) -> bool:
+            return True
+
+        def read(self, size: int | None = -1) -> str:
+            return "" if size == 0 else "".join(self._lines)
+
+        def __next__(self) -> str:
+            return next(self._lines)
+
+    tracemalloc.start()
+    try:
+        result = load_recipients(OneShot())
+        retained, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(result.recipients) == count
+    # Holding every row twice (a list of rows, then the recipients) would double the peak.
+    assert peak < 1.5 * retained

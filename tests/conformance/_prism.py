@@ -63,33 +63,44 @@ def ensure_prism_installed() -> Path:
     return PRISM_BIN
 
 
-def rewrite_any_media_type_to_json(source: Path, destination: Path) -> Path:
-    """Copy an OpenAPI document to ``destination`` (as JSON) with every ``*/*`` media type as JSON.
+def any_media_type_as_json(document: Any) -> Any:
+    """Map every ``*/*`` media type of an OpenAPI document to ``application/json``, in place.
 
     The vendor declares its error responses as ``*/*``; Prism cannot serialise a body for that
-    media type and answers 500 instead of the documented error (generator-trial.md, section 4).
-    The real server answers JSON, so the copy says so. Everything else is kept as is.
+    media type and answers 500 instead of the documented error (generator-trial.md, section 4),
+    and a response validator has no schema to hold a ``*/*`` body to. The real server answers
+    JSON, so the document is made to say so. Everything else is kept as is. Returns
+    ``document``.
     """
+    if isinstance(document, dict):
+        content = document.get("content")
+        if isinstance(content, dict) and "*/*" in content:
+            if JSON in content:
+                raise ValueError(f"a response declares both */* and {JSON}")
+            # Rebuilt rather than renamed in place so the media types keep their order.
+            document["content"] = {
+                (JSON if media == "*/*" else media): body for media, body in content.items()
+            }
+        for value in document.values():
+            any_media_type_as_json(value)
+    elif isinstance(document, list):
+        for value in document:
+            any_media_type_as_json(value)
+    return document
+
+
+def load_with_json_media(source: Path) -> dict[str, Any]:
+    """Read an OpenAPI document (YAML or JSON) with every ``*/*`` media type as JSON."""
     document = yaml.safe_load(source.read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise ValueError(f"{source} is not an OpenAPI document")
+    any_media_type_as_json(document)
+    return document
 
-    def visit(node: Any) -> None:
-        if isinstance(node, dict):
-            content = node.get("content")
-            if isinstance(content, dict) and "*/*" in content:
-                if JSON in content:
-                    raise ValueError(f"{source}: a response declares both */* and {JSON}")
-                # Rebuilt rather than renamed in place so the media types keep their order.
-                node["content"] = {
-                    (JSON if media == "*/*" else media): body for media, body in content.items()
-                }
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for value in node:
-                visit(value)
 
-    visit(document)
-    destination.write_text(json.dumps(document, indent=1), encoding="utf-8")
+def rewrite_any_media_type_to_json(source: Path, destination: Path) -> Path:
+    """Copy an OpenAPI document to ``destination`` (as JSON) with ``*/*`` media types as JSON."""
+    destination.write_text(json.dumps(load_with_json_media(source), indent=1), encoding="utf-8")
     return destination
 
 

@@ -1,0 +1,666 @@
+"""The sandbox: a local Volubile API on a real loopback socket, with fault injection and a log."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import logging
+import re
+import socket
+import socketserver
+import threading
+import time
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from os import PathLike
+from types import TracebackType
+from typing import Any, Self, cast
+
+import attrs
+
+from .._version import __version__
+from ._api import SCOPES, ApiKeys, Reply, Request, SandboxAPI, error_reply, generate_api_key
+from ._faults import (
+    Delay,
+    DropConnection,
+    ErrorStatus,
+    Fault,
+    FaultQueue,
+    Injection,
+    NonJSONBody,
+    PathMatcher,
+    UnknownValues,
+)
+from ._log import RequestLog, RequestRecord, parse_body, redact_headers, redact_query
+from ._ratelimit import FixedWindowLimiter
+from ._store import CampaignStore, StoredCampaign
+from ._tokens import TokenSigner
+
+__all__ = ["Sandbox"]
+
+_logger = logging.getLogger("volubile_ext.testing")
+
+# Far above the API's largest request (1,000 recipients with context); a bigger body is a bug
+# or an attack, refused before it is read into memory.
+_MAX_BODY_BYTES = 8 * 1024 * 1024
+_CHUNK_SIZE = re.compile(rb"[0-9a-fA-F]{1,16}")
+# How often the serving loop checks for shutdown: stop() waits up to this long.
+_POLL_INTERVAL = 0.05
+# How long stop() waits for handler threads to finish the request they are processing.
+_DRAIN_TIMEOUT = 5.0
+
+
+class Sandbox:
+    """A local Volubile API for development and tests: every operation of openapi.yaml, over a
+    real HTTP/1.1 server on loopback, in a background thread.
+
+    Use it as a context manager (or call :meth:`start` and :meth:`stop`), then point a client
+    at :attr:`url` with :attr:`api_key`::
+
+        with Sandbox() as sb:
+            response = httpx.post(f"{sb.url}/v1/auth/token",
+                                  headers={"X-Api-Key": sb.api_key},
+                                  json={"scope": ["campaigns:read"]})
+
+    It behaves as the API does: API keys (``X-Api-Key``) and bearer tokens (``Authorization:
+    Bearer``, minted by ``POST /v1/auth/token``, HS256 JWTs with ``sub``, ``scope``, ``iat``,
+    ``exp``); scopes per operation (403); bearer tokens refused at the token endpoint (403);
+    the client's own create-campaign rules (400 with field paths); status transitions (ACTIVE ↔
+    PAUSED, anything → CANCELLED, never back from CANCELLED: 400); the rate limit with its
+    headers on every response; errors as ``ErrorResponse`` JSON.
+
+    Decisions where the API's documentation is silent:
+
+    - A malformed campaign id answers 404 (it names no campaign; the spec declares no 400 for
+      ``GET /v1/campaigns/{id}``).
+    - The rate limit counts authenticated requests only (it is per account, and an
+      unauthenticated request has none); every response still carries the headers. With
+      ``rate_limit=None`` there is no limit and no rate-limit headers.
+    - A token request with an empty ``scope`` list is accepted (the schema sets no minimum):
+      the token can call nothing that needs a scope.
+    - Tokens stay valid until they expire even if the key that minted them is disabled, as
+      stateless JWTs do; :meth:`expire_tokens` ends them all at once. They do not survive a
+      restart: the signing secret lives in memory only.
+    - A body sent with a ``Content-Type`` other than JSON gets 415, as from any Spring service.
+    - A request with both ``X-Api-Key`` and ``Authorization`` is judged by its API key.
+    - Unknown fields in a create request are refused (400), because the client's rule set,
+      which the sandbox shares, refuses them.
+
+    Parameters:
+
+    - ``host``, ``port``: where to listen; port 0 (the default) picks a free port.
+    - ``api_keys``: the account's keys; by default one is generated. :attr:`api_key` is the
+      first. All keys belong to one account (one rate-limit window, one set of campaigns).
+    - ``rate_limit``: ``(requests, seconds)`` per fixed window, or ``None`` for no limit.
+    - ``token_lifetime``: seconds a minted token is valid (``expiresIn``).
+    - ``db_path``: an SQLite file that keeps campaigns across restarts; in memory by default.
+    - ``clock``: returns the time in seconds since the epoch (``time.time`` by default); a test
+      that controls it can expire tokens and end rate-limit windows without sleeping.
+    - ``request_log_size``: how many records :attr:`requests` keeps (the oldest go first);
+      ``None`` keeps all, which a long-running sandbox should not do.
+
+    Every method is thread-safe. Secrets (keys, tokens) appear in no repr, exception message,
+    log line or request-log record.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_keys: Iterable[str] | None = None,
+        rate_limit: tuple[int, float] | None = (100, 15.0),
+        token_lifetime: int = 900,
+        db_path: str | PathLike[str] | None = None,
+        clock: Callable[[], float] | None = None,
+        request_log_size: int | None = 10_000,
+    ) -> None:
+        if not 0 <= port <= 65535:
+            raise ValueError(f"port must be between 0 and 65535, got {port}")
+        if isinstance(token_lifetime, bool) or not isinstance(token_lifetime, int):
+            raise TypeError("token_lifetime must be a whole number of seconds")
+        if token_lifetime < 1:
+            raise ValueError(f"token_lifetime must be at least 1 second, got {token_lifetime}")
+        if isinstance(api_keys, str):
+            # list("vsb_...") would make one key per character.
+            raise TypeError("api_keys takes a list of keys, not a single string")
+        keys = [generate_api_key()] if api_keys is None else list(api_keys)
+        if not keys:
+            raise ValueError("api_keys must name at least one key (or be None to generate one)")
+        self._host = host
+        self._requested_port = port
+        self._api_key = keys[0]
+        self._clock: Callable[[], float] = clock if clock is not None else time.time
+        self._faults = FaultQueue()
+        self._log = RequestLog(request_log_size)
+        limiter = None
+        if rate_limit is not None:
+            limit, seconds = rate_limit
+            limiter = FixedWindowLimiter(limit, seconds, self._clock)
+        self._api = SandboxAPI(
+            keys=ApiKeys(keys),
+            signer=TokenSigner(self._clock),
+            limiter=limiter,
+            store=CampaignStore(db_path),
+            token_lifetime=token_lifetime,
+            clock=self._clock,
+        )
+        self._lifecycle = threading.Lock()
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._url: str | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> Self:
+        """Bind and serve in a background thread; returns the sandbox. After :meth:`stop`, a
+        new ``start()`` serves again (on a new port when ``port`` was 0)."""
+        with self._lifecycle:
+            if self._server is not None:
+                raise RuntimeError("the sandbox is already running")
+            self._api.store.open()
+            try:
+                server = _Server((self._host, self._requested_port), self)
+            except BaseException:
+                self._api.store.close()
+                raise
+            self._stopping.clear()
+            self._server = server
+            self._url = _url(self._host, server.server_address[1])
+            self._thread = threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": _POLL_INTERVAL},
+                name=f"volubile-sandbox-{server.server_address[1]}",
+                daemon=True,
+            )
+            self._thread.start()
+            _logger.info("Volubile sandbox listening on %s", self._url)
+            return self
+
+    def stop(self) -> None:
+        """Stop serving: close every connection, cut pending delays short, wait for requests in
+        progress, release the database file. Does nothing when not running."""
+        with self._lifecycle:
+            server, thread = self._server, self._thread
+            if server is None or thread is None:
+                return
+            self._stopping.set()
+            server.shutdown()
+            server.server_close()
+            # Keep-alive connections outlive the listening socket: without this, a client's
+            # pooled connection would still be answered by a "stopped" sandbox.
+            server.close_connections(_DRAIN_TIMEOUT)
+            thread.join()
+            self._server = self._thread = None
+            self._api.store.close()
+            _logger.info("Volubile sandbox on %s stopped", self._url)
+
+    def serve_forever(self) -> None:
+        """Serve in the foreground (for a command line) until :meth:`stop` or Ctrl-C.
+
+        Starts the sandbox unless it is already running, so a caller can :meth:`start` it
+        first to print :attr:`url` and :attr:`api_key`. Ctrl-C stops it cleanly and returns.
+        """
+        if not self.running:
+            self.start()
+        try:
+            # A bounded wait, so that Ctrl-C is seen promptly on every platform.
+            while not self._stopping.wait(0.2):
+                pass
+        except KeyboardInterrupt:
+            _logger.info("interrupted")
+        finally:
+            self.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:54321`` (no trailing slash)."""
+        if self._url is None:
+            raise RuntimeError("the sandbox has not been started: call start() or use `with`")
+        return self._url
+
+    @property
+    def port(self) -> int:
+        """The port listened on (the one picked when ``port`` was 0)."""
+        server = self._server
+        if server is None:
+            raise RuntimeError("the sandbox is not running")
+        return int(server.server_address[1])
+
+    def __repr__(self) -> str:
+        state = f"running at {self._url}" if self.running else "stopped"
+        return f"<Sandbox {state}, {len(self._api.keys)} API key(s)>"
+
+    # --- credentials -----------------------------------------------------------------------
+
+    @property
+    def api_key(self) -> str:
+        """The account's first API key (the generated one unless ``api_keys`` was given)."""
+        return self._api_key
+
+    def add_api_key(self, key: str | None = None) -> str:
+        """Add a key to the account (or enable a disabled one); returns it. Without ``key``,
+        a new random one is generated."""
+        key = generate_api_key() if key is None else key
+        self._api.keys.add(key)
+        return key
+
+    def disable_api_key(self, key: str) -> None:
+        """Disable a key: requests with it get 401 (tokens it minted stay valid until they
+        expire). ``KeyError`` if the sandbox does not know it; :meth:`add_api_key` re-enables."""
+        self._api.keys.disable(key)
+
+    def issue_token(self, scopes: Iterable[str], *, lifetime: int | None = None) -> str:
+        """Mint a bearer token directly, as ``POST /v1/auth/token`` would (without a request,
+        so nothing is logged or counted). ``lifetime`` defaults to ``token_lifetime``; 0 or
+        less gives a token that has already expired, to test a client's refresh."""
+        granted = list(scopes)
+        unknown = sorted(set(granted) - set(SCOPES))
+        if unknown:
+            raise ValueError(f"unsupported scopes: {', '.join(unknown)}")
+        return self._api.signer.mint(
+            self._api.account, granted, self._api.token_lifetime if lifetime is None else lifetime
+        )
+
+    def expire_tokens(self) -> None:
+        """Make every token minted so far expire now (requests with them get 401 "expired");
+        tokens minted afterwards are valid."""
+        self._api.signer.expire_all()
+
+    def reset_rate_limit(self) -> None:
+        """End the current rate-limit window: the next request opens a fresh one."""
+        if self._api.limiter is not None:
+            self._api.limiter.reset()
+
+    # --- faults ----------------------------------------------------------------------------
+
+    def inject(
+        self,
+        fault: Fault,
+        *,
+        method: str | None = None,
+        path: PathMatcher | None = None,
+        times: int | None = 1,
+    ) -> Injection:
+        """Make the next ``times`` matching requests meet ``fault`` (``None``: all of them,
+        until :meth:`clear_faults`).
+
+        ``method`` (case-insensitive) and ``path`` select requests; ``None`` selects all. A
+        ``str`` path must equal the request path exactly (query string excluded); for several
+        paths pass a compiled pattern, matched against the whole path, e.g.
+        ``re.compile(r"/v1/campaigns/[^/]+/status")``.
+
+        Injections are used in the order they were made: a request meets the oldest one that
+        selects it and has uses left, and at most one fault. The returned :class:`Injection`
+        tells how many times it was used. Each fault's ``apply`` says whether the request is
+        processed; the request log records which fault hit and whether the request applied.
+        """
+        injection = Injection(fault, method=method, path=path, times=times)
+        self._faults.add(injection)
+        return injection
+
+    @property
+    def pending_faults(self) -> tuple[Injection, ...]:
+        """The injections with uses left, oldest first."""
+        return self._faults.pending()
+
+    def clear_faults(self) -> None:
+        """Withdraw every pending injection."""
+        self._faults.clear()
+
+    # --- inspection ------------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """A snapshot of the request log, oldest first (secrets redacted)."""
+        return self._log.snapshot()
+
+    def count(
+        self,
+        method: str | None = None,
+        path: PathMatcher | None = None,
+        *,
+        applied: bool | None = None,
+    ) -> int:
+        """How many logged requests match: ``method`` and ``path`` as in :meth:`inject`;
+        ``applied=True`` counts only requests that took effect, ``False`` only the others."""
+        return self._log.count(method, path, applied=applied)
+
+    def reset_log(self) -> None:
+        """Empty the request log."""
+        self._log.clear()
+
+    def campaigns(self) -> list[StoredCampaign]:
+        """Every stored campaign, oldest first, with its recipients (fresh copies)."""
+        return self._api.store.all()
+
+    def campaign(self, campaign_id: str) -> StoredCampaign:
+        """One stored campaign; ``KeyError`` when there is none with this id."""
+        found = self._api.store.get(campaign_id.lower())
+        if found is None:
+            raise KeyError(f"no campaign {campaign_id} in this sandbox")
+        return found
+
+    # --- serving (called by the request handler threads) -----------------------------------
+
+    def _exchange(
+        self, request: Request, query: str, raw_headers: Iterable[tuple[str, str]]
+    ) -> Reply | None:
+        """Play one request: fault, processing, log. ``None`` means: close without answering."""
+        arrival = self._clock()
+        fault = self._faults.take(request.method, request.path)
+        api_reply = self._process(request) if fault is None or fault.apply else None
+        reply = self._shape(fault, api_reply)
+        self._log.append(
+            RequestRecord(
+                time=arrival,
+                method=request.method,
+                path=request.path,
+                query=redact_query(query),
+                headers=redact_headers(raw_headers),
+                body=parse_body(request.body),
+                raw_body=request.body,
+                status=reply.status if reply is not None else None,
+                api_status=api_reply.status if api_reply is not None else None,
+                fault=fault,
+                campaign_id=api_reply.campaign_id if api_reply is not None else None,
+            )
+        )
+        # Logged before the delay, so a test that has seen its client time out already finds
+        # the request in the log.
+        if isinstance(fault, Delay) and self._stopping.wait(fault.seconds):
+            return None
+        return reply
+
+    def _process(self, request: Request) -> Reply:
+        try:
+            return self._api.handle(request)
+        except Exception:
+            # A bug in the sandbox must show as a 500, as a server's would, not as a hung client.
+            _logger.exception("sandbox error on %s %s", request.method, request.path)
+            return error_reply(500, "Internal sandbox error", now=self._clock()).with_headers(
+                self._api.rate_headers()
+            )
+
+    def _shape(self, fault: Fault | None, api_reply: Reply | None) -> Reply | None:
+        """What the client receives, given the fault and the API's own reply (if processed)."""
+        rate = (
+            {k: v for k, v in api_reply.headers.items() if k.startswith("X-RateLimit-")}
+            if api_reply is not None
+            else self._api.rate_headers()
+        )
+        match fault:
+            case None | Delay() if api_reply is not None:
+                return api_reply
+            case Delay() | DropConnection():
+                return None
+            case ErrorStatus():
+                headers = dict(rate)
+                if fault.status == 429 and "X-RateLimit-Remaining" in headers:
+                    headers["X-RateLimit-Remaining"] = "0"
+                if fault.retry_after is not None:
+                    headers["Retry-After"] = str(fault.retry_after)
+                return error_reply(fault.status, fault.reason(), now=self._clock(), headers=headers)
+            case NonJSONBody():
+                return Reply(
+                    fault.status,
+                    headers=rate,
+                    raw_body=fault.encoded_body(),
+                    content_type=fault.content_type,
+                )
+            case UnknownValues() if api_reply is not None:
+                return attrs.evolve(api_reply, document=fault.rewrite(api_reply.document))
+        raise AssertionError(f"unplayable fault {fault!r} (processed: {api_reply is not None})")
+
+
+def _url(host: str, port: int) -> str:
+    # A wildcard address is not one a client can connect to: point at loopback instead.
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(shown).version == 6:
+            shown = f"[{shown}]"
+    return f"http://{shown}:{port}"
+
+
+class _BodyError(Exception):
+    """The request body cannot be read: answer ``status`` (``None``: the client went away)."""
+
+    def __init__(self, status: int | None, message: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # The default backlog of 5 drops connections when tests open dozens at once, and a dropped
+    # SYN costs the client a one-second retransmission.
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self._connections: set[socket.socket] = set()
+        self._closing = False
+        self._idle = threading.Condition()
+        host = address[0]
+        with contextlib.suppress(ValueError):
+            if ipaddress.ip_address(host).version == 6:
+                self.address_family = socket.AF_INET6
+        super().__init__(address, _Handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind resolves the host name (socket.getfqdn), which can stall for
+        # seconds on a machine with a slow resolver; nothing here needs the name.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name = str(host)
+        self.server_port = int(port)
+
+    def track(self, connection: socket.socket) -> bool:
+        """Register a client connection; ``False`` when the server is already closing."""
+        with self._idle:
+            if self._closing:
+                return False
+            self._connections.add(connection)
+            return True
+
+    def untrack(self, connection: socket.socket) -> None:
+        with self._idle:
+            self._connections.discard(connection)
+            self._idle.notify_all()
+
+    def close_connections(self, timeout: float) -> None:
+        """Shut every client connection down, then wait (up to ``timeout``) for their threads."""
+        with self._idle:
+            self._closing = True
+            for connection in self._connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+            self._idle.wait_for(lambda: not self._connections, timeout)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    # Without TCP_NODELAY, a keep-alive response stalls about 40 ms: Nagle's algorithm holds
+    # the segment until the client's delayed ACK. Each response is also written in one send.
+    disable_nagle_algorithm = True
+    server_version = f"VolubileSandbox/{__version__}"
+    # An idle keep-alive connection is closed after this long, as servers do, so that a client
+    # that never closes its pool does not hold a thread forever.
+    timeout = 120
+
+    _tracked = False
+
+    def _server(self) -> _Server:
+        return cast(_Server, self.server)
+
+    def setup(self) -> None:
+        super().setup()
+        self._tracked = self._server().track(self.connection)
+
+    def handle(self) -> None:
+        if self._tracked:
+            super().handle()
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        except OSError:
+            pass  # the client or stop() already closed the socket
+        finally:
+            if self._tracked:
+                self._server().untrack(self.connection)
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def __getattr__(self, name: str) -> Any:
+        # http.server dispatches a request to do_<METHOD> and answers 501 when there is none.
+        # Every method goes to the API instead, whose router answers 405 (with Allow) for a
+        # method a path does not support, as the API does, TRACE and made-up ones included.
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
+
+    def _serve(self) -> None:
+        path, _, query = self.path.partition("?")
+        try:
+            body = self._read_body()
+        except _BodyError as error:
+            self.close_connection = True  # the rest of the body is unread: the stream is lost
+            if error.status is not None:
+                self._send(self._protocol_error(error.status, error.message))
+            return
+        headers = self.headers.items()
+        request = Request(self.command, path, _merge_headers(headers), body)
+        reply = self._server().sandbox._exchange(request, query, headers)
+        if reply is None:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self._send(reply)
+
+    def _read_body(self) -> bytes:
+        transfer_encoding = self.headers.get("Transfer-Encoding")
+        if transfer_encoding is not None:
+            if transfer_encoding.strip().lower() != "chunked":
+                raise _BodyError(400, f"Unsupported Transfer-Encoding: {transfer_encoding}")
+            return self._read_chunked()
+        length_header = self.headers.get("Content-Length")
+        if length_header is None:
+            return b""
+        if not length_header.strip().isdigit():
+            raise _BodyError(400, "Invalid Content-Length")
+        length = int(length_header)
+        if length > _MAX_BODY_BYTES:
+            raise _BodyError(413, f"Request body larger than {_MAX_BODY_BYTES} bytes")
+        body = self.rfile.read(length)
+        if len(body) < length:
+            raise _BodyError(None)
+        return body
+
+    def _read_chunked(self) -> bytes:
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            line = self.rfile.readline(1024)
+            if not line.endswith(b"\n"):
+                raise _BodyError(None if not line else 400, "Malformed chunked body")
+            size_text = line.split(b";", 1)[0].strip()
+            if not _CHUNK_SIZE.fullmatch(size_text):
+                raise _BodyError(400, "Malformed chunked body")
+            size = int(size_text, 16)
+            if size == 0:
+                break
+            total += size
+            if total > _MAX_BODY_BYTES:
+                raise _BodyError(413, f"Request body larger than {_MAX_BODY_BYTES} bytes")
+            data = self.rfile.read(size + 2)
+            if len(data) < size + 2:
+                raise _BodyError(None)
+            if not data.endswith(b"\r\n"):
+                raise _BodyError(400, "Malformed chunked body")
+            chunks.append(data[:-2])
+        while True:  # trailer fields, ignored, up to the blank line
+            line = self.rfile.readline(8192)
+            if line in (b"", b"\r\n", b"\n"):
+                break
+        return b"".join(chunks)
+
+    def _protocol_error(self, status: int, message: str) -> Reply:
+        sandbox = self._server().sandbox
+        return error_reply(status, message, now=sandbox._clock()).with_headers(
+            sandbox._api.rate_headers()
+        )
+
+    def _send(self, reply: Reply) -> None:
+        body = reply.body()
+        try:
+            phrase = HTTPStatus(reply.status).phrase
+        except ValueError:
+            phrase = ""
+        lines = [
+            f"{self.protocol_version} {reply.status} {phrase}".rstrip(),
+            f"Server: {self.version_string()}",
+            f"Date: {self.date_time_string()}",
+            f"Content-Type: {reply.content_type}",
+            f"Content-Length: {len(body)}",
+        ]
+        lines.extend(f"{name}: {value}" for name, value in reply.headers.items())
+        if self.close_connection:
+            lines.append("Connection: close")
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        # One write, one send: headers and body leave in the same segment(s).
+        payload = head if self.command == "HEAD" else head + body
+        # Logged before the write: once the client has its answer, the line must be there.
+        path = (getattr(self, "path", None) or "").partition("?")[0]
+        _logger.debug("%s %s -> %s", self.command, path, reply.status)
+        try:
+            self.wfile.write(payload)
+        except OSError:
+            self.close_connection = True  # the client went away; nothing left to tell it
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # http.server's own errors (malformed request line, header too long, unknown method)
+        # are answered in the API's ErrorResponse format too, and end the connection: after
+        # a protocol error the position in the byte stream cannot be trusted.
+        self.close_connection = True
+        try:
+            text = message or HTTPStatus(code).phrase
+        except ValueError:
+            text = f"Error {code}"
+        self._send(self._protocol_error(code, text))
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # http.server logs the request line, query string included, to stderr; the sandbox
+        # logs through `logging`, and only what _send chooses to (no query, which could hold a
+        # secret a misbehaving client put there).
+        pass
+
+
+def _merge_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Headers for the API (lower-case names, repeated ones joined): secrets intact, since the
+    API must read them. Only the request log gets a redacted copy."""
+    merged: dict[str, str] = {}
+    for raw_name, value in headers:
+        name = raw_name.lower()
+        merged[name] = f"{merged[name]}, {value}" if name in merged else value
+    return merged

@@ -7,6 +7,7 @@ reads a JSON body as a server receives it. Both must refuse the same things at t
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 import json
 import math
 import uuid
@@ -23,6 +24,7 @@ from volubile_ext import (
     Recipient,
     RetrySettings,
     TimeSlot,
+    _campaign_input,
     load_recipients,
 )
 from volubile_ext._campaign_input import (
@@ -681,3 +683,7 @@ def test_retry_with_no_retries_needs_neither_delay_nor_statuses() -> None:
     request = build_campaign_request(**VALID, retry={"max": 0})
     assert request.to_json()["retry"] == {"max": 0}
     assert wire_problems(retry={"max": 0}) == []
+
+
+def test_docstring_examples_hold() -> None:
+    assert doctest.testmod(_campaign_input).failed == 0

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 import re
 
 import pytest
 
 from volubile_api.models import DayOfWeek
-from volubile_ext import Day, parse_days
+from volubile_ext import Day, _days, parse_days
 
 MON, TUE, WED, THU, FRI, SAT, SUN = Day
 
@@ -94,3 +95,7 @@ def test_conversion_to_and_from_the_generated_enum_covers_every_day() -> None:
         assert isinstance(model, DayOfWeek)
         assert model.value == day.value
         assert Day.from_model(model) is day
+
+
+def test_docstring_examples_hold() -> None:
+    assert doctest.testmod(_days).failed == 0

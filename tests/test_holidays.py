@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 
 import pytest
 from dateutil.easter import easter
 
-from volubile_ext import french_public_holidays
+from volubile_ext import _holidays, french_public_holidays
 
 
 def test_2024_has_the_eleven_national_holidays_in_date_order() -> None:
@@ -90,3 +91,7 @@ def test_years_outside_the_gregorian_easter_range_are_refused(year: int) -> None
 def test_a_year_must_be_an_int(year: object) -> None:
     with pytest.raises(TypeError, match="year must be an int"):
         french_public_holidays(year)  # type: ignore[arg-type]
+
+
+def test_docstring_examples_hold() -> None:
+    assert doctest.testmod(_holidays).failed == 0

@@ -73,7 +73,7 @@ def test_excluding_public_holidays_moves_the_calls_to_the_next_calling_day() -> 
     assert calendar(result) == [("2024-11-08", 1000), ("2024-11-12", 1000), ("2024-11-13", 500)]
     assert result.skipped == (SkippedDay(dt.date(2024, 11, 11), "public holiday (Armistice 1918)"),)
     assert not any("is a French public holiday" in w for w in result.warnings)
-    assert any("the API does not know them, so pause the campaign" in w for w in result.warnings)
+    assert any("the API does not know it, so pause the campaign" in w for w in result.warnings)
 
 
 def test_calling_on_weekends_is_planned_and_warned_about_never_refused() -> None:
@@ -118,7 +118,7 @@ def test_the_table_reads_as_a_message() -> None:
             "- Mon 2024-11-11 is a French public holiday (Armistice 1918) with 1000 calls "
             "planned: unsolicited calls are forbidden on public holidays; pause the campaign "
             "that day (exclude_public_holidays=True shows the effect)",
-            "- 1 skipped day(s): the API does not know them, so pause the campaign on each "
+            "- 1 skipped day: the API does not know it, so pause the campaign on it "
             "(campaigns.pause, then campaigns.resume) or it will call anyway",
             "- 2500 recipients exceed the 1000 one campaign holds: they need 3 campaigns; this "
             "plan is one sequence of calls, whereas campaigns starting on the same day call in "
@@ -256,7 +256,7 @@ def test_recipients_are_counted_checked_and_repeated_numbers_flagged() -> None:
     result = plan(recipient_count=None, recipients=phones, batch_size=2)
     assert result.recipient_count == 3
     assert calendar(result) == [("2099-06-02", 2), ("2099-06-03", 1)]
-    assert any("1 recipient(s) repeat an earlier phone number" in w for w in result.warnings)
+    assert any("1 recipient repeats an earlier phone number" in w for w in result.warnings)
 
 
 def test_more_than_a_campaign_of_recipients_can_be_planned_as_a_list() -> None:

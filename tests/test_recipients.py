@@ -7,7 +7,10 @@ its import blocked, as on an installation without the extra.
 from __future__ import annotations
 
 import copy
+import doctest
+import enum
 import io
+import json
 import pickle
 import sys
 import tracemalloc
@@ -24,6 +27,7 @@ from volubile_ext import (
     Recipient,
     RecipientImport,
     RejectedRow,
+    _recipients,
     load_recipients,
     normalize_phone,
 )
@@ -490,7 +494,7 @@ def test_the_summary_lists_every_row_that_is_not_a_recipient() -> None:
     result = load_recipients([{"phone": PHONE}, {"phone": PHONE}, {"phone": "x"}])
     assert str(result) == "\n".join(
         [
-            "3 rows: 1 recipients, 1 rejected, 1 duplicates",
+            "3 rows: 1 recipient, 1 rejected, 1 duplicate",
             "  rejected row 3 ('x'): not a phone number",
             "  duplicate row 2 ('+33612345678'): same number +33612345678 as row 1",
         ]
@@ -531,3 +535,28 @@ def test_imports_stream_the_source() -> None:
     assert len(result.recipients) == count
     # Holding every row twice (a list of rows, then the recipients) would double the peak.
     assert peak < 1.5 * retained
+
+
+def test_evolve_makes_a_checked_recipient() -> None:
+    recipient = Recipient(PHONE, {"order": {"items": ["a"]}})
+    moved = attrs.evolve(recipient, phone="+33698765432")
+    assert moved == Recipient("+33698765432", {"order": {"items": ["a"]}})
+    with pytest.raises(ClientValidationError, match="phone"):
+        attrs.evolve(recipient, phone="0698765432")
+
+
+def test_enum_values_in_a_context_are_sent_as_their_values() -> None:
+    class Tier(str, enum.Enum):  # noqa: UP042 (the case at hand: str() of a member is not its value)
+        GOLD = "gold"
+
+    class Level(enum.IntEnum):
+        HIGH = 3
+
+    recipient = Recipient(PHONE, {"tier": Tier.GOLD, "level": Level.HIGH, "tags": [Tier.GOLD]})
+    body = recipient.to_api()
+    assert body["context"] == {"tier": "gold", "level": 3, "tags": ["gold"]}
+    assert json.dumps(body["context"]) == '{"tier": "gold", "level": 3, "tags": ["gold"]}'
+
+
+def test_docstring_examples_hold() -> None:
+    assert doctest.testmod(_recipients).failed == 0

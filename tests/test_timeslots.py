@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import doctest
 import itertools
 import pickle
 from random import Random
@@ -13,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from volubile_api.models import TimeSlot as ApiTimeSlot
-from volubile_ext import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
+from volubile_ext import ALLOWED_WINDOWS, TimeSlot, _timeslots, clip_time_slots
 
 
 def slot(text: str) -> TimeSlot:
@@ -259,3 +260,7 @@ def test_property_order_of_the_input_does_not_matter(
 def test_property_text_form_round_trips(value: TimeSlot) -> None:
     assert TimeSlot.parse(str(value)) == value
     assert TimeSlot.from_api(value.to_api()) == value
+
+
+def test_docstring_examples_hold() -> None:
+    assert doctest.testmod(_timeslots).failed == 0

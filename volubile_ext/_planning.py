@@ -338,9 +338,11 @@ def _warnings(
                 "pause the campaign that day (exclude_public_holidays=True shows the effect)"
             )
     if skipped:
+        one = len(skipped) == 1
         found.append(
-            f"{len(skipped)} skipped day(s): the API does not know them, so pause the campaign "
-            "on each (campaigns.pause, then campaigns.resume) or it will call anyway"
+            f"{len(skipped)} skipped day{'' if one else 's'}: the API does not know "
+            f"{'it' if one else 'them'}, so pause the campaign on {'it' if one else 'each'} "
+            "(campaigns.pause, then campaigns.resume) or it will call anyway"
         )
     if count > MAX_RECIPIENTS:
         campaigns = -(-count // MAX_RECIPIENTS)
@@ -354,10 +356,15 @@ def _warnings(
         if distinct < len(request.recipients):
             repeats = len(request.recipients) - distinct
             found.append(
-                f"{repeats} recipient(s) repeat an earlier phone number: those people will be "
-                "called more than once (load_recipients folds duplicates)"
+                f"{repeats} recipient{' repeats' if repeats == 1 else 's repeat'} an earlier "
+                "phone number: those people will be called more than once (load_recipients "
+                "folds duplicates)"
             )
     return found
+
+
+def _count_of(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _render(plan: CampaignPlan) -> str:
@@ -365,8 +372,9 @@ def _render(plan: CampaignPlan) -> str:
     per_day = sum((window.duration for window in plan.windows), _dt.timedelta())
     hours, minutes = divmod(int(per_day.total_seconds()) // 60, 60)
     lines = [
-        f"Plan for {plan.name!r}: {plan.recipient_count} recipients, {plan.batch_size} calls a "
-        f"day from {_day_text(plan.start_date)} ({plan.timezone})",
+        f"Plan for {plan.name!r}: {_count_of(plan.recipient_count, 'recipient')}, "
+        f"{_count_of(plan.batch_size, 'call')} a day from {_day_text(plan.start_date)} "
+        f"({plan.timezone})",
         f"Calling windows: {windows} ({hours}h{minutes:02d} a day)",
         "",
     ]

@@ -36,7 +36,7 @@ __all__ = [
 # is the shortest real international number (small Pacific states). ASCII digits only: \d would
 # also accept Arabic-Indic digits, which no telephone network dials.
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
-is_e164 = _E164.fullmatch
+is_e164 = _E164.fullmatch  # bound once: called for every row of an import
 # What people put between digits: spaces (no-break ones too, as spreadsheets write them), dots,
 # hyphens, slashes, parentheses.
 _SEPARATORS = re.compile(r"[\s.\-/()\u00a0\u202f]+")
@@ -59,15 +59,14 @@ def _path(parent: str, key: str) -> str:
     return f'{parent}["{escaped}"]'
 
 
-_SCALARS = (str, int, float, bool)
-
-
 def _freeze_value(value: Any, path: str, problems: list[tuple[str, str, Any]]) -> Any:
     """A read-only copy of a nested context value; problems are appended, not raised."""
+    # Subclasses (enums with a str or int mixin...) become the plain values JSON would write:
+    # str() of a `class Color(str, Enum)` member is "Color.RED", str.__str__ is its value.
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, str):
-        return str(value)
+        return str.__str__(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
@@ -213,7 +212,8 @@ class Recipient:
     # A private plain dict shown through a read-only view: building a view per recipient would
     # cost an object per row in imports of 100,000 rows.
     _context: dict[str, Any]
-    _nested: bool
+    # Derived from the context (it holds mappings or lists), so attrs.evolve must not pass it.
+    _nested: bool = attrs.field(init=False)
 
     def __init__(self, phone: str, context: Mapping[str, Any] | None = None) -> None:
         errors: list[FieldError] = []
@@ -456,6 +456,10 @@ class DuplicateRow:
         return f"row {self.row} ({self.value!r}): same number {self.phone} as row {self.kept_row}"
 
 
+def _count_of(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 @attrs.frozen
 class RecipientImport:
     """What :func:`load_recipients` made of a source: every row is in exactly one of the three.
@@ -480,8 +484,8 @@ class RecipientImport:
 
     def __str__(self) -> str:
         lines = [
-            f"{self.rows} rows: {len(self.recipients)} recipients, "
-            f"{len(self.rejected)} rejected, {len(self.duplicates)} duplicates"
+            f"{_count_of(self.rows, 'row')}: {_count_of(len(self.recipients), 'recipient')}, "
+            f"{len(self.rejected)} rejected, {_count_of(len(self.duplicates), 'duplicate')}"
         ]
         lines.extend(f"  rejected {row}" for row in self.rejected)
         lines.extend(f"  duplicate {row}" for row in self.duplicates)

@@ -55,6 +55,7 @@ def _clock(hours: str, minutes: str, seconds: str | None, text: str) -> _dt.time
 
 
 def read_clock(value: object) -> _dt.time:
+    """Read one time of day, ``"HH:MM"`` text or a ``datetime.time`` (forgiving forms)."""
     if isinstance(value, _dt.time):
         if value.tzinfo is not None:
             raise SlotProblem(
@@ -86,9 +87,12 @@ def read_wire_clock(value: str) -> _dt.time:
 
 
 def make_slot(start: _dt.time, end: _dt.time) -> TimeSlot:
+    """The slot from ``start`` to ``end``, or a :class:`SlotProblem` if it would be empty."""
     if end <= start:
+        overnight = end.hour < 12 <= start.hour  # "22:00-02:00"
         raise SlotProblem(
-            f"end {end:%H:%M} is not after start {start:%H:%M}: a slot cannot cross midnight"
+            f"end {end:%H:%M} is not after start {start:%H:%M}"
+            + (": a slot cannot cross midnight" if overnight else "")
         )
     return TimeSlot(start, end)
 
@@ -114,8 +118,8 @@ def read_slot(value: object) -> TimeSlot:
         if len(value) != 2:
             raise SlotProblem(f"a (start, end) pair has two items, not {len(value)}", is_type=True)
         return make_slot(read_clock(value[0]), read_clock(value[1]))
-    # The generated model is recognised without importing it (that import costs more than all of
-    # volubile_ext): whoever holds such a model has already imported its module.
+    # The generated model is recognised without importing it, which would weigh on every
+    # `import volubile_ext`: whoever holds such a model has already imported its module.
     api_module = sys.modules.get("volubile_api.models.time_slot")
     if api_module is not None and isinstance(value, api_module.TimeSlot):
         return make_slot(read_clock(value.start_time), read_clock(value.end_time))

@@ -885,7 +885,7 @@ def build_campaign_request(
     batch_size: int,
     days: str | Day | Iterable[str | Day],
     retry: RetrySettings | Mapping[str, Any] | None = None,
-    recipients: Iterable[Recipient | Mapping[str, Any] | str] | None = None,
+    recipients: Iterable[Recipient | Mapping[str, Any] | str] | RecipientImport | None = None,
     timezone: str | zoneinfo.ZoneInfo | None = None,
 ) -> CampaignRequest:
     """Check a campaign's parameters and return them normalised, ready to send.

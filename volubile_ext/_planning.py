@@ -14,8 +14,9 @@ knows nothing of them, so the plan assumes the campaign is paused on those days.
 from __future__ import annotations
 
 import datetime as _dt
+import uuid
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -24,7 +25,7 @@ from ._campaign_input import MAX_RECIPIENTS, CampaignRequest, RetrySettings, run
 from ._days import Day
 from ._errors import ClientValidationError, FieldError
 from ._holidays import french_public_holidays
-from ._recipients import Recipient
+from ._recipients import Recipient, RecipientImport
 from ._timeslots import TimeSlot
 
 __all__ = ["CallingWindow", "CampaignPlan", "PlannedDay", "SkippedDay", "plan_campaign"]
@@ -178,13 +179,13 @@ def _count(recipients: object, recipient_count: object, errors: list[FieldError]
 def plan_campaign(
     *,
     name: str,
-    agent_id: Any,
+    agent_id: uuid.UUID | str,
     start_date: _dt.date | str,
     time_slots: Iterable[object] | str | TimeSlot,
     batch_size: int,
-    days: Any,
-    retry: Any = None,
-    recipients: Iterable[Recipient | Any] | None = None,
+    days: str | Day | Iterable[str | Day],
+    retry: RetrySettings | Mapping[str, Any] | None = None,
+    recipients: Iterable[Recipient | Mapping[str, Any] | str] | RecipientImport | None = None,
     timezone: str | zoneinfo.ZoneInfo | None = None,
     recipient_count: int | None = None,
     exclude_public_holidays: bool = False,

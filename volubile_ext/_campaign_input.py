@@ -19,9 +19,8 @@ import datetime as _dt
 import functools
 import re
 import uuid
-import zoneinfo
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -49,6 +48,9 @@ from ._timeslots import (
     read_slot,
     read_wire_clock,
 )
+
+if TYPE_CHECKING:
+    import zoneinfo
 
 __all__ = [
     "CampaignRequest",
@@ -390,6 +392,9 @@ def _rule_days(value: object, strict: bool, errors: _Errors) -> tuple[Day, ...] 
 def _rule_timezone(value: object, strict: bool, errors: _Errors) -> str | None:
     if _absent(value):
         return None
+    # zoneinfo is imported where used: it weighs on `import volubile_ext` otherwise.
+    import zoneinfo
+
     if not strict and isinstance(value, zoneinfo.ZoneInfo):
         if value.key is None:
             errors.append(
@@ -415,11 +420,15 @@ def _rule_timezone(value: object, strict: bool, errors: _Errors) -> str | None:
 
 @functools.cache
 def _known_zones() -> frozenset[str]:
+    import zoneinfo
+
     return frozenset(zoneinfo.available_timezones())
 
 
 def timezone_problem(name: str) -> str | None:
     """Why ``name`` is not a usable IANA time zone, or None when it is."""
+    import zoneinfo
+
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):

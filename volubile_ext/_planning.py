@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import uuid
-import zoneinfo
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -27,6 +26,9 @@ from ._errors import ClientValidationError, FieldError
 from ._holidays import french_public_holidays
 from ._recipients import Recipient, RecipientImport
 from ._timeslots import TimeSlot
+
+if TYPE_CHECKING:
+    import zoneinfo
 
 __all__ = ["CallingWindow", "CampaignPlan", "PlannedDay", "SkippedDay", "plan_campaign"]
 
@@ -237,6 +239,8 @@ def _plan(
     request: CampaignRequest, count: int, *, exclude_public_holidays: bool, closed: set[_dt.date]
 ) -> CampaignPlan:
     zone_name = request.timezone or DEFAULT_TIMEZONE
+    import zoneinfo  # here, not at the top: it weighs on `import volubile_ext`
+
     zone = zoneinfo.ZoneInfo(zone_name)
     windows = request.effective_windows
     calling_days = frozenset(day.weekday for day in request.days)

@@ -9,7 +9,6 @@ first row with the same number. Nothing is dropped without being reported.
 from __future__ import annotations
 
 import codecs
-import csv
 import io
 import itertools
 import math
@@ -565,6 +564,8 @@ def _read_csv(
     first = first.removeprefix("\ufeff")  # a BOM in a file object opened as plain UTF-8
     if delimiter is None:
         delimiter = _sniff_delimiter(first)
+
+    import csv  # here, not at the top: only imports need it
 
     reader = csv.reader(itertools.chain((first,), lines), delimiter=delimiter)
     header = [cell.strip() for cell in next(reader)]

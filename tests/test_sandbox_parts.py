@@ -18,6 +18,7 @@ from volubile_ext.testing._api import format_timestamp
 from volubile_ext.testing._faults import matches_path
 from volubile_ext.testing._log import parse_body, redact_headers, redact_query
 from volubile_ext.testing._ratelimit import FixedWindowLimiter, RateDecision
+from volubile_ext.testing._sandbox import _url
 from volubile_ext.testing._store import CampaignStore
 from volubile_ext.testing._tokens import TokenError, TokenSigner
 
@@ -255,3 +256,12 @@ def test_path_matchers_are_exact_strings_or_whole_patterns() -> None:
     pattern = re.compile(r"/v1/campaigns/[^/]+")
     assert matches_path(pattern, "/v1/campaigns/1")
     assert not matches_path(pattern, "/v1/campaigns/1/status")  # fullmatch, not search
+
+
+def test_the_url_names_an_address_a_client_can_connect_to() -> None:
+    assert _url("127.0.0.1", 8080) == "http://127.0.0.1:8080"
+    assert _url("localhost", 8080) == "http://localhost:8080"
+    # A wildcard address is where the server listens, not where a client connects.
+    assert _url("0.0.0.0", 8080) == "http://127.0.0.1:8080"
+    assert _url("::", 8080) == "http://[::1]:8080"
+    assert _url("::1", 8080) == "http://[::1]:8080"

@@ -356,6 +356,9 @@ def test_create_answers_201_with_the_campaign_and_stores_its_recipients(
     assert stored.request == CAMPAIGN
     assert stored.to_response() == body
     assert sandbox.campaign(body["id"].upper()) == stored
+    assert sandbox.campaign(uuid.UUID(body["id"])) == stored
+    with pytest.raises(KeyError):
+        sandbox.campaign(uuid.uuid4())
 
 
 def test_create_defaults_the_timezone_and_leaves_absent_fields_out(http: httpx.Client) -> None:

@@ -73,7 +73,7 @@ def test_the_module_docstring_example_runs_as_a_test_file(tmp_path: Path) -> Non
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+    assert "3 passed" in result.stdout
 
 
 # --- tokens ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ log of every request. Import it from here (``volubile_ext`` itself does not load
     import httpx
     import pytest
 
+    from volubile_ext import Volubile
     from volubile_ext.testing import DropConnection, ErrorStatus, Sandbox
 
     CAMPAIGN = {
@@ -26,6 +27,23 @@ log of every request. Import it from here (``volubile_ext`` itself does not load
     def sandbox():
         with Sandbox() as sb:  # a free port on 127.0.0.1, one generated API key
             yield sb
+
+
+    def test_pausing_reaches_the_api(sandbox):
+        # The library's client works against the sandbox unchanged (http is fine on loopback).
+        with Volubile(sandbox.api_key, base_url=sandbox.url) as client:
+            campaign = client.campaigns.create(
+                name="Renewals",
+                agent_id="bc309ecf-3a4c-4c4e-9a55-4b2f7c1b8e11",
+                start_date="2031-03-03",
+                days="weekdays",
+                time_slots=["10:00-13:00"],
+                batch_size=100,
+                recipients=[{"phone": "+33612345678"}],
+            )
+            client.campaigns.pause(campaign.id)
+        assert sandbox.campaign(campaign.id).status == "PAUSED"
+        assert sandbox.count("POST", "/v1/campaigns", applied=True) == 1
 
 
     def test_a_lost_response_still_created_the_campaign(sandbox):

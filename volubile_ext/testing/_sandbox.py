@@ -10,6 +10,7 @@ import socket
 import socketserver
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -351,9 +352,10 @@ class Sandbox:
         """Every stored campaign, oldest first, with its recipients (fresh copies)."""
         return self._api.store.all()
 
-    def campaign(self, campaign_id: str) -> StoredCampaign:
-        """One stored campaign; ``KeyError`` when there is none with this id."""
-        found = self._api.store.get(campaign_id.lower())
+    def campaign(self, campaign_id: str | uuid.UUID) -> StoredCampaign:
+        """One stored campaign (the id as text in any case, or a UUID); ``KeyError`` when
+        there is none with this id."""
+        found = self._api.store.get(str(campaign_id).lower())
         if found is None:
             raise KeyError(f"no campaign {campaign_id} in this sandbox")
         return found

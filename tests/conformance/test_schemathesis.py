@@ -1,0 +1,244 @@
+"""The sandbox against openapi.yaml, as schemathesis sees it: no 5xx, every response documented.
+
+schemathesis generates requests for every operation from the contract (valid ones, and in
+negative mode requests that break it) and checks each response: not a server error, a status
+code the operation documents, the documented content type, a body that matches the
+documented schema, and a 4xx for every request that breaks the schema. The contract is
+openapi.yaml with its ``*/*`` error media types read as JSON (DESIGN.md, defect 1), so error
+bodies are held to the ``ErrorResponse`` schema too.
+
+Not checked: ``positive_data_acceptance`` (a schema-valid request must succeed). The API's
+rules written only in prose (calling hours, ``retry.delay >= 1`` when ``retry.max > 0``, E.164
+beyond the pattern, a required ``retry.max``) make the sandbox rightly refuse requests the
+schema allows; DESIGN.md, defect 5.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from schemathesis.core.failures import FailureGroup
+from schemathesis.generation import GenerationMode
+
+from volubile_ext import Volubile
+from volubile_ext.testing import ErrorStatus, NonJSONBody, Sandbox, UnknownValues
+
+from ._prism import load_with_json_media
+from .conftest import OUR_SPEC
+
+schema = schemathesis.openapi.from_dict(load_with_json_media(OUR_SPEC))
+schema.config.generation.update(
+    modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
+    # Credentials come from the test (the sandbox's key), not from generated garbage: a random
+    # X-Api-Key only ever meets a 401, which tells nothing about the rest of the contract.
+    with_security_parameters=False,
+    # No example database in the working tree: every run starts from the same settings.
+    database="none",
+)
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+    negative_data_rejection,
+]
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    # No rate limit: thousands of generated requests must meet the operations, not 429s.
+    with Sandbox(rate_limit=None) as sb:
+        yield sb
+
+
+def _created_id(sandbox: Sandbox, name: str = "Conformance") -> str:
+    with Volubile(api_key=sandbox.api_key, base_url=sandbox.url) as client:
+        campaign = client.campaigns.create(
+            name=name,
+            agent_id="7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90",
+            start_date="2027-06-07",
+            days="weekdays",
+            time_slots=["10:00-12:00"],
+            batch_size=10,
+            recipients=[{"phone": "+33612345678", "context": {"firstName": "Ana"}}],
+        )
+    return str(campaign.id)
+
+
+@pytest.fixture(scope="module")
+def stored_ids(sandbox: Sandbox) -> list[str]:
+    """Campaigns for the generated reads and status changes to find (else all would be 404)."""
+    return [_created_id(sandbox, f"Conformance {index}") for index in range(4)]
+
+
+def _address_a_stored_campaign(case: Any, stored_ids: list[str]) -> None:
+    # Half of the generated ids (chosen by a hash of the id, so a failing example replays the
+    # same way) are swapped for a stored campaign's: 200 responses and status transitions are
+    # checked too, not only 404s. Negative examples keep their broken ids.
+    parameters = case.path_parameters
+    if not parameters or "id" not in parameters or case.meta.generation.mode.is_negative:
+        return
+    digest = int(hashlib.sha256(str(parameters["id"]).encode()).hexdigest(), 16)
+    if digest % 2 == 0:
+        parameters["id"] = stored_ids[digest // 2 % len(stored_ids)]
+
+
+@schema.parametrize()
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_sandbox_conforms_to_openapi_yaml(
+    case: Any, sandbox: Sandbox, stored_ids: list[str]
+) -> None:
+    _address_a_stored_campaign(case, stored_ids)
+    case.call_and_validate(
+        base_url=sandbox.url, headers={"X-Api-Key": sandbox.api_key}, checks=CHECKS
+    )
+
+
+VALID_CREATE = {
+    "name": "Conformance",
+    "agentId": "7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90",
+    "startDate": "2027-06-07",
+    "timeSlots": [
+        {"startTime": "09:00", "endTime": "13:00"},
+        {"startTime": "14:00", "endTime": "18:30"},
+    ],
+    "batchSize": 200,
+    "retry": {"max": 2, "delay": 4, "retryOn": ["NO_ANSWER", "VOICE_BOX"]},
+    "days": ["MONDAY", "WEDNESDAY", "FRIDAY"],
+    "recipients": [
+        {"phone": "+33612345678", "context": {"firstName": "Ana", "visits": 3, "vip": True}},
+        {"phone": "+33623456789", "context": {"order": {"number": "5HZ99FRT", "total": 12.5}}},
+        {"phone": "+33781234567"},
+    ],
+    "timezone": "Europe/Paris",
+}
+UNKNOWN_ID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
+
+
+def _validate(
+    sandbox: Sandbox,
+    method: str,
+    path: str,
+    *,
+    headers: dict[str, str],
+    body: Any = None,
+    path_parameters: dict[str, str] | None = None,
+) -> int:
+    operation = schema[path][method]
+    kwargs: dict[str, Any] = {"path_parameters": path_parameters or {}}
+    if body is not None:
+        kwargs["body"] = body
+        kwargs["media_type"] = "application/json"
+    case = operation.Case(**kwargs)
+    response = case.call_and_validate(
+        base_url=sandbox.url,
+        headers=headers,
+        checks=CHECKS[:-1],  # these requests are valid
+    )
+    status: int = response.status_code
+    return status
+
+
+def test_documented_answers_to_valid_requests_conform(sandbox: Sandbox) -> None:
+    """The paths generated requests rarely reach: a full create, transitions, 401, 403, 404."""
+    key = {"X-Api-Key": sandbox.api_key}
+    reader = {"Authorization": f"Bearer {sandbox.issue_token(['campaigns:read'])}"}
+    campaigns = "/v1/campaigns"
+    one = "/v1/campaigns/{id}"
+    status = "/v1/campaigns/{id}/status"
+
+    assert _validate(sandbox, "POST", campaigns, headers=key, body=VALID_CREATE) == 201
+    created = sandbox.campaigns()[-1].id
+    ids = {"id": created}
+    assert _validate(sandbox, "GET", one, headers=key, path_parameters=ids) == 200
+    assert _validate(sandbox, "GET", one, headers=reader, path_parameters=ids) == 200
+    for target, expected in (("PAUSED", 200), ("ACTIVE", 200), ("CANCELLED", 200), ("ACTIVE", 400)):
+        answer = _validate(sandbox, "POST", status, headers=key, body=target, path_parameters=ids)
+        assert answer == expected, target
+    assert _validate(sandbox, "GET", one, headers=key, path_parameters={"id": UNKNOWN_ID}) == 404
+    assert (
+        _validate(
+            sandbox, "POST", status, headers=key, body="PAUSED", path_parameters={"id": UNKNOWN_ID}
+        )
+        == 404
+    )
+    # Scopes: a read-only token may not create or change a status.
+    assert _validate(sandbox, "POST", campaigns, headers=reader, body=VALID_CREATE) == 403
+    assert (
+        _validate(sandbox, "POST", status, headers=reader, body="PAUSED", path_parameters=ids)
+        == 403
+    )
+    # Tokens: minted from a key, refused from a bearer token.
+    token = "/v1/auth/token"
+    scope = {"scope": ["campaigns:read", "campaigns:write"]}
+    assert _validate(sandbox, "POST", token, headers=key, body=scope) == 200
+    assert _validate(sandbox, "POST", token, headers=reader, body=scope) == 403
+    # No credentials, or a wrong key.
+    for headers in ({}, {"X-Api-Key": "not-a-key"}):
+        assert _validate(sandbox, "POST", campaigns, headers=headers, body=VALID_CREATE) == 401
+        assert _validate(sandbox, "GET", one, headers=headers, path_parameters=ids) == 401
+        assert _validate(sandbox, "POST", token, headers=headers, body=scope) == 401
+
+
+def test_rate_limited_answers_conform() -> None:
+    with Sandbox(rate_limit=(1, 60.0)) as limited:
+        key = {"X-Api-Key": limited.api_key}
+        ids = {"id": UNKNOWN_ID}
+        assert (
+            _validate(limited, "GET", "/v1/campaigns/{id}", headers=key, path_parameters=ids) == 404
+        )
+        for method, path, body, parameters in (
+            ("GET", "/v1/campaigns/{id}", None, ids),
+            ("POST", "/v1/campaigns", VALID_CREATE, None),
+            ("POST", "/v1/campaigns/{id}/status", "PAUSED", ids),
+            ("POST", "/v1/auth/token", {"scope": ["campaigns:read"]}, None),
+        ):
+            answer = _validate(
+                limited, method, path, headers=key, body=body, path_parameters=parameters
+            )
+            assert answer == 429, (method, path)
+
+
+@pytest.mark.parametrize(
+    ("fault", "found"),
+    [
+        (UnknownValues(), "JsonSchemaError"),
+        (NonJSONBody(status=502), "ServerError"),
+        (ErrorStatus(418), "UndefinedStatusCode"),
+    ],
+    ids=["unknown-enum-value", "html-502", "undocumented-status"],
+)
+def test_the_checks_do_catch_a_non_conforming_answer(fault: Any, found: str) -> None:
+    # Proof that the suite above can fail: the same checks on answers the sandbox's fault
+    # injection makes non-conforming on purpose.
+    with Sandbox(rate_limit=None) as faulty:
+        created = _created_id(faulty)
+        faulty.inject(fault, method="GET")
+        with pytest.raises(FailureGroup) as failures:
+            _validate(
+                faulty,
+                "GET",
+                "/v1/campaigns/{id}",
+                headers={"X-Api-Key": faulty.api_key},
+                path_parameters={"id": created},
+            )
+    assert found in {type(failure).__name__ for failure in failures.value.exceptions}

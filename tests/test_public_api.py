@@ -84,8 +84,8 @@ def test_no_other_public_names_leak() -> None:
 def test_importing_the_package_loads_no_optional_or_heavy_parts() -> None:
     probe = (
         "import sys, volubile_ext;"
-        "heavy = ['phonenumbers', 'volubile_ext.testing', 'volubile_ext._cli', 'tomllib', 'sqlite3',"
-        " 'dateutil'];"
+        "heavy = ['phonenumbers', 'volubile_ext.testing', 'volubile_ext._cli', 'tomllib',"
+        " 'sqlite3', 'dateutil', 'zoneinfo', 'csv'];"
         "print(','.join(m for m in heavy if m in sys.modules))"
     )
     loaded = subprocess.run(

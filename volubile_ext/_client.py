@@ -13,7 +13,6 @@ so the sync and async clients cannot drift apart in behaviour.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import time
@@ -188,6 +187,13 @@ def _rate_limit_info(headers: httpx.Headers, previous: RateLimitInfo) -> RateLim
     return RateLimitInfo(limit=_header_int(limit), remaining=_header_int(remaining))
 
 
+def _longest(timeout: httpx.Timeout) -> float | None:
+    values = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+    if any(value is None for value in values):
+        return None
+    return max(cast(tuple[float, ...], values))
+
+
 def _header_int(value: str | None) -> int | None:
     if value is None:
         return None
@@ -231,6 +237,9 @@ class _BaseClient:
             base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL, allow_insecure_http
         )
         self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        # While more than this is left before the deadline, no attempt's timeout needs clipping
+        # and the configured one is used as is (None: some timeout is unbounded, always clip).
+        self._longest_timeout = _longest(self.timeout)
         self.deadline = deadline
         self.retry_policy = RetryPolicy(
             max_retries=max_retries, retry_after_ceiling=retry_after_ceiling
@@ -344,6 +353,11 @@ class _BaseClient:
     def _attempt_timeout(self, call: _Call) -> httpx.Timeout:
         remaining = call.remaining(time.monotonic())
         if remaining is None:
+            return self.timeout
+        longest = self._longest_timeout
+        if longest is not None and remaining >= longest:
+            # The usual case, far from the deadline: clipping would change nothing, and a new
+            # httpx.Timeout per attempt is measurable on every request.
             return self.timeout
         bound = max(remaining, 0.001)
 
@@ -667,6 +681,8 @@ class AsyncVolubile(_BaseClient):
         await self.close()
 
     async def _send(self, op: _Operation) -> tuple[httpx.Response, _Call]:
+        import asyncio  # not at module level: sync-only programs need not load asyncio
+
         call = self._start()
         while True:
             wait = self._reserve_slot(op, call)

@@ -107,6 +107,14 @@ class Campaign:
         return isinstance(self.status, CampaignStatus)
 
 
+# Responses repeat a few values over and over: the agents of an account, the time slots a client
+# sent. Both parsed forms are immutable, so each distinct text is parsed once and shared. The
+# memos are fed by the server, hence bounded (emptied when full: a miss only costs a parse).
+_MEMO_SIZE = 512
+_agent_ids: dict[str, uuid.UUID] = {}
+_slots: dict[tuple[str, str], TimeSlot] = {}
+
+
 def _uuid_or_text(value: Any) -> uuid.UUID | str | None:
     if value is None:
         return None
@@ -114,6 +122,20 @@ def _uuid_or_text(value: Any) -> uuid.UUID | str | None:
         return uuid.UUID(str(value))
     except ValueError:
         return str(value)
+
+
+def _agent_id(value: Any) -> uuid.UUID | str | None:
+    if type(value) is not str:
+        return _uuid_or_text(value)
+    known = _agent_ids.get(value)
+    if known is not None:
+        return known
+    parsed = _uuid_or_text(value)
+    if isinstance(parsed, uuid.UUID):
+        if len(_agent_ids) >= _MEMO_SIZE:
+            _agent_ids.clear()
+        _agent_ids[value] = parsed
+    return parsed
 
 
 def _date_or_none(value: Any) -> datetime.date | None:
@@ -133,13 +155,29 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _time_slot(item: Any) -> TimeSlot:
+    if isinstance(item, Mapping):
+        start, end = item.get("startTime"), item.get("endTime")
+        if type(start) is str and type(end) is str:
+            # TimeSlot.from_api reads exactly these two values when both are present.
+            key = (start, end)
+            slot = _slots.get(key)
+            if slot is None:
+                slot = TimeSlot.from_api(item)
+                if len(_slots) >= _MEMO_SIZE:
+                    _slots.clear()
+                _slots[key] = slot
+            return slot
+    return TimeSlot.from_api(item)
+
+
 def _time_slots(value: Any) -> tuple[TimeSlot, ...]:
     if not isinstance(value, list):
         return ()
     slots = []
     for item in value:
         try:
-            slots.append(TimeSlot.from_api(item))
+            slots.append(_time_slot(item))
         except (TypeError, ValueError, KeyError, AttributeError):
             continue  # unparseable slots stay visible in Campaign.raw
     return tuple(slots)
@@ -170,7 +208,7 @@ def parse_campaign(document: Any, response: ResponseInfo | None = None) -> Campa
     return Campaign(
         id=_uuid_or_text(document.get("id")),
         name=_str_or_none(document.get("name")),
-        agent_id=_uuid_or_text(document.get("agentId")),
+        agent_id=_agent_id(document.get("agentId")),
         start_date=_date_or_none(document.get("startDate")),
         time_slots=_time_slots(document.get("timeSlots")),
         batch_size=_int_or_none(document.get("batchSize")),

@@ -884,3 +884,36 @@ def test_sandbox_command_refuses_a_taken_port(cli: CLI, sandbox: Sandbox) -> Non
 
     assert result.code == 2
     assert "cannot start the sandbox" in result.err
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
+    # `volubile ... | head`: the read end is closed before the command writes anything.
+    process = subprocess.Popen(
+        [str(CONSOLE_SCRIPT), "campaigns", "create", str(EXAMPLE_CAMPAIGN), "--dry-run"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    process.stdout.close()
+    _, err = process.communicate(timeout=30)
+
+    assert process.returncode == 141
+    assert err == ""
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--json", "slots", "clip", "09:00-15:00"],
+        ["slots", "--json", "clip", "09:00-15:00"],
+        ["slots", "clip", "--json", "09:00-15:00"],
+        ["slots", "clip", "09:00-15:00", "--json"],
+    ],
+)
+def test_common_options_go_before_or_after_the_command(cli: CLI, argv: list[str]) -> None:
+    result = cli(*argv)
+
+    assert result.code == 0
+    assert json.loads(result.out)["windows"] == ["10:00-13:00", "14:00-15:00"]

@@ -65,6 +65,7 @@ EXIT_OK = 0
 EXIT_API_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader went away
 
 # The keyword arguments of campaigns.create, as a campaign file names them.
 CAMPAIGN_FIELDS = (
@@ -85,6 +86,9 @@ _CAMEL_CASE = {
     "batchSize": "batch_size",
 }
 _WINDOWS_TEXT = " and ".join(str(window) for window in ALLOWED_WINDOWS)
+
+
+_Handler = Callable[[argparse.Namespace, "_Output"], int]
 
 
 class UsageError(Exception):
@@ -162,7 +166,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(
-        group: Any, name: str, help_text: str, handler: Callable[..., int]
+        group: Any, name: str, help_text: str, handler: _Handler
     ) -> argparse.ArgumentParser:
         sub: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=help_text)
         _add_common_options(sub, in_subcommand=True)
@@ -170,6 +174,7 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     campaigns = commands.add_parser("campaigns", help="create, read, pause, resume, cancel")
+    _add_common_options(campaigns, in_subcommand=True)
     campaign_commands = campaigns.add_subparsers(dest="action", metavar="ACTION", required=True)
     create = command(
         campaign_commands,
@@ -247,6 +252,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     slots = commands.add_parser("slots", help="time-slot tools")
+    _add_common_options(slots, in_subcommand=True)
     slot_commands = slots.add_subparsers(dest="action", metavar="ACTION", required=True)
     clip = command(
         slot_commands,
@@ -311,6 +317,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         out.note("volubile: interrupted")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # Whoever read stdout went away (`volubile ... | head`): stop quietly, as Unix tools
+        # do. Output still buffered would fail again at exit, so stdout now leads nowhere.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 def _report_invalid(out: _Output, invalid: ClientValidationError, consequence: str) -> None:

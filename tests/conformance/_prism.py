@@ -114,14 +114,17 @@ def _free_port() -> int:
 class PrismMock:
     """A ``prism mock`` process serving one OpenAPI document on 127.0.0.1.
 
-    Use it as a context manager: on entry it starts Prism on a free port and waits until it
+    With ``dynamic``, every response is generated at random from its schema (optional fields
+    left out or not, extreme values) rather than taken from the document's examples. Use it
+    as a context manager: on entry it starts Prism on a free port and waits until it
     answers HTTP; on exit it stops the process (and any child Node spawned). ``url`` is the base
     URL to give the client.
     """
 
-    def __init__(self, spec: Path, *, log_path: Path) -> None:
+    def __init__(self, spec: Path, *, log_path: Path, dynamic: bool = False) -> None:
         self.spec = spec
         self.log_path = log_path
+        self.dynamic = dynamic
         self.url = ""
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -134,8 +137,10 @@ class PrismMock:
             self.url = f"http://127.0.0.1:{port}"
             with self.log_path.open("wb") as log:
                 # A session of its own, so that stopping it reaches Node's children as well.
+                # --dynamic: a random schema-valid response each time instead of the examples.
                 self._process = subprocess.Popen(
-                    [str(prism), "mock", "-h", "127.0.0.1", "-p", str(port), str(self.spec)],
+                    [str(prism), "mock", "-h", "127.0.0.1", "-p", str(port), str(self.spec)]
+                    + (["--dynamic"] if self.dynamic else []),
                     stdin=subprocess.DEVNULL,
                     stdout=log,
                     stderr=subprocess.STDOUT,
@@ -186,10 +191,11 @@ class PrismMock:
 
 
 @contextlib.contextmanager
-def prism_on(spec: Path, workdir: Path) -> Iterator[PrismMock]:
+def prism_on(spec: Path, workdir: Path, *, dynamic: bool = False) -> Iterator[PrismMock]:
     """Start Prism on a ``*/*``-to-JSON copy of ``spec`` made in ``workdir``; stop it after."""
     served = rewrite_any_media_type_to_json(spec, workdir / f"{spec.stem}.json-media.json")
-    with PrismMock(served, log_path=workdir / f"{spec.stem}.prism.log") as prism:
+    log = workdir / f"{spec.stem}{'.dynamic' if dynamic else ''}.prism.log"
+    with PrismMock(served, log_path=log, dynamic=dynamic) as prism:
         yield prism
 
 

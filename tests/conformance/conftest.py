@@ -36,6 +36,15 @@ def prism_api(
 
 
 @pytest.fixture(scope="session")
+def prism_api_dynamic(
+    prism_installed: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PrismMock]:
+    """Prism on our openapi.yaml answering random schema-valid responses (``--dynamic``)."""
+    with prism_on(OUR_SPEC, tmp_path_factory.mktemp("prism-dynamic"), dynamic=True) as prism:
+        yield prism
+
+
+@pytest.fixture(scope="session")
 def prism_vendor(
     prism_installed: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[PrismMock]:
@@ -60,6 +69,7 @@ class ViolationWatch:
         self.prism = prism
         self.found: list[tuple[str, str, list[dict[str, Any]]]] = []
         self.requests: list[httpx.Request] = []
+        self.responses: list[httpx.Response] = []
         self._prefer: str | None = None
 
     @contextlib.contextmanager
@@ -76,6 +86,7 @@ class ViolationWatch:
         self.requests.append(request)
 
     def _on_response(self, response: httpx.Response) -> None:
+        self.responses.append(response)
         found = violations(response)
         if found:
             request = response.request
@@ -109,6 +120,13 @@ class ViolationWatch:
 @pytest.fixture
 def api_watch(prism_api: PrismMock) -> Iterator[ViolationWatch]:
     watch = ViolationWatch(prism_api)
+    yield watch
+    watch.assert_clean()
+
+
+@pytest.fixture
+def dynamic_watch(prism_api_dynamic: PrismMock) -> Iterator[ViolationWatch]:
+    watch = ViolationWatch(prism_api_dynamic)
     yield watch
     watch.assert_clean()
 

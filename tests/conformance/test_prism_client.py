@@ -27,6 +27,7 @@ import pytest
 
 from volubile_ext import (
     AccessToken,
+    APIResponseValidationError,
     APIStatusError,
     AsyncVolubile,
     AuthenticationError,
@@ -105,6 +106,10 @@ async def driving(kind: str, watch: ViolationWatch, **options: Any) -> AsyncIter
 
 
 KINDS = pytest.mark.parametrize("kind", ["sync", "async"])
+
+
+def _last_json(watch: ViolationWatch) -> Any:
+    return watch.responses[-1].json()
 
 
 def _sent(watch: ViolationWatch) -> list[tuple[str, str]]:
@@ -277,6 +282,41 @@ async def test_documented_errors_become_typed_errors(
     assert str(error).startswith(f"{status} ")
     assert len(api_watch.requests) == 1
     api_watch.assert_clean()
+
+
+@pytest.mark.anyio
+@KINDS
+async def test_random_schema_valid_responses_are_all_parsed(
+    kind: str, dynamic_watch: ViolationWatch
+) -> None:
+    """Prism ``--dynamic`` answers random documents the contract allows (optional fields left
+    out, extreme numbers, dates from any century, any strings): the client returns each one,
+    with the document intact in ``raw``, and never fails on content."""
+    steps: list[Callable[[Any], Any]] = [
+        lambda c: c.campaigns.get(EXAMPLE_ID),
+        lambda c: c.campaigns.pause(EXAMPLE_ID),
+        lambda c: c.campaigns.create(**FULL_CAMPAIGN, recipients=MIXED_RECIPIENTS),
+    ]
+    async with driving(kind, dynamic_watch) as run:
+        for _ in range(25):
+            for step in steps:
+                campaign = await run(step)
+                assert isinstance(campaign, Campaign)
+                assert dict(campaign.raw) == campaign.response.http_response.json()
+            outcome: AccessToken | APIResponseValidationError
+            try:
+                outcome = await run(lambda c: c.auth.issue_token(["campaigns:read"]))
+            except APIResponseValidationError as no_token:
+                outcome = no_token
+            sent = _last_json(dynamic_watch).get("token")
+            if sent:
+                assert isinstance(outcome, AccessToken)
+                assert outcome.token == sent
+            else:  # no token is required by the schema: a typed error, not a crash
+                assert isinstance(outcome, APIResponseValidationError)
+
+    assert len(dynamic_watch.requests) == 100
+    dynamic_watch.assert_clean()
 
 
 # --- the vendor's published create-campaign spec ---------------------------------------------

@@ -49,7 +49,7 @@ from ._errors import (
     parse_retry_after,
 )
 from ._models import Campaign, CampaignStatus, ResponseInfo, parse_campaign, parse_token
-from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter
+from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter, Slot
 from ._recipients import RecipientImport
 from ._retry import RetryPolicy, TransportFailure, classify_transport_error
 from ._version import __version__
@@ -335,13 +335,16 @@ class _BaseClient:
         now = time.monotonic()
         return _Call(started=now, deadline_at=now + self.deadline if self.deadline else None)
 
-    def _reserve_slot(self, op: _Operation, call: _Call) -> float:
-        """Seconds to wait for a rate-limit slot; raises when the wait outlives the deadline."""
+    def _reserve_slot(self, op: _Operation, call: _Call) -> tuple[float, Slot | None]:
+        """Seconds to wait for a rate-limit slot, and the slot to release once the attempt ends.
+
+        Raises when the wait outlives the deadline.
+        """
         if self.limiter is None:
-            return 0.0
+            return 0.0, None
         remaining = call.remaining(time.monotonic())
         try:
-            return self.limiter.reserve(max_wait=remaining)
+            return self.limiter.reserve_slot(max_wait=remaining)
         except RateLimitWaitTooLong as too_long:
             raise APITimeoutError(
                 f"{op.name}: the client-side rate limit would delay the request by "
@@ -349,6 +352,12 @@ class _BaseClient:
                 "nothing was sent",
                 request_sent=False,
             ) from None
+
+    def _finished(self, slot: Slot | None) -> None:
+        # The server counted the request somewhere between its start and now: it keeps its
+        # place in the limiter's window until now (see _ratelimit).
+        if slot is not None and self.limiter is not None:
+            self.limiter.finished(slot)
 
     def _attempt_timeout(self, call: _Call) -> httpx.Timeout:
         remaining = call.remaining(time.monotonic())
@@ -603,15 +612,20 @@ class Volubile(_BaseClient):
     def _send(self, op: _Operation) -> tuple[httpx.Response, _Call]:
         call = self._start()
         while True:
-            wait = self._reserve_slot(op, call)
+            wait, slot = self._reserve_slot(op, call)
             if wait > 0:
                 time.sleep(wait)
             request = self._build_request(self._http, op, call)
             try:
                 response = self._http.send(request, auth=op.auth)
             except httpx.TransportError as error:
+                self._finished(slot)
                 delay = self._after_transport_error(op, call, request, error)
+            except BaseException:
+                self._finished(slot)
+                raise
             else:
+                self._finished(slot)
                 maybe_delay = self._after_response(op, call, response)
                 if maybe_delay is None:
                     return response, call
@@ -685,15 +699,20 @@ class AsyncVolubile(_BaseClient):
 
         call = self._start()
         while True:
-            wait = self._reserve_slot(op, call)
+            wait, slot = self._reserve_slot(op, call)
             if wait > 0:
                 await asyncio.sleep(wait)
             request = self._build_request(self._http, op, call)
             try:
                 response = await self._http.send(request, auth=op.auth)
             except httpx.TransportError as error:
+                self._finished(slot)
                 delay = self._after_transport_error(op, call, request, error)
+            except BaseException:
+                self._finished(slot)
+                raise
             else:
+                self._finished(slot)
                 maybe_delay = self._after_response(op, call, response)
                 if maybe_delay is None:
                     return response, call

@@ -1,0 +1,1098 @@
+#!/usr/bin/env python3
+"""Benchmarks of the Volubile client against what a user would write instead (issue 6).
+
+Usage::
+
+    python scripts/bench.py                    # the full run (under 3 minutes on 2 cores)
+    python scripts/bench.py --quick            # about 20 seconds: fewer rounds (CI smoke test)
+    python scripts/bench.py --output FILE      # where to write the report (BENCHMARKS.md)
+    python scripts/bench.py --only overhead    # some sections only (repeatable)
+
+Each measurement is compared with its baseline *in the same run*: variants are interleaved
+round by round (A B C, then B C A, ...), each round gives one ratio, and the table reports the
+median over the rounds with its spread (the lowest and highest round). Shared machines are
+noisy; absolute times are given for orientation only, the ratios are what the targets judge.
+
+Sections (``--only`` names):
+
+- ``overhead``: one request on loopback keep-alive, against a minimal server in another
+  process (Nagle disabled, one send per response): ``campaigns.get`` and ``campaigns.create``
+  (one recipient), sync and async, versus raw httpx sending the same JSON and decoding the
+  answer, and versus the generated ``sync_detailed`` / ``asyncio_detailed``.
+- ``import``: ``import volubile_ext`` versus ``import httpx, attrs`` in fresh interpreters
+  with warm bytecode caches.
+- ``body``: a 1,000-recipient campaign validated, built and serialised, versus ``json.dumps``
+  of the same plain dict.
+- ``recipients``: ``load_recipients`` on 100,000 E.164 CSV rows versus a bare
+  ``csv.DictReader`` pass; rows per second of national-format numbers through phonenumbers.
+- ``bulk``: ``create_many`` of 60 campaigns against the sandbox at 20 requests per second,
+  versus the bound, and versus a naive loop that only reacts to 429.
+- ``tokens``: single-flight token minting with 100 concurrent tasks and 100 threads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import csv
+import datetime
+import gc
+import json
+import os
+import platform
+import socket
+import socketserver
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Coroutine, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "generated"))  # for a run from a plain checkout
+
+from volubile_api import AuthenticatedClient  # noqa: E402
+from volubile_api.api.campaigns import create as generated_create  # noqa: E402
+from volubile_api.api.campaigns import get as generated_get  # noqa: E402
+from volubile_api.models import CreateCampaignRequest  # noqa: E402
+from volubile_ext import AsyncVolubile, Volubile, load_recipients  # noqa: E402
+from volubile_ext._campaign_input import build_campaign_request  # noqa: E402
+
+T = TypeVar("T")
+
+API_KEY = "bench-key-not-a-secret-0000"
+AGENT_ID = "7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90"
+CAMPAIGN_ID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
+# What campaigns.create receives in the overhead benchmark: one recipient, forgiving forms.
+CREATE_ARGS: dict[str, Any] = {
+    "name": "Renewals",
+    "agent_id": AGENT_ID,
+    "start_date": "2031-03-03",
+    "time_slots": ["10:00-13:00"],
+    "batch_size": 200,
+    "days": "weekdays",
+    "retry": {"max": 2, "delay": 4, "retry_on": ["NO_ANSWER", "VOICE_BOX"]},
+    "recipients": [{"phone": "+33612345678", "context": {"firstName": "Ana"}}],
+    "timezone": "Europe/Paris",
+}
+# The same campaign as the body on the wire, which raw httpx and the generated client send.
+CREATE_BODY: dict[str, Any] = build_campaign_request(**CREATE_ARGS).to_json()
+CAMPAIGN_RESPONSE: dict[str, Any] = {
+    "id": CAMPAIGN_ID,
+    "name": "Renewals",
+    "agentId": AGENT_ID,
+    "startDate": "2031-03-03",
+    "timeSlots": [{"startTime": "10:00", "endTime": "13:00"}],
+    "batchSize": 200,
+    "retry": {"max": 2, "delay": 4, "retryOn": ["NO_ANSWER", "VOICE_BOX"]},
+    "days": ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"],
+    "status": "ACTIVE",
+    "timezone": "Europe/Paris",
+}
+# Every section that talks HTTP uses a limiter bound that never makes a request wait.
+NO_WAIT_RATE_LIMIT = (1_000_000, 1.0)
+
+
+@attrs.frozen
+class Row:
+    """One line of the summary table."""
+
+    measurement: str
+    ours: str
+    baseline: str
+    ratio: str
+    target: str
+    met: bool | None  # None: reported, no target
+
+
+@attrs.define
+class Section:
+    title: str
+    rows: list[Row] = attrs.field(factory=list)
+    details: list[str] = attrs.field(factory=list)
+
+
+@attrs.frozen
+class Config:
+    quick: bool
+
+    def pick(self, quick: T, full: T) -> T:
+        return quick if self.quick else full
+
+
+def _median(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+def _spread(values: Sequence[float]) -> str:
+    return f"{min(values):.2f}–{max(values):.2f}"
+
+
+def _yes(met: bool | None) -> str:
+    return "–" if met is None else ("yes" if met else "**no**")
+
+
+def _rotations(names: Sequence[str], rounds: int) -> Iterator[list[str]]:
+    """Each round's order: the variants rotated, so none always runs first or last."""
+    for index in range(rounds):
+        shift = index % len(names)
+        yield list(names[shift:]) + list(names[:shift])
+
+
+# ------------------------------------------------------------------------------------------
+# 1. Per-request overhead on loopback
+
+
+def _http_response(status: str, document: Any) -> bytes:
+    body = json.dumps(document).encode()
+    head = (
+        f"HTTP/1.1 {status}\r\n"
+        "Content-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        "X-RateLimit-Limit: 100\r\n"
+        "X-RateLimit-Remaining: 99\r\n"
+        "\r\n"
+    )
+    return head.encode() + body
+
+
+_RESPONSES = {
+    b"GET": _http_response("200 OK", CAMPAIGN_RESPONSE),
+    b"POST": _http_response("201 Created", CAMPAIGN_RESPONSE),
+}
+
+
+class _FixedResponseHandler(socketserver.BaseRequestHandler):
+    """HTTP/1.1 keep-alive with a fixed answer per method: the least a server can do.
+
+    TCP_NODELAY is set and each response leaves in one ``sendall``: without both, Nagle's
+    algorithm and the client's delayed ACK stall every keep-alive response by about 40 ms.
+    """
+
+    def handle(self) -> None:
+        sock: socket.socket = self.request
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        buffer = b""
+        while True:
+            while b"\r\n\r\n" not in buffer:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return
+                buffer += chunk
+            head, _, buffer = buffer.partition(b"\r\n\r\n")
+            lines = head.split(b"\r\n")
+            method = lines[0].split(b" ", 1)[0]
+            length = 0
+            for line in lines[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            while len(buffer) < length:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    return
+                buffer += chunk
+            buffer = buffer[length:]
+            sock.sendall(_RESPONSES.get(method, _RESPONSES[b"GET"]))
+
+
+class _ThreadingServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+def serve_fixed_responses() -> None:
+    """Run the minimal server until standard input closes; print its port first."""
+    with _ThreadingServer(("127.0.0.1", 0), _FixedResponseHandler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        print(server.server_address[1], flush=True)
+        sys.stdin.read()
+        server.shutdown()
+
+
+@contextlib.contextmanager
+def fixed_response_server() -> Iterator[str]:
+    """The minimal server in a process of its own (its own GIL, its own core if free)."""
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--serve-fixed-responses"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+Operation = Callable[[], Any]
+AsyncOperation = Callable[[], Coroutine[Any, Any, Any]]
+
+
+def _interleaved_sync(
+    variants: dict[str, Operation], rounds: int, count: int
+) -> dict[str, Samples]:
+    """Per-call wall and CPU time of each variant, the variants alternating call by call.
+
+    In each round every variant is called ``count`` times, one call of each in turn (rotated
+    at each step, so none always follows the same one); a round's figure for a variant is the
+    median of its calls, which a burst of load from other processes cannot move much, and
+    hits every variant alike when it lasts.
+    """
+    names = list(variants)
+    samples = {name: Samples() for name in names}
+    wall_clock, cpu_clock = time.perf_counter_ns, time.process_time_ns
+    for _ in range(rounds):
+        walls: dict[str, list[int]] = {name: [] for name in names}
+        cpus: dict[str, list[int]] = {name: [] for name in names}
+        gc.collect()
+        for step in range(count):
+            shift = step % len(names)
+            for name in names[shift:] + names[:shift]:
+                operation = variants[name]
+                cpu, wall = cpu_clock(), wall_clock()
+                operation()
+                walls[name].append(wall_clock() - wall)
+                cpus[name].append(cpu_clock() - cpu)
+        for name in names:
+            samples[name].wall.append(_median(walls[name]) / 1e9)
+            samples[name].cpu.append(statistics.fmean(cpus[name]) / 1e9)
+    return samples
+
+
+async def _interleaved_async(
+    variants: dict[str, AsyncOperation], rounds: int, count: int
+) -> dict[str, Samples]:
+    """:func:`_interleaved_sync` for coroutines, on one event loop."""
+    names = list(variants)
+    samples = {name: Samples() for name in names}
+    wall_clock, cpu_clock = time.perf_counter_ns, time.process_time_ns
+    for _ in range(rounds):
+        walls: dict[str, list[int]] = {name: [] for name in names}
+        cpus: dict[str, list[int]] = {name: [] for name in names}
+        gc.collect()
+        for step in range(count):
+            shift = step % len(names)
+            for name in names[shift:] + names[:shift]:
+                operation = variants[name]
+                cpu, wall = cpu_clock(), wall_clock()
+                await operation()
+                walls[name].append(wall_clock() - wall)
+                cpus[name].append(cpu_clock() - cpu)
+        for name in names:
+            samples[name].wall.append(_median(walls[name]) / 1e9)
+            samples[name].cpu.append(statistics.fmean(cpus[name]) / 1e9)
+    return samples
+
+
+@attrs.define
+class Samples:
+    """Per-round figures of one variant, in seconds per call: median wall, mean CPU."""
+
+    wall: list[float] = attrs.field(factory=list)
+    cpu: list[float] = attrs.field(factory=list)
+
+
+def _ratio_rows(
+    section: Section,
+    label: str,
+    samples: dict[str, Samples],
+    ours: str,
+    baselines: Sequence[tuple[str, str, float | None]],
+) -> None:
+    """Rows for ``ours`` against each baseline (name, label, target or None)."""
+    for baseline, baseline_label, target in baselines:
+        ratios = [a / b for a, b in zip(samples[ours].wall, samples[baseline].wall, strict=True)]
+        ratio = _median(ratios)
+        section.rows.append(
+            Row(
+                measurement=f"{label} vs {baseline_label}",
+                ours=f"{_median(samples[ours].wall) * 1e6:.0f} µs",
+                baseline=f"{_median(samples[baseline].wall) * 1e6:.0f} µs",
+                ratio=f"{ratio:.2f}× ({_spread(ratios)})",
+                target="–" if target is None else f"≤ {target:.2f}×",
+                met=None if target is None else ratio <= target,
+            )
+        )
+
+
+def _variant_details(title: str, samples: dict[str, Samples], reference: str) -> list[str]:
+    lines = [
+        f"**{title}** (median per request over the rounds; ratios per round against "
+        f"`{reference}`, median and lowest–highest)",
+        "",
+        "| variant | wall µs | wall ratio | client CPU µs | CPU ratio |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    base = samples[reference]
+    for name, sample in samples.items():
+        wall_ratios = [a / b for a, b in zip(sample.wall, base.wall, strict=True)]
+        cpu_ratios = [a / b for a, b in zip(sample.cpu, base.cpu, strict=True)]
+        lines.append(
+            f"| {name} | {_median(sample.wall) * 1e6:.0f} | {_median(wall_ratios):.2f} "
+            f"({_spread(wall_ratios)}) | {_median(sample.cpu) * 1e6:.0f} | "
+            f"{_median(cpu_ratios):.2f} ({_spread(cpu_ratios)}) |"
+        )
+    lines.append("")
+    return lines
+
+
+def _check_campaign(result: Any) -> None:
+    """The variants must really do their job: every one yields the campaign's id."""
+    if isinstance(result, httpx.Response):
+        identifier = result.json()["id"]
+    elif hasattr(result, "parsed"):
+        identifier = str(result.parsed.id)
+    else:
+        identifier = str(result.id)
+    if identifier != CAMPAIGN_ID:
+        raise RuntimeError(f"unexpected campaign id {identifier!r} from {result!r}")
+
+
+def bench_overhead(config: Config) -> Section:
+    section = Section("Per-request overhead (loopback keep-alive)")
+    rounds = config.pick(5, 15)
+    count = config.pick(60, 300)
+    generated_body = CreateCampaignRequest.from_dict(CREATE_BODY)
+    campaign_uuid = uuid.UUID(CAMPAIGN_ID)
+    with fixed_response_server() as url:
+        # -- sync ----------------------------------------------------------------------------
+        raw = httpx.Client(base_url=url, headers={"X-Api-Key": API_KEY})
+        generated = AuthenticatedClient(
+            base_url=url, token=API_KEY, prefix="", auth_header_name="X-Api-Key"
+        )
+        ours = Volubile(api_key=API_KEY, base_url=url, rate_limit=NO_WAIT_RATE_LIMIT)
+
+        def raw_get() -> Any:
+            response = raw.get(f"/v1/campaigns/{CAMPAIGN_ID}")
+            response.json()
+            return response
+
+        def raw_create() -> Any:
+            response = raw.post("/v1/campaigns", json=CREATE_BODY)
+            response.json()
+            return response
+
+        sync_ops: dict[str, dict[str, Operation]] = {
+            "get": {
+                "raw httpx": raw_get,
+                "generated sync_detailed": lambda: generated_get.sync_detailed(
+                    campaign_uuid, client=generated
+                ),
+                "volubile_ext": lambda: ours.campaigns.get(CAMPAIGN_ID),
+            },
+            "create": {
+                "raw httpx": raw_create,
+                "generated sync_detailed": lambda: generated_create.sync_detailed(
+                    client=generated, body=generated_body
+                ),
+                "volubile_ext": lambda: ours.campaigns.create(**CREATE_ARGS),
+            },
+        }
+        try:
+            for op_name, variants in sync_ops.items():
+                for operation in variants.values():
+                    _check_campaign(operation())  # also opens the connection
+                _interleaved_sync(variants, 1, count // 4)  # warm-up
+                samples = _interleaved_sync(variants, rounds, count)
+                label = f"sync `campaigns.{op_name}`"
+                _ratio_rows(
+                    section,
+                    label,
+                    samples,
+                    "volubile_ext",
+                    [
+                        ("raw httpx", "raw httpx", 1.10),
+                        ("generated sync_detailed", "generated", 1.0),
+                    ],
+                )
+                section.details += _variant_details(label, samples, "raw httpx")
+        finally:
+            raw.close()
+            generated.get_httpx_client().close()
+            ours.close()
+
+        # -- async ---------------------------------------------------------------------------
+        async def run_async() -> None:
+            araw = httpx.AsyncClient(base_url=url, headers={"X-Api-Key": API_KEY})
+            agenerated = AuthenticatedClient(
+                base_url=url, token=API_KEY, prefix="", auth_header_name="X-Api-Key"
+            )
+            aours = AsyncVolubile(api_key=API_KEY, base_url=url, rate_limit=NO_WAIT_RATE_LIMIT)
+
+            async def araw_get() -> Any:
+                response = await araw.get(f"/v1/campaigns/{CAMPAIGN_ID}")
+                response.json()
+                return response
+
+            async def araw_create() -> Any:
+                response = await araw.post("/v1/campaigns", json=CREATE_BODY)
+                response.json()
+                return response
+
+            async def agen_get() -> Any:
+                return await generated_get.asyncio_detailed(campaign_uuid, client=agenerated)
+
+            async def agen_create() -> Any:
+                return await generated_create.asyncio_detailed(
+                    client=agenerated, body=generated_body
+                )
+
+            async def aours_get() -> Any:
+                return await aours.campaigns.get(CAMPAIGN_ID)
+
+            async def aours_create() -> Any:
+                return await aours.campaigns.create(**CREATE_ARGS)
+
+            async_ops: dict[str, dict[str, AsyncOperation]] = {
+                "get": {
+                    "raw httpx": araw_get,
+                    "generated asyncio_detailed": agen_get,
+                    "volubile_ext": aours_get,
+                },
+                "create": {
+                    "raw httpx": araw_create,
+                    "generated asyncio_detailed": agen_create,
+                    "volubile_ext": aours_create,
+                },
+            }
+            try:
+                for op_name, variants in async_ops.items():
+                    for operation in variants.values():
+                        _check_campaign(await operation())
+                    await _interleaved_async(variants, 1, count // 4)
+                    samples = await _interleaved_async(variants, rounds, count)
+                    label = f"async `campaigns.{op_name}`"
+                    _ratio_rows(
+                        section,
+                        label,
+                        samples,
+                        "volubile_ext",
+                        [
+                            ("raw httpx", "raw httpx", 1.10),
+                            ("generated asyncio_detailed", "generated", 1.0),
+                        ],
+                    )
+                    section.details += _variant_details(label, samples, "raw httpx")
+            finally:
+                await araw.aclose()
+                await agenerated.get_async_httpx_client().aclose()
+                await aours.close()
+
+        asyncio.run(run_async())
+    section.details.insert(
+        0,
+        f"{rounds} rounds of {count} sequential requests per variant, variants interleaved and "
+        "rotated each round, one keep-alive connection per client, server in another process. "
+        "Our client runs with its full stack: API-key auth, the limiter (a bound that never "
+        "waits), retries armed, the create input validated, a typed `Campaign` returned. Raw "
+        "httpx sends the same JSON with the key as a default header and decodes the answer; "
+        "the generated client gets a prebuilt `CreateCampaignRequest`.\n",
+    )
+    return section
+
+
+# ------------------------------------------------------------------------------------------
+# 2. Import time
+
+
+def _import_env(cache: str) -> dict[str, str]:
+    """Fresh interpreters with warm bytecode, as after ``pip install`` (which compiles it).
+
+    The cache lives in a folder of its own (PYTHONPYCACHEPREFIX), so that nothing is written
+    into the source tree and an environment with PYTHONDONTWRITEBYTECODE (CI's) measures the
+    same thing as a developer's machine.
+    """
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = cache
+    return env
+
+
+def _import_seconds(statement: str, env: dict[str, str]) -> float:
+    code = (
+        "import time\n"
+        "started = time.perf_counter()\n"
+        f"{statement}\n"
+        "print(time.perf_counter() - started)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return float(result.stdout)
+
+
+def bench_import(config: Config) -> Section:
+    section = Section("Import time")
+    runs = config.pick(7, 25)
+    statements = {
+        "httpx, attrs": "import httpx, attrs",
+        "volubile_ext": "import volubile_ext",
+        "httpx.Client()": "import httpx\nhttpx.Client()",
+        "Volubile()": (
+            "from volubile_ext import Volubile\n"
+            "Volubile(api_key='x' * 20, base_url='http://127.0.0.1:9')"
+        ),
+    }
+    with tempfile.TemporaryDirectory(prefix="volubile-bench-pycache-") as cache:
+        env = _import_env(cache)
+        for statement in statements.values():
+            _import_seconds(statement, env)  # fills the bytecode cache
+        times: dict[str, list[float]] = {name: [] for name in statements}
+        for order in _rotations(list(statements), runs):
+            for name in order:
+                times[name].append(_import_seconds(statements[name], env))
+    pairs = [
+        ("`import volubile_ext`", "volubile_ext", "httpx, attrs", "`import httpx, attrs`", 1.25),
+        (
+            "import and build a client: `Volubile(...)`",
+            "Volubile()",
+            "httpx.Client()",
+            "`httpx.Client()`",
+            None,
+        ),
+    ]
+    for label, ours, baseline, baseline_label, target in pairs:
+        ratios = [a / b for a, b in zip(times[ours], times[baseline], strict=True)]
+        ratio = _median(ratios)
+        section.rows.append(
+            Row(
+                measurement=f"{label} vs {baseline_label}",
+                ours=f"{_median(times[ours]) * 1e3:.0f} ms",
+                baseline=f"{_median(times[baseline]) * 1e3:.0f} ms",
+                ratio=f"{ratio:.2f}× ({_spread(ratios)})",
+                target="–" if target is None else f"≤ {target:.2f}×",
+                met=None if target is None else ratio <= target,
+            )
+        )
+    section.details += [
+        f"{runs} fresh interpreters per statement, interleaved; each measures its own import "
+        "with `time.perf_counter()` (interpreter start-up excluded), with a warm bytecode "
+        "cache. Medians:",
+        "",
+        "| statement | median ms | lowest–highest |",
+        "|---|---:|---:|",
+        *(
+            f"| `{statements[name].replace(chr(10), '; ')}` | {_median(values) * 1e3:.1f} | "
+            f"{min(values) * 1e3:.1f}–{max(values) * 1e3:.1f} |"
+            for name, values in times.items()
+        ),
+        "",
+        "Building a client costs mostly httpx's own: an `httpx.Client` loads the CA bundle "
+        "into an SSL context.",
+        "",
+    ]
+    return section
+
+
+# ------------------------------------------------------------------------------------------
+# 3. A 1,000-recipient campaign body
+
+
+def _recipients(count: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "phone": f"+3361{index:07d}",
+            "context": {"firstName": f"Ana{index}", "lastName": "Martin", "contract": f"C{index}"},
+        }
+        for index in range(count)
+    ]
+
+
+def _timed_calls(operation: Operation, count: int) -> list[float]:
+    clock = time.perf_counter
+    durations = []
+    for _ in range(count):
+        started = clock()
+        operation()
+        durations.append(clock() - started)
+    return durations
+
+
+def _interleaved_medians(
+    variants: dict[str, Operation], rounds: int, calls: int
+) -> dict[str, list[float]]:
+    """Per round and variant, the median of ``calls`` calls; variants rotated round by round."""
+    medians: dict[str, list[float]] = {name: [] for name in variants}
+    for order in _rotations(list(variants), rounds):
+        gc.collect()
+        for name in order:
+            medians[name].append(_median(_timed_calls(variants[name], calls)))
+    return medians
+
+
+def bench_body(config: Config) -> Section:
+    section = Section("A 1,000-recipient campaign body")
+    rounds, calls = config.pick((5, 5), (15, 10))
+    arguments = dict(CREATE_ARGS, recipients=_recipients(1000))
+    plain = build_campaign_request(**arguments).to_json()
+    if len(plain["recipients"]) != 1000:
+        raise RuntimeError("the body lost recipients")
+
+    def ours() -> None:
+        json.dumps(build_campaign_request(**arguments).to_json())
+
+    def baseline() -> None:
+        json.dumps(plain)
+
+    variants = {"ours": ours, "json.dumps": baseline}
+    for operation in variants.values():
+        _timed_calls(operation, 3)  # warm-up
+    medians = _interleaved_medians(variants, rounds, calls)
+    ratios = [a / b for a, b in zip(medians["ours"], medians["json.dumps"], strict=True)]
+    ratio, ours_ms = _median(ratios), _median(medians["ours"]) * 1e3
+    section.rows += [
+        Row(
+            "1,000-recipient body: validate + build + `json.dumps` vs `json.dumps(dict)`",
+            f"{ours_ms:.2f} ms",
+            f"{_median(medians['json.dumps']) * 1e3:.2f} ms",
+            f"{ratio:.2f}× ({_spread(ratios)})",
+            "≤ 4×",
+            ratio <= 4.0,
+        ),
+        Row(
+            "1,000-recipient body: validate + build + `json.dumps`, absolute",
+            f"{ours_ms:.2f} ms",
+            "–",
+            "–",
+            "< 10 ms",
+            ours_ms < 10.0,
+        ),
+    ]
+    size = len(json.dumps(plain))
+    section.details += [
+        f"`build_campaign_request(...)` with 1,000 `{{phone, context}}` dicts (three text "
+        f"values each), then `json.dumps(request.to_json())` ({size / 1024:.0f} KiB), against "
+        "`json.dumps` of the same body as a plain dict. "
+        f"{rounds} rounds of {calls} calls each, interleaved; medians per round.",
+        "",
+    ]
+    return section
+
+
+# ------------------------------------------------------------------------------------------
+# 4. Importing recipients from CSV
+
+
+def _write_csv(path: Path, rows: int, national: bool) -> None:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["phone", "firstName", "lastName"])
+        for index in range(rows):
+            digits = f"{index:08d}"
+            phone = (
+                f"06 {digits[0:2]} {digits[2:4]} {digits[4:6]} {digits[6:8]}"
+                if national
+                else f"+336{digits}"
+            )
+            writer.writerow([phone, f"Ana{index}", "Martin"])
+
+
+def bench_recipients(config: Config) -> Section:
+    section = Section("Importing recipients from CSV")
+    rows = 100_000
+    national_rows = config.pick(5_000, 20_000)
+    rounds = config.pick(3, 7)
+    with tempfile.TemporaryDirectory(prefix="volubile-bench-csv-") as folder:
+        e164 = Path(folder) / "e164.csv"
+        national = Path(folder) / "national.csv"
+        _write_csv(e164, rows, national=False)
+        _write_csv(national, national_rows, national=True)
+
+        def ours() -> None:
+            result = load_recipients(e164)
+            if len(result.recipients) != rows:
+                raise RuntimeError(f"load_recipients kept {len(result.recipients)} of {rows}")
+
+        def baseline() -> None:
+            with e164.open(encoding="utf-8", newline="") as stream:
+                for _ in csv.DictReader(stream):
+                    pass
+
+        medians = _interleaved_medians(
+            {"load_recipients": ours, "csv.DictReader": baseline}, rounds, 1
+        )
+        national_times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            result = load_recipients(national, region="FR")
+            national_times.append(time.perf_counter() - started)
+            if len(result.recipients) != national_rows:
+                raise RuntimeError(f"national numbers: {result}")
+    ratios = [
+        a / b for a, b in zip(medians["load_recipients"], medians["csv.DictReader"], strict=True)
+    ]
+    ratio = _median(ratios)
+    ours_s = _median(medians["load_recipients"])
+    section.rows += [
+        Row(
+            "`load_recipients`, 100,000 E.164 rows vs a bare `csv.DictReader` pass",
+            f"{ours_s * 1e3:.0f} ms ({rows / ours_s / 1e3:.0f} k rows/s)",
+            f"{_median(medians['csv.DictReader']) * 1e3:.0f} ms",
+            f"{ratio:.2f}× ({_spread(ratios)})",
+            "≤ 3×",
+            ratio <= 3.0,
+        ),
+        Row(
+            "`load_recipients`, national-format numbers through phonenumbers",
+            f"{national_rows / _median(national_times):,.0f} rows/s",
+            "–",
+            "–",
+            "reported",
+            None,
+        ),
+    ]
+    section.details += [
+        f"A CSV of {rows:,} rows (`phone,firstName,lastName`, numbers already in E.164, all "
+        "distinct) read by `load_recipients(path)` (recipients built, every row accounted "
+        "for), against iterating `csv.DictReader` over the same file. "
+        f"{rounds} interleaved rounds. National format: {national_rows:,} rows written as "
+        f"`06 12 34 56 78`, `region='FR'`, each number parsed and validated by phonenumbers "
+        f"(median of {rounds} runs).",
+        "",
+    ]
+    return section
+
+
+# ------------------------------------------------------------------------------------------
+# 5. Bulk creation under the rate limit
+
+
+BULK_CAMPAIGNS = 60
+BULK_RATE = (20, 1.0)
+BULK_CHUNK = 10
+
+
+def _bulk_arguments() -> dict[str, Any]:
+    arguments = dict(CREATE_ARGS)
+    del arguments["recipients"]
+    arguments["recipients"] = [f"+3361{index:07d}" for index in range(BULK_CAMPAIGNS * BULK_CHUNK)]
+    return arguments
+
+
+def _too_many(sandbox: Any) -> int:
+    return sum(1 for record in sandbox.requests if record.status == 429)
+
+
+def _ours_bulk() -> tuple[float, int, int]:
+    from volubile_ext.testing import Sandbox
+
+    with Sandbox(rate_limit=BULK_RATE) as sandbox:
+        with Volubile(
+            api_key=sandbox.api_key, base_url=sandbox.url, rate_limit=BULK_RATE
+        ) as client:
+            started = time.perf_counter()
+            report = client.campaigns.create_many(**_bulk_arguments(), chunk_size=BULK_CHUNK)
+            elapsed = time.perf_counter() - started
+        if not report.ok or len(report.created) != BULK_CAMPAIGNS:
+            raise RuntimeError(f"create_many did not create every campaign: {report}")
+        return elapsed, _too_many(sandbox), len(sandbox.campaigns())
+
+
+def _naive_bulk() -> tuple[float, int, int]:
+    """What one writes without a limiter: send, and on 429 sleep for Retry-After."""
+    from volubile_ext.testing import Sandbox
+
+    arguments = _bulk_arguments()
+    numbers = arguments.pop("recipients")
+    bodies = [
+        build_campaign_request(
+            **dict(arguments, name=f"{arguments['name']} ({index + 1}/{BULK_CAMPAIGNS})"),
+            recipients=numbers[index * BULK_CHUNK : (index + 1) * BULK_CHUNK],
+        ).to_json()
+        for index in range(BULK_CAMPAIGNS)
+    ]
+    with Sandbox(rate_limit=BULK_RATE) as sandbox:
+        with httpx.Client(base_url=sandbox.url, headers={"X-Api-Key": sandbox.api_key}) as http:
+            started = time.perf_counter()
+            for body in bodies:
+                while True:
+                    response = http.post("/v1/campaigns", json=body)
+                    if response.status_code == 429:
+                        time.sleep(float(response.headers["Retry-After"]))
+                        continue
+                    response.raise_for_status()
+                    break
+            elapsed = time.perf_counter() - started
+        return elapsed, _too_many(sandbox), len(sandbox.campaigns())
+
+
+def bench_bulk(config: Config) -> Section:
+    section = Section("Bulk creation under the rate limit")
+    rounds = config.pick(1, 3)
+    limit, period = BULK_RATE
+    bound = (BULK_CAMPAIGNS - limit) / (limit / period)
+    ours: list[tuple[float, int, int]] = []
+    naive: list[tuple[float, int, int]] = []
+    for _ in range(rounds):
+        ours.append(_ours_bulk())
+        naive.append(_naive_bulk())
+    ours_time = _median([run[0] for run in ours])
+    naive_time = _median([run[0] for run in naive])
+    ours_429 = sum(run[1] for run in ours)
+    naive_429 = sum(run[1] for run in naive)
+    ratio = ours_time / bound
+    section.rows += [
+        Row(
+            f"`create_many`, {BULK_CAMPAIGNS} campaigns at {limit}/s: wall time vs the bound",
+            f"{ours_time:.2f} s",
+            f"{bound:.2f} s",
+            f"{ratio:.3f}×",
+            "≤ 1.05×",
+            ratio <= 1.05,
+        ),
+        Row(
+            f"`create_many`: 429 answers counted by the sandbox ({rounds} runs)",
+            f"{ours_429}",
+            f"naive loop: {naive_429}",
+            "–",
+            "0",
+            ours_429 == 0,
+        ),
+        Row(
+            "naive loop (429 + Retry-After only): wall time vs the bound",
+            f"{naive_time:.2f} s",
+            f"{bound:.2f} s",
+            f"{naive_time / bound:.3f}×",
+            "reported",
+            None,
+        ),
+    ]
+    section.details += [
+        f"{BULK_CAMPAIGNS} campaigns of {BULK_CHUNK} recipients (`chunk_size={BULK_CHUNK}`) "
+        f"against the sandbox limited to {limit} requests per {period:g} s (fixed window), "
+        f"the client's `rate_limit=({limit}, {period:g})`. The bound: ({BULK_CAMPAIGNS} − "
+        f"{limit}) / {limit / period:g} per s = {bound:.2f} s past the first window. "
+        f"{rounds} runs each, a fresh sandbox per run; times are medians, 429s are totals.",
+        "",
+        "| run | ours s | ours 429s | naive s | naive 429s |",
+        "|---:|---:|---:|---:|---:|",
+        *(
+            f"| {index + 1} | {a[0]:.3f} | {a[1]} | {b[0]:.3f} | {b[1]} |"
+            for index, (a, b) in enumerate(zip(ours, naive, strict=True))
+        ),
+        "",
+    ]
+    return section
+
+
+# ------------------------------------------------------------------------------------------
+# 6. Token single flight
+
+
+SCOPES = ["campaigns:read", "campaigns:write"]
+CONCURRENCY = 100
+
+
+def bench_tokens(config: Config) -> Section:
+    from volubile_ext.testing import Sandbox
+
+    section = Section("Token single flight")
+    rounds = config.pick(3, 9)
+    with Sandbox(rate_limit=None) as sandbox:
+        common: dict[str, Any] = {"base_url": sandbox.url, "rate_limit": NO_WAIT_RATE_LIMIT}
+        with Volubile(api_key=sandbox.api_key, **common) as setup:
+            campaign_id = setup.campaigns.create(**CREATE_ARGS).id
+        assert campaign_id is not None
+
+        # 100 asyncio tasks on a cold client.
+        async def many_tasks() -> int:
+            async with AsyncVolubile(api_key=sandbox.api_key, scopes=SCOPES, **common) as client:
+                results = await asyncio.gather(
+                    *(client.campaigns.get(campaign_id) for _ in range(CONCURRENCY))
+                )
+            return sum(1 for result in results if result.id == campaign_id)
+
+        sandbox.reset_log()
+        async_ok = asyncio.run(many_tasks())
+        async_mints = sandbox.count("POST", "/v1/auth/token")
+
+        # 100 threads on a cold client, released together.
+        sandbox.reset_log()
+        barrier = threading.Barrier(CONCURRENCY)
+        done: list[bool] = []
+        with Volubile(api_key=sandbox.api_key, scopes=SCOPES, **common) as client:
+
+            def worker() -> None:
+                barrier.wait()
+                done.append(client.campaigns.get(campaign_id).id == campaign_id)
+
+            threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        thread_mints = sandbox.count("POST", "/v1/auth/token")
+        thread_ok = sum(done)
+
+        # The first request of a cold client, with and without minting.
+        def first_request(scopes: list[str] | None) -> float:
+            with Volubile(api_key=sandbox.api_key, scopes=scopes, **common) as client:
+                started = time.perf_counter()
+                client.campaigns.get(campaign_id)
+                return time.perf_counter() - started
+
+        first: dict[str, list[float]] = {"minted": [], "key": []}
+        for order in _rotations(["minted", "key"], rounds):
+            for name in order:
+                first[name].append(first_request(SCOPES if name == "minted" else None))
+    added = [a - b for a, b in zip(first["minted"], first["key"], strict=True)]
+    section.rows += [
+        Row(
+            f"{CONCURRENCY} concurrent async requests, cold client with `scopes=`: mints",
+            f"{async_mints} ({async_ok} requests answered)",
+            "–",
+            "–",
+            "exactly 1",
+            async_mints == 1 and async_ok == CONCURRENCY,
+        ),
+        Row(
+            f"{CONCURRENCY} threads, cold client with `scopes=`: mints",
+            f"{thread_mints} ({thread_ok} requests answered)",
+            "–",
+            "–",
+            "exactly 1",
+            thread_mints == 1 and thread_ok == CONCURRENCY,
+        ),
+        Row(
+            "first request of a cold client: minted token vs API key (added latency)",
+            f"{_median(first['minted']) * 1e3:.1f} ms",
+            f"{_median(first['key']) * 1e3:.1f} ms",
+            f"+{_median(added) * 1e3:.1f} ms",
+            "reported",
+            None,
+        ),
+    ]
+    section.details += [
+        "Against the sandbox (no rate limit). Mints are counted by the server: `POST "
+        "/v1/auth/token` in its request log. The added latency is the first `campaigns.get` "
+        "of a new client with `scopes=` (mint, then the request) minus the first of a new "
+        "client with the API key alone (both open their connection); "
+        f"median of {rounds} interleaved pairs.",
+        "",
+    ]
+    return section
+
+
+# ------------------------------------------------------------------------------------------
+# Entry point
+
+
+SECTIONS: dict[str, Callable[[Config], Section]] = {
+    "overhead": bench_overhead,
+    "import": bench_import,
+    "body": bench_body,
+    "recipients": bench_recipients,
+    "bulk": bench_bulk,
+    "tokens": bench_tokens,
+}
+
+
+def _cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def machine_description() -> list[str]:
+    import importlib.metadata
+
+    return [
+        f"- CPU: {_cpu_model()}, {os.cpu_count()} logical cores",
+        f"- OS: {platform.system()} {platform.release()}",
+        f"- Python: {platform.python_implementation()} {platform.python_version()}",
+        f"- httpx {httpx.__version__}, httpcore {importlib.metadata.version('httpcore')}, "
+        f"attrs {importlib.metadata.version('attrs')}",
+        f"- Date: {datetime.datetime.now(datetime.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+    ]
+
+
+def render_table(sections: Sequence[Section]) -> list[str]:
+    lines = [
+        "| measurement | ours | baseline | ratio (spread) | target | met? |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for section in sections:
+        for row in section.rows:
+            lines.append(
+                f"| {row.measurement} | {row.ours} | {row.baseline} | {row.ratio} | "
+                f"{row.target} | {_yes(row.met)} |"
+            )
+    return lines
+
+
+def render_report(sections: Sequence[Section], config: Config, elapsed: float) -> str:
+    mode = "--quick" if config.quick else "full"
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `scripts/bench.py` (do not edit by hand: run "
+        "`.venv/bin/python scripts/bench.py` again). "
+        f"This run: {mode}, {elapsed:.0f} s.",
+        "",
+        "## Machine",
+        "",
+        *machine_description(),
+        "",
+        "## Summary",
+        "",
+        "Ratios are ours ÷ baseline, measured in the same run; the figure is the median over "
+        "rounds and the parenthesis gives the lowest and highest round. Absolute times are for "
+        "orientation: the machine is shared.",
+        "",
+        *render_table(sections),
+        "",
+    ]
+    for section in sections:
+        lines += [f"## {section.title}", "", *section.details, ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds (about 20 s)")
+    parser.add_argument(
+        "--output", type=Path, default=ROOT / "BENCHMARKS.md", help="report file to write"
+    )
+    parser.add_argument(
+        "--only", action="append", choices=sorted(SECTIONS), help="run only these sections"
+    )
+    parser.add_argument("--serve-fixed-responses", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve_fixed_responses:
+        serve_fixed_responses()
+        return 0
+    config = Config(quick=args.quick)
+    started = time.perf_counter()
+    sections = []
+    for name in args.only or list(SECTIONS):
+        print(f"== {name}", file=sys.stderr, flush=True)
+        sections.append(SECTIONS[name](config))
+    elapsed = time.perf_counter() - started
+    print("\n".join(render_table(sections)))
+    args.output.write_text(render_report(sections, config, elapsed), encoding="utf-8")
+    print(f"\nwritten to {args.output} ({elapsed:.0f} s)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -18,18 +18,18 @@ Two documents are served:
 from __future__ import annotations
 
 import contextlib
-import inspect
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
+from tests.client_harness import Harness
 from volubile_ext import (
     AccessToken,
     APIResponseValidationError,
     APIStatusError,
-    AsyncVolubile,
     AuthenticationError,
     BadRequestError,
     Campaign,
@@ -37,7 +37,6 @@ from volubile_ext import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
-    Volubile,
 )
 
 from .conftest import ViolationWatch
@@ -71,38 +70,27 @@ OBJECT_CONTEXT_RECIPIENTS = [
     {"phone": "+33781234567"},
 ]
 
-Run = Callable[[Callable[[Any], Any]], Awaitable[Any]]
 
+@contextlib.contextmanager
+def driving(kind: str, watch: ViolationWatch, **options: Any) -> Iterator[Harness]:
+    """A client of ``kind`` (sync or async) on Prism, through the watch's httpx client.
 
-@contextlib.asynccontextmanager
-async def driving(kind: str, watch: ViolationWatch, **options: Any) -> AsyncIterator[Run]:
-    """A client of ``kind`` (sync or async) on Prism, as ``await run(lambda c: c.op(...))``.
-
-    The same scenario then runs unchanged on :class:`Volubile` and :class:`AsyncVolubile`.
+    ``harness.call("campaigns.get", id)`` runs the same scenario on :class:`Volubile` and on
+    :class:`AsyncVolubile` (awaited on the harness's own event loop).
     """
     options.setdefault("api_key", KEY)
     options.setdefault("rate_limit", None)
-    if kind == "sync":
-        with (
-            watch.sync_client() as http,
-            Volubile(base_url=watch.prism.url, http_client=http, **options) as client,
-        ):
-
-            async def run_sync(step: Callable[[Any], Any]) -> Any:
-                return step(client)
-
-            yield run_sync
-    else:
-        async with (
-            watch.async_client() as http,
-            AsyncVolubile(base_url=watch.prism.url, http_client=http, **options) as client,
-        ):
-
-            async def run_async(step: Callable[[Any], Any]) -> Any:
-                result = step(client)
-                return await result if inspect.isawaitable(result) else result
-
-            yield run_async
+    http = watch.sync_client() if kind == "sync" else watch.async_client()
+    harness = Harness(kind, base_url=watch.prism.url, http_client=http, **options)
+    try:
+        yield harness
+    finally:
+        # A client passed in belongs to the caller; an async one must close on its own loop.
+        if isinstance(http, httpx.AsyncClient):
+            harness.run(http.aclose())
+        else:
+            http.close()
+        harness.close()
 
 
 KINDS = pytest.mark.parametrize("kind", ["sync", "async"])
@@ -119,15 +107,12 @@ def _sent(watch: ViolationWatch) -> list[tuple[str, str]]:
 # --- our openapi.yaml ------------------------------------------------------------------------
 
 
-@pytest.mark.anyio
 @KINDS
-async def test_create_with_every_field_and_every_kind_of_context(
+def test_create_with_every_field_and_every_kind_of_context(
     kind: str, api_watch: ViolationWatch
 ) -> None:
-    async with driving(kind, api_watch) as run:
-        campaign = await run(
-            lambda c: c.campaigns.create(**FULL_CAMPAIGN, recipients=MIXED_RECIPIENTS)
-        )
+    with driving(kind, api_watch) as client:
+        campaign = client.call("campaigns.create", **FULL_CAMPAIGN, recipients=MIXED_RECIPIENTS)
 
     assert isinstance(campaign, Campaign)
     assert campaign.id == EXAMPLE_ID
@@ -139,34 +124,31 @@ async def test_create_with_every_field_and_every_kind_of_context(
     api_watch.assert_clean()
 
 
-@pytest.mark.anyio
 @KINDS
-async def test_create_with_only_the_required_fields(kind: str, api_watch: ViolationWatch) -> None:
-    async with driving(kind, api_watch) as run:
-        await run(
-            lambda c: c.campaigns.create(
-                name="Minimal",
-                agent_id=uuid.UUID(AGENT),
-                start_date="2027-06-07",
-                days=["monday"],
-                time_slots="10:00-13:00",
-                batch_size=1,
-            )
+def test_create_with_only_the_required_fields(kind: str, api_watch: ViolationWatch) -> None:
+    with driving(kind, api_watch) as client:
+        client.call(
+            "campaigns.create",
+            name="Minimal",
+            agent_id=uuid.UUID(AGENT),
+            start_date="2027-06-07",
+            days=["monday"],
+            time_slots="10:00-13:00",
+            batch_size=1,
         )
 
     assert _sent(api_watch) == [("POST", "/v1/campaigns")]
     api_watch.assert_clean()
 
 
-@pytest.mark.anyio
 @KINDS
-async def test_get_and_every_status_change(kind: str, api_watch: ViolationWatch) -> None:
-    async with driving(kind, api_watch) as run:
-        shown = await run(lambda c: c.campaigns.get(EXAMPLE_ID))
-        await run(lambda c: c.campaigns.pause(str(EXAMPLE_ID)))
-        await run(lambda c: c.campaigns.resume(EXAMPLE_ID))
-        await run(lambda c: c.campaigns.cancel(EXAMPLE_ID))
-        await run(lambda c: c.campaigns.set_status(EXAMPLE_ID, "paused"))
+def test_get_and_every_status_change(kind: str, api_watch: ViolationWatch) -> None:
+    with driving(kind, api_watch) as client:
+        shown = client.call("campaigns.get", EXAMPLE_ID)
+        client.call("campaigns.pause", str(EXAMPLE_ID))
+        client.call("campaigns.resume", EXAMPLE_ID)
+        client.call("campaigns.cancel", EXAMPLE_ID)
+        client.call("campaigns.set_status", EXAMPLE_ID, "paused")
 
     assert shown.id == EXAMPLE_ID
     path = f"/v1/campaigns/{EXAMPLE_ID}"
@@ -181,11 +163,10 @@ async def test_get_and_every_status_change(kind: str, api_watch: ViolationWatch)
     api_watch.assert_clean()
 
 
-@pytest.mark.anyio
 @KINDS
-async def test_issue_token(kind: str, api_watch: ViolationWatch) -> None:
-    async with driving(kind, api_watch) as run:
-        token = await run(lambda c: c.auth.issue_token(["campaigns:read", "campaigns:write"]))
+def test_issue_token(kind: str, api_watch: ViolationWatch) -> None:
+    with driving(kind, api_watch) as client:
+        token = client.call("auth.issue_token", ["campaigns:read", "campaigns:write"])
 
     assert isinstance(token, AccessToken)
     assert token.token == EXAMPLE_TOKEN
@@ -196,13 +177,12 @@ async def test_issue_token(kind: str, api_watch: ViolationWatch) -> None:
     api_watch.assert_clean()
 
 
-@pytest.mark.anyio
 @KINDS
-async def test_minted_bearer_tokens(kind: str, api_watch: ViolationWatch) -> None:
-    async with driving(kind, api_watch, scopes=["campaigns:read", "campaigns:write"]) as run:
-        await run(lambda c: c.campaigns.get(EXAMPLE_ID))
-        await run(lambda c: c.campaigns.create(**FULL_CAMPAIGN))
-        await run(lambda c: c.campaigns.pause(EXAMPLE_ID))
+def test_minted_bearer_tokens(kind: str, api_watch: ViolationWatch) -> None:
+    with driving(kind, api_watch, scopes=["campaigns:read", "campaigns:write"]) as client:
+        client.call("campaigns.get", EXAMPLE_ID)
+        client.call("campaigns.create", **FULL_CAMPAIGN)
+        client.call("campaigns.pause", EXAMPLE_ID)
 
     assert [path for _, path in _sent(api_watch)] == [
         "/v1/auth/token",
@@ -218,25 +198,23 @@ async def test_minted_bearer_tokens(kind: str, api_watch: ViolationWatch) -> Non
     api_watch.assert_clean()
 
 
-@pytest.mark.anyio
 @KINDS
-async def test_a_static_bearer_token(kind: str, api_watch: ViolationWatch) -> None:
-    async with driving(kind, api_watch, api_key=None, bearer_token="eyJ.static.jwt") as run:
-        await run(lambda c: c.campaigns.get(EXAMPLE_ID))
-        await run(lambda c: c.campaigns.create(**FULL_CAMPAIGN, recipients=MIXED_RECIPIENTS))
+def test_a_static_bearer_token(kind: str, api_watch: ViolationWatch) -> None:
+    with driving(kind, api_watch, api_key=None, bearer_token="eyJ.static.jwt") as client:
+        client.call("campaigns.get", EXAMPLE_ID)
+        client.call("campaigns.create", **FULL_CAMPAIGN, recipients=MIXED_RECIPIENTS)
 
     for request in api_watch.requests:
         assert request.headers["authorization"] == "Bearer eyJ.static.jwt"
     api_watch.assert_clean()
 
 
-@pytest.mark.anyio
 @KINDS
-async def test_create_many_in_chunks(kind: str, api_watch: ViolationWatch) -> None:
+def test_create_many_in_chunks(kind: str, api_watch: ViolationWatch) -> None:
     people = [{"phone": f"+3361{number:07d}", "context": {"n": number}} for number in range(2100)]
 
-    async with driving(kind, api_watch) as run:
-        report = await run(lambda c: c.campaigns.create_many(**FULL_CAMPAIGN, recipients=people))
+    with driving(kind, api_watch) as client:
+        report = client.call("campaigns.create_many", **FULL_CAMPAIGN, recipients=people)
 
     assert report.total_chunks == 3
     assert len(report.created) == 3
@@ -252,28 +230,30 @@ ERROR_TYPES = {
     429: RateLimitError,
 }
 # (operation, the statuses the contract documents for it)
-OPERATIONS: list[tuple[str, Callable[[Any], Any], tuple[int, ...]]] = [
-    ("create", lambda c: c.campaigns.create(**FULL_CAMPAIGN), (400, 401, 403, 429)),
-    ("get", lambda c: c.campaigns.get(EXAMPLE_ID), (401, 403, 404, 429)),
-    ("set_status", lambda c: c.campaigns.pause(EXAMPLE_ID), (400, 401, 403, 404, 429)),
-    ("issue_token", lambda c: c.auth.issue_token(["campaigns:read"]), (400, 401, 403, 429)),
+OPERATIONS: list[tuple[str, Callable[[Harness], Any], tuple[int, ...]]] = [
+    ("create", lambda h: h.call("campaigns.create", **FULL_CAMPAIGN), (400, 401, 403, 429)),
+    ("get", lambda h: h.call("campaigns.get", EXAMPLE_ID), (401, 403, 404, 429)),
+    ("set_status", lambda h: h.call("campaigns.pause", EXAMPLE_ID), (400, 401, 403, 404, 429)),
+    ("issue_token", lambda h: h.call("auth.issue_token", ["campaigns:read"]), (400, 401, 403, 429)),
 ]
 
 
-@pytest.mark.anyio
 @KINDS
 @pytest.mark.parametrize(
     ("operation", "status"),
     [(name, status) for name, _, statuses in OPERATIONS for status in statuses],
 )
-async def test_documented_errors_become_typed_errors(
+def test_documented_errors_become_typed_errors(
     kind: str, operation: str, status: int, api_watch: ViolationWatch
 ) -> None:
     step = next(step for name, step, _ in OPERATIONS if name == operation)
 
-    async with driving(kind, api_watch, max_retries=0) as run:
-        with api_watch.prefer(status), pytest.raises(APIStatusError) as raised:
-            await run(step)
+    with (
+        driving(kind, api_watch, max_retries=0) as client,
+        api_watch.prefer(status),
+        pytest.raises(APIStatusError) as raised,
+    ):
+        step(client)
 
     error = raised.value
     assert type(error) is ERROR_TYPES[status]
@@ -284,28 +264,27 @@ async def test_documented_errors_become_typed_errors(
     api_watch.assert_clean()
 
 
-@pytest.mark.anyio
 @KINDS
-async def test_random_schema_valid_responses_are_all_parsed(
+def test_random_schema_valid_responses_are_all_parsed(
     kind: str, dynamic_watch: ViolationWatch
 ) -> None:
     """Prism ``--dynamic`` answers random documents the contract allows (optional fields left
     out, extreme numbers, dates from any century, any strings): the client returns each one,
     with the document intact in ``raw``, and never fails on content."""
-    steps: list[Callable[[Any], Any]] = [
-        lambda c: c.campaigns.get(EXAMPLE_ID),
-        lambda c: c.campaigns.pause(EXAMPLE_ID),
-        lambda c: c.campaigns.create(**FULL_CAMPAIGN, recipients=MIXED_RECIPIENTS),
+    steps: list[Callable[[Harness], Any]] = [
+        lambda h: h.call("campaigns.get", EXAMPLE_ID),
+        lambda h: h.call("campaigns.pause", EXAMPLE_ID),
+        lambda h: h.call("campaigns.create", **FULL_CAMPAIGN, recipients=MIXED_RECIPIENTS),
     ]
-    async with driving(kind, dynamic_watch) as run:
+    with driving(kind, dynamic_watch) as client:
         for _ in range(25):
             for step in steps:
-                campaign = await run(step)
+                campaign = step(client)
                 assert isinstance(campaign, Campaign)
                 assert dict(campaign.raw) == campaign.response.http_response.json()
             outcome: AccessToken | APIResponseValidationError
             try:
-                outcome = await run(lambda c: c.auth.issue_token(["campaigns:read"]))
+                outcome = client.call("auth.issue_token", ["campaigns:read"])
             except APIResponseValidationError as no_token:
                 outcome = no_token
             sent = _last_json(dynamic_watch).get("token")
@@ -322,29 +301,27 @@ async def test_random_schema_valid_responses_are_all_parsed(
 # --- the vendor's published create-campaign spec ---------------------------------------------
 
 
-@pytest.mark.anyio
 @KINDS
-async def test_our_create_request_conforms_to_the_vendor_spec(
+def test_our_create_request_conforms_to_the_vendor_spec(
     kind: str, vendor_watch: ViolationWatch
 ) -> None:
-    async with driving(kind, vendor_watch) as run:
-        full = await run(
-            lambda c: c.campaigns.create(**FULL_CAMPAIGN, recipients=OBJECT_CONTEXT_RECIPIENTS)
+    with driving(kind, vendor_watch) as client:
+        full = client.call(
+            "campaigns.create", **FULL_CAMPAIGN, recipients=OBJECT_CONTEXT_RECIPIENTS
         )
-        await run(
-            lambda c: c.campaigns.create(
-                name="Minimal",
-                agent_id=AGENT,
-                start_date="2027-06-07",
-                days="mon",
-                time_slots="10:00-11:00",
-                batch_size=1,
-            )
+        client.call(
+            "campaigns.create",
+            name="Minimal",
+            agent_id=AGENT,
+            start_date="2027-06-07",
+            days="mon",
+            time_slots="10:00-11:00",
+            batch_size=1,
         )
-        bulk = await run(
-            lambda c: c.campaigns.create_many(
-                **FULL_CAMPAIGN, recipients=[f"+3361{n:07d}" for n in range(1001)]
-            )
+        bulk = client.call(
+            "campaigns.create_many",
+            **FULL_CAMPAIGN,
+            recipients=[f"+3361{n:07d}" for n in range(1001)],
         )
 
     assert full.id == EXAMPLE_ID
@@ -353,8 +330,7 @@ async def test_our_create_request_conforms_to_the_vendor_spec(
     vendor_watch.assert_clean()
 
 
-@pytest.mark.anyio
-async def test_vendor_spec_refuses_text_context_values_the_known_defect(
+def test_vendor_spec_refuses_text_context_values_the_known_defect(
     vendor_watch: ViolationWatch,
 ) -> None:
     """DESIGN.md, defect 2: the vendor types context values as objects, its own example as text.
@@ -363,14 +339,12 @@ async def test_vendor_spec_refuses_text_context_values_the_known_defect(
     violation, and only that: the defect is in the spec, not in our request. Our openapi.yaml
     accepts it (test_create_with_every_field_and_every_kind_of_context).
     """
-    async with driving("sync", vendor_watch, max_retries=0) as run:
-        with pytest.raises(BadRequestError):
-            await run(
-                lambda c: c.campaigns.create(
-                    **FULL_CAMPAIGN,
-                    recipients=[{"phone": "+33612345678", "context": {"firstName": "Ana"}}],
-                )
-            )
+    with driving("sync", vendor_watch, max_retries=0) as client, pytest.raises(BadRequestError):
+        client.call(
+            "campaigns.create",
+            **FULL_CAMPAIGN,
+            recipients=[{"phone": "+33612345678", "context": {"firstName": "Ana"}}],
+        )
 
     [(method, path, found)] = vendor_watch.found
     assert (method, path) == ("POST", "/v1/campaigns")

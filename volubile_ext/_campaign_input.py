@@ -98,6 +98,20 @@ _MISSING: Any = object()
 
 _Errors = list[FieldError]
 
+# Campaigns are created again and again with the same few values in text form: an agent id,
+# calling slots, "weekdays". Reading them is most of the cost of checking a small campaign
+# (scripts/bench.py), so each such text is read once and the result, immutable, shared by later
+# calls of the forgiving (Python) entry point. Only successful reads are kept, so a wrong value
+# always goes through its rule and gets its message; bounded, as callers may pass anything.
+_MEMO_SIZE: Final = 256
+_memo: dict[tuple[str, str], Any] = {}
+
+
+def _remember(kind: str, text: str, value: Any) -> None:
+    if len(_memo) >= _MEMO_SIZE:
+        _memo.clear()
+    _memo[kind, text] = value
+
 
 def _kind(value: object, strict: bool) -> str:
     """The type of ``value`` as the caller thinks of it: JSON type names for a JSON body."""
@@ -156,6 +170,10 @@ def _rule_agent_id(value: object, strict: bool, errors: _Errors) -> uuid.UUID | 
         return None
     if isinstance(value, uuid.UUID) and not strict:
         return value
+    if not strict and type(value) is str:
+        known: uuid.UUID | None = _memo.get(("agentId", value))
+        if known is not None:
+            return known
     if not isinstance(value, str):
         errors.append(FieldError("agentId", f"must be a UUID, not {_kind(value, strict)}", value))
         return None
@@ -164,7 +182,7 @@ def _rule_agent_id(value: object, strict: bool, errors: _Errors) -> uuid.UUID | 
         errors.append(FieldError("agentId", f"must be a UUID such as {_UUID_EXAMPLE}", value))
         return None
     try:
-        return uuid.UUID(text)
+        agent_id = uuid.UUID(text)
     except ValueError:
         errors.append(
             FieldError(
@@ -174,6 +192,9 @@ def _rule_agent_id(value: object, strict: bool, errors: _Errors) -> uuid.UUID | 
             )
         )
         return None
+    if not strict:
+        _remember("agentId", value, agent_id)
+    return agent_id
 
 
 def _rule_start_date(value: object, strict: bool, errors: _Errors) -> _dt.date | None:
@@ -251,11 +272,18 @@ def _slot_wire(value: object, path: str, errors: _Errors) -> TimeSlot | None:
 
 
 def _slot_forgiving(value: object, path: str, errors: _Errors) -> TimeSlot | None:
+    if type(value) is str:
+        known: TimeSlot | None = _memo.get(("slot", value))
+        if known is not None:
+            return known
     try:
-        return read_slot(value)
+        slot = read_slot(value)
     except SlotProblem as problem:
         errors.append(FieldError(path, problem.reason, value))
         return None
+    if type(value) is str:
+        _remember("slot", value, slot)
+    return slot
 
 
 def _rule_time_slots(value: object, strict: bool, errors: _Errors) -> tuple[TimeSlot, ...] | None:
@@ -351,6 +379,10 @@ def _rule_days(value: object, strict: bool, errors: _Errors) -> tuple[Day, ...] 
     if _absent(value):
         _required("days", errors)
         return None
+    if not strict and type(value) is str:
+        known: tuple[Day, ...] | None = _memo.get(("days", value))
+        if known is not None:
+            return known
     before = len(errors)
     outcomes: list[Outcome]
     if strict:
@@ -386,7 +418,10 @@ def _rule_days(value: object, strict: bool, errors: _Errors) -> tuple[Day, ...] 
     if not days:
         errors.append(FieldError("days", "must hold at least one day", []))
         return None
-    return tuple(days)
+    result = tuple(days)
+    if not strict and type(value) is str:
+        _remember("days", value, result)
+    return result
 
 
 def _rule_timezone(value: object, strict: bool, errors: _Errors) -> str | None:

@@ -138,24 +138,20 @@ def snapshot(tree: Path) -> dict[str, bytes]:
     }
 
 
-def _model_fields(source: bytes) -> dict[str, set[str]]:
-    """Annotated attribute names of each class in a generated module."""
-    fields: dict[str, set[str]] = {}
+def _model_fields(source: bytes) -> dict[str, dict[str, str]]:
+    """Each class of a generated module: its attribute names and their annotations."""
+    fields: dict[str, dict[str, str]] = {}
     for node in ast.parse(source).body:
         if isinstance(node, ast.ClassDef):
-            fields[node.name] = {
-                item.target.id
-                for item in node.body
-                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
-            }
-            # Enum members are plain assignments.
-            fields[node.name] |= {
-                target.id
-                for item in node.body
-                if isinstance(item, ast.Assign)
-                for target in item.targets
-                if isinstance(target, ast.Name)
-            }
+            found: dict[str, str] = {}
+            for item in node.body:
+                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                    found[item.target.id] = ast.unparse(item.annotation)
+                elif isinstance(item, ast.Assign):  # enum members
+                    for target in item.targets:
+                        if isinstance(target, ast.Name):
+                            found[target.id] = ast.unparse(item.value)
+            fields[node.name] = found
     return fields
 
 
@@ -163,9 +159,14 @@ def _describe_change(old: bytes, new: bytes) -> str:
     old_fields, new_fields = _model_fields(old), _model_fields(new)
     parts = []
     for name in sorted(old_fields.keys() | new_fields.keys()):
-        added = sorted(new_fields.get(name, set()) - old_fields.get(name, set()))
-        removed = sorted(old_fields.get(name, set()) - new_fields.get(name, set()))
-        marks = [f"+{field}" for field in added] + [f"-{field}" for field in removed]
+        before, after = old_fields.get(name, {}), new_fields.get(name, {})
+        marks = [f"+{field}" for field in sorted(after.keys() - before.keys())]
+        marks += [f"-{field}" for field in sorted(before.keys() - after.keys())]
+        marks += [
+            f"~{field}: {before[field]} -> {after[field]}"
+            for field in sorted(before.keys() & after.keys())
+            if before[field] != after[field]
+        ]
         if marks:
             parts.append(f"{name} ({', '.join(marks)})")
     return "; ".join(parts)

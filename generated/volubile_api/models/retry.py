@@ -16,14 +16,14 @@ class Retry:
     """Retry parameters when the contact cannot be reached
 
     Attributes:
-        max_ (int | Unset): Maximum number of retries to reach the contact, minimum 0 (no retries), maximum 3
+        max_ (int): Maximum number of retries to reach the contact, minimum 0 (no retries), maximum 3
         delay (int | Unset): Minimum delay between retry attempts (in hours), minimum 1 (only considered when 'max' is
             greater than zero)
         retry_on (list[str] | Unset): Condition to trigger a retry (call status and qualifiers), must not be empty (only
             considered when 'max' is greater than zero)
     """
 
-    max_: int | Unset = UNSET
+    max_: int
     delay: int | Unset = UNSET
     retry_on: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -39,9 +39,11 @@ class Retry:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
-        if max_ is not UNSET:
-            field_dict["max"] = max_
+        field_dict.update(
+            {
+                "max": max_,
+            }
+        )
         if delay is not UNSET:
             field_dict["delay"] = delay
         if retry_on is not UNSET:
@@ -52,7 +54,7 @@ class Retry:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        max_ = d.pop("max", UNSET)
+        max_ = d.pop("max")
 
         delay = d.pop("delay", UNSET)
 

@@ -13,25 +13,23 @@ so the sync and async clients cannot drift apart in behaviour.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self, cast
 from urllib.parse import urlsplit
 
 import attrs
 import httpx
 
-from volubile_api import Client as GeneratedClient
-from volubile_api.api.authentication import issue_token as issue_token_operation
-from volubile_api.api.campaigns import create as create_operation
-from volubile_api.api.campaigns import get as get_operation
-from volubile_api.api.campaigns import update_status as update_status_operation
-from volubile_api.models import AuthTokenRequest, CreateCampaignRequest, Scope
-from volubile_api.models import CampaignStatus as WireCampaignStatus
+if TYPE_CHECKING:
+    from volubile_api import Client as GeneratedClient
+    from volubile_api.models import AuthTokenRequest, CreateCampaignRequest, Scope
+    from volubile_api.models import CampaignStatus as WireCampaignStatus
 
 from ._auth import SECRET_HEADERS, AccessToken, ApiKeyAuth, BearerTokenAuth, MintedTokenAuth
 from ._bulk import BulkCreateReport, BulkRun, ProgressCallback, plan_chunks
@@ -65,7 +63,6 @@ DEFAULT_RATE_LIMIT = (100, 15.0)
 API_KEY_ENV = "VOLUBILE_API_KEY"
 BASE_URL_ENV = "VOLUBILE_BASE_URL"
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-_KNOWN_SCOPES = {scope.value: scope for scope in Scope}
 
 CAMPAIGN_MAY_EXIST = (
     "The campaign may have been created: the request may have reached the server before the "
@@ -76,6 +73,42 @@ STATIC_TOKEN_REFUSED = (
     "The bearer token was refused; it may have expired. Mint a new one, or give the client "
     "api_key= and scopes= so that it mints and refreshes tokens itself"
 )
+
+
+@attrs.frozen
+class _GeneratedLayer:
+    """What this module uses of the generated client (``volubile_api``)."""
+
+    client: type[GeneratedClient]
+    create_kwargs: Callable[..., dict[str, Any]]
+    get_kwargs: Callable[..., dict[str, Any]]
+    status_kwargs: Callable[..., dict[str, Any]]
+    token_kwargs: Callable[..., dict[str, Any]]
+    token_request: type[AuthTokenRequest]
+    wire_status: type[WireCampaignStatus]
+    known_scopes: dict[str, Scope]
+
+
+@functools.cache
+def _generated() -> _GeneratedLayer:
+    # Imported with the first client (or scope check), not with volubile_ext: a program that
+    # only reads CSV files, plans campaigns or prints the CLI's help never needs it, and it is
+    # about a third of what `import volubile_ext` would cost on top of httpx (scripts/bench.py).
+    from volubile_api import Client
+    from volubile_api.api.authentication import issue_token
+    from volubile_api.api.campaigns import create, get, update_status
+    from volubile_api.models import AuthTokenRequest, CampaignStatus, Scope
+
+    return _GeneratedLayer(
+        client=Client,
+        create_kwargs=create._get_kwargs,
+        get_kwargs=get._get_kwargs,
+        status_kwargs=update_status._get_kwargs,
+        token_kwargs=issue_token._get_kwargs,
+        token_request=AuthTokenRequest,
+        wire_status=CampaignStatus,
+        known_scopes={scope.value: scope for scope in Scope},
+    )
 
 
 class _PreparedBody:
@@ -141,7 +174,7 @@ def _campaign_id(value: uuid.UUID | str) -> uuid.UUID:
 def _status_value(status: CampaignStatus | str) -> WireCampaignStatus:
     text = status.value if isinstance(status, CampaignStatus) else str(status).strip().upper()
     try:
-        return WireCampaignStatus(text)
+        return _generated().wire_status(text)
     except ValueError:
         allowed = ", ".join(member.value for member in CampaignStatus)
         raise ClientValidationError(
@@ -151,12 +184,13 @@ def _status_value(status: CampaignStatus | str) -> WireCampaignStatus:
 
 def _scopes(scopes: Iterable[str] | str) -> tuple[Scope, ...]:
     items = [scopes] if isinstance(scopes, str) else list(scopes)
+    known_scopes = _generated().known_scopes
     problems = []
     found: list[Scope] = []
     for index, scope in enumerate(items):
-        known = _KNOWN_SCOPES.get(scope) if isinstance(scope, str) else None
+        known = known_scopes.get(scope) if isinstance(scope, str) else None
         if known is None:
-            allowed = ", ".join(_KNOWN_SCOPES)
+            allowed = ", ".join(known_scopes)
             problems.append(FieldError(f"scope[{index}]", f"must be one of {allowed}", scope))
         elif known not in found:
             found.append(known)
@@ -256,10 +290,11 @@ class _BaseClient:
             self._auth = MintedTokenAuth(self._mint_sync, self._mint_async)
         else:
             self._auth = cast(ApiKeyAuth, self._api_key_auth)
+        self._api = _generated()
         self._create_url = (
             self.base_url
             + _operation_kwargs(
-                create_operation._get_kwargs(body=cast(CreateCampaignRequest, _PreparedBody({})))
+                self._api.create_kwargs(body=cast("CreateCampaignRequest", _PreparedBody({})))
             )[1]
         )
 
@@ -279,7 +314,7 @@ class _BaseClient:
     def _generated_client(self) -> GeneratedClient:
         # The generated client owns the httpx client; auth rides along in httpx_args so that
         # the httpx client authenticates on its own too.
-        return GeneratedClient(
+        return self._api.client(
             base_url=self.base_url,
             timeout=self.timeout,
             headers={"User-Agent": f"volubile-python/{__version__}", "Accept": "application/json"},
@@ -307,13 +342,11 @@ class _BaseClient:
         )
 
     def _get_op(self, campaign_id: uuid.UUID | str) -> _Operation:
-        method, path, _ = _operation_kwargs(get_operation._get_kwargs(_campaign_id(campaign_id)))
+        method, path, _ = _operation_kwargs(self._api.get_kwargs(_campaign_id(campaign_id)))
         return _Operation("campaigns.get", method, self.base_url + path, None, True, self._auth)
 
     def _status_op(self, campaign_id: uuid.UUID | str, status: CampaignStatus | str) -> _Operation:
-        kwargs = update_status_operation._get_kwargs(
-            _campaign_id(campaign_id), body=_status_value(status)
-        )
+        kwargs = self._api.status_kwargs(_campaign_id(campaign_id), body=_status_value(status))
         method, path, body = _operation_kwargs(kwargs)
         # Setting a status twice leaves the campaign as setting it once: safe to retry.
         return _Operation(
@@ -325,7 +358,7 @@ class _BaseClient:
             auth: httpx.Auth = self._auth  # the server answers 403: only API keys mint tokens
         else:
             auth = self._api_key_auth
-        kwargs = issue_token_operation._get_kwargs(body=AuthTokenRequest(scope=list(scopes)))
+        kwargs = self._api.token_kwargs(body=self._api.token_request(scope=list(scopes)))
         method, path, body = _operation_kwargs(kwargs)
         return _Operation("auth.issue_token", method, self.base_url + path, body, True, auth)
 

@@ -213,7 +213,7 @@ def parse_campaign(document: Any, response: ResponseInfo | None = None) -> Campa
         time_slots=_time_slots(document.get("timeSlots")),
         batch_size=_int_or_none(document.get("batchSize")),
         retry=_retry(document.get("retry")),
-        days=tuple(_DAYS.get(day, day) for day in days if isinstance(day, str))
+        days=tuple([_DAYS.get(day, day) for day in days if isinstance(day, str)])
         if isinstance(days, list)
         else (),
         status=_CAMPAIGN_STATUSES.get(status, status) if isinstance(status, str) else None,

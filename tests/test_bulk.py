@@ -13,6 +13,7 @@ from tests.client_harness import API_KEY, CREATE_ARGS, FakeApi, Harness
 from tests.scripted_server import Drop, Received, Reply, ScriptedServer
 from volubile_ext import (
     BulkCreateReport,
+    CampaignWarning,
     ClientValidationError,
     JournalMismatchError,
     Recipient,
@@ -231,3 +232,15 @@ def test_a_recipient_import_is_accepted_as_is(
         "phone": "+33698765432",
         "context": {"firstName": "Léa"},
     }
+
+
+def test_a_number_repeated_across_chunks_is_warned_about_once(
+    harness: Harness, server: ScriptedServer
+) -> None:
+    people = [*PEOPLE[:4], Recipient(PEOPLE[0].phone, {"again": True})]
+    with pytest.warns(
+        CampaignWarning, match="1 recipient repeats an earlier phone number"
+    ) as caught:
+        report = create_many(harness, recipients=people)
+    assert report.ok
+    assert len([w for w in caught if "repeats" in str(w.message)]) == 1

@@ -33,6 +33,7 @@ from volubile_ext import (
     BadRequestError,
     Campaign,
     CampaignStatus,
+    CampaignWarning,
     ClientValidationError,
     Day,
     InternalServerError,
@@ -724,3 +725,31 @@ def test_sync_and_async_clients_offer_the_same_methods_and_arguments() -> None:
     for name, parameter in init_sync.items():
         if name != "http_client":
             assert parameter.default == init_async[name].default
+
+
+# -- planning warnings on create ---------------------------------------------------------------
+
+
+def test_create_warns_with_the_planning_rules_and_still_creates(
+    make: Any, server: ScriptedServer
+) -> None:
+    harness = make(base_url=server.url)
+    # 2026-12-25 is Christmas Day (a Friday); Saturday is a calling day too.
+    args = dict(CREATE_ARGS, start_date="2026-12-25", days=["FRIDAY", "saturday"])
+    args["recipients"] = ["+33612345678", "+33612345678"]
+    with pytest.warns(CampaignWarning) as caught:
+        harness.call("campaigns.create", **args)
+    texts = [str(warning.message) for warning in caught]
+    assert any("SATURDAY is a calling day" in text for text in texts)
+    assert any(
+        "public holiday (Noël)" in text or "Christmas" in text or "Noël" in text for text in texts
+    )
+    assert any("1 recipient repeats an earlier phone number" in text for text in texts)
+    assert server.count("POST", "/v1/campaigns") == 1
+
+
+def test_create_of_a_plain_weekday_campaign_warns_nothing(
+    make: Any, server: ScriptedServer, recwarn: pytest.WarningsRecorder
+) -> None:
+    make(base_url=server.url).call("campaigns.create", **dict(CREATE_ARGS, start_date="2027-03-01"))
+    assert [w for w in recwarn if issubclass(w.category, CampaignWarning)] == []

@@ -24,6 +24,7 @@ EXPECTED = [
     "Campaign",
     "CampaignPlan",
     "CampaignStatus",
+    "CampaignWarning",
     "ChunkCreated",
     "ChunkFailed",
     "ChunkUncertain",

@@ -155,7 +155,7 @@ class BulkCreateReport:
 
 
 @attrs.frozen
-class _Chunk:
+class Chunk:
     index: int
     first: int
     last: int
@@ -174,7 +174,7 @@ def plan_chunks(
     recipients: Iterable[Any],
     chunk_size: int,
     **parameters: Any,
-) -> list[_Chunk]:
+) -> list[Chunk]:
     """Split and validate every chunk; raise one ClientValidationError for all problems.
 
     Field paths of recipients are those of the whole input (``recipients[2517].phone``), not of
@@ -200,7 +200,7 @@ def plan_chunks(
     if not everyone:
         raise ClientValidationError([FieldError("recipients", "must not be empty", [])])
     count = -(-len(everyone) // chunk_size)
-    chunks: list[_Chunk] = []
+    chunks: list[Chunk] = []
     problems: list[FieldError] = []
     seen_fields: set[str] = set()
     for index in range(count):
@@ -224,7 +224,7 @@ def plan_chunks(
                 problems.append(attrs.evolve(problem, field=field))
             continue
         chunks.append(
-            _Chunk(index, first, first + len(part) - 1, request, _fingerprint(request.to_json()))
+            Chunk(index, first, first + len(part) - 1, request, _fingerprint(request.to_json()))
         )
     if problems:
         raise ClientValidationError(problems)
@@ -329,19 +329,19 @@ class Journal:
         self._file.flush()
         os.fsync(self._file.fileno())
 
-    def intent(self, chunk: _Chunk, *, resend: bool = False) -> None:
+    def intent(self, chunk: Chunk, *, resend: bool = False) -> None:
         if resend:
             self._append({"type": "resend", "chunk": chunk.index, "at": _now()})
         self._append(
             {"type": "intent", "chunk": chunk.index, "fingerprint": chunk.fingerprint, "at": _now()}
         )
 
-    def outcome_created(self, chunk: _Chunk, campaign_id: str) -> None:
+    def outcome_created(self, chunk: Chunk, campaign_id: str) -> None:
         self._append(
             {"type": "created", "chunk": chunk.index, "campaign_id": campaign_id, "at": _now()}
         )
 
-    def outcome_failed(self, chunk: _Chunk, error: str, *, applied: bool | None) -> None:
+    def outcome_failed(self, chunk: Chunk, error: str, *, applied: bool | None) -> None:
         self._append(
             {
                 "type": "failed",
@@ -383,7 +383,7 @@ class BulkRun:
 
     def __init__(
         self,
-        chunks: list[_Chunk],
+        chunks: list[Chunk],
         *,
         total_recipients: int,
         journal: str | os.PathLike[str] | None,
@@ -416,7 +416,7 @@ class BulkRun:
                         chunk.index, chunk.first, chunk.last, self.journal.uncertain[chunk.index]
                     )
 
-    def pending(self) -> Iterator[_Chunk]:
+    def pending(self) -> Iterator[Chunk]:
         """The chunks to send now, in order; stops early after an error that stops the run."""
         done = len(self.created) + len(self.uncertain)
         if self.on_progress is not None:
@@ -430,7 +430,7 @@ class BulkRun:
                 self.journal.intent(chunk, resend=chunk.index in self.journal.uncertain)
             yield chunk
 
-    def succeeded(self, chunk: _Chunk, campaign: Campaign) -> None:
+    def succeeded(self, chunk: Chunk, campaign: Campaign) -> None:
         campaign_id = str(campaign.id)
         if self.journal is not None:
             self.journal.outcome_created(chunk, campaign_id)
@@ -439,7 +439,7 @@ class BulkRun:
         )
         self._progress()
 
-    def failed_with(self, chunk: _Chunk, error: VolubileError) -> None:
+    def failed_with(self, chunk: Chunk, error: VolubileError) -> None:
         not_applied = provably_not_applied(error)
         if self.journal is not None:
             self.journal.outcome_failed(chunk, str(error), applied=False if not_applied else None)

@@ -31,6 +31,7 @@ import json
 import os
 import sys
 import tomllib
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -43,6 +44,7 @@ from ._errors import (
     APIStatusError,
     AuthenticationError,
     BadRequestError,
+    CampaignWarning,
     ClientValidationError,
     FieldError,
     NotFoundError,
@@ -524,7 +526,10 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
         out.document(document)
         return EXIT_OK
 
-    with _client(args, out) as client:
+    with _client(args, out) as client, warnings.catch_warnings():
+        if plan is not None:
+            # The plan above already listed these warnings; the library would repeat them.
+            warnings.simplefilter("ignore", CampaignWarning)
         if count > MAX_CHUNK:
             report = _create_many(args, out, client, campaign_fields, recipients)
             document["bulk"] = _report_json(report)

@@ -18,11 +18,13 @@ import logging
 import os
 import time
 import uuid
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, cast
 from urllib.parse import urlsplit
 
+import attrs
 import httpx
 
 if TYPE_CHECKING:
@@ -31,13 +33,14 @@ if TYPE_CHECKING:
     from volubile_api.models import CampaignStatus as WireCampaignStatus
 
 from ._auth import SECRET_HEADERS, AccessToken, ApiKeyAuth, BearerTokenAuth, MintedTokenAuth
-from ._bulk import BulkCreateReport, BulkRun, ProgressCallback, plan_chunks
+from ._bulk import BulkCreateReport, BulkRun, Chunk, ProgressCallback, plan_chunks
 from ._campaign_input import CampaignRequest, build_campaign_request
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    CampaignWarning,
     ClientValidationError,
     FieldError,
     RateLimitError,
@@ -46,6 +49,7 @@ from ._errors import (
     parse_retry_after,
 )
 from ._models import Campaign, CampaignStatus, ResponseInfo, parse_campaign, parse_token
+from ._planning import creation_warnings
 from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter, Slot
 from ._recipients import RecipientImport
 from ._retry import RetryPolicy, TransportFailure, classify_transport_error
@@ -822,6 +826,20 @@ def _bulk_plan(
     )
 
 
+def _warn_before_creating(request: CampaignRequest, stacklevel: int = 3) -> None:
+    # The rules of plan_campaign: weekend days, public holidays, a past start date, repeated
+    # numbers. Warnings, not errors: the campaign is valid, but probably not what was meant.
+    for text in creation_warnings(request):
+        warnings.warn(text, CampaignWarning, stacklevel=stacklevel)
+
+
+def _warn_before_creating_many(chunks: Sequence[Chunk]) -> None:
+    # One campaign's calendar stands for all (they share it), with every recipient counted, so
+    # that a number repeated across two chunks is reported too.
+    everyone = tuple(person for chunk in chunks for person in chunk.request.recipients or ())
+    _warn_before_creating(attrs.evolve(chunks[0].request, recipients=everyone), stacklevel=4)
+
+
 class Campaigns:
     """``client.campaigns``: create a campaign, read it, change its status."""
 
@@ -865,6 +883,7 @@ class Campaigns:
             recipients=recipients,
             timezone=timezone,
         )
+        _warn_before_creating(request)
         return self.create_from_request(request)
 
     def create_from_request(self, request: CampaignRequest) -> Campaign:
@@ -912,6 +931,7 @@ class Campaigns:
             timezone=timezone,
             chunk_size=chunk_size,
         )
+        _warn_before_creating_many(chunks)
         run = BulkRun(
             chunks,
             total_recipients=count,
@@ -987,6 +1007,7 @@ class AsyncCampaigns:
             recipients=recipients,
             timezone=timezone,
         )
+        _warn_before_creating(request)
         return await self.create_from_request(request)
 
     async def create_from_request(self, request: CampaignRequest) -> Campaign:
@@ -1025,6 +1046,7 @@ class AsyncCampaigns:
             timezone=timezone,
             chunk_size=chunk_size,
         )
+        _warn_before_creating_many(chunks)
         run = BulkRun(
             chunks,
             total_recipients=count,

@@ -30,6 +30,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "CampaignWarning",
     "ClientValidationError",
     "ConflictError",
     "FieldError",
@@ -81,6 +82,16 @@ class FieldError:
 
 class VolubileError(Exception):
     """Base class of every error this library raises on purpose."""
+
+
+class CampaignWarning(UserWarning):
+    """A campaign that will be created as asked, but probably not as meant.
+
+    Emitted by ``campaigns.create`` (and ``create_many``) with the rules of ``plan_campaign``:
+    weekend calling days or French public holidays (unsolicited calls are forbidden then), a
+    start date in the past, no time zone. Turn them into errors with
+    ``warnings.simplefilter("error", CampaignWarning)``.
+    """
 
 
 class ClientValidationError(VolubileError, ValueError):

@@ -14,6 +14,7 @@ knows nothing of them, so the plan assumes the campaign is paused on those days.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -235,6 +236,24 @@ def plan_campaign(
     return _plan(request, count, exclude_public_holidays=exclude_public_holidays, closed=closed)
 
 
+def creation_warnings(request: CampaignRequest) -> tuple[str, ...]:
+    """The warnings ``plan_campaign`` gives for this request: what ``campaigns.create`` reports.
+
+    The calendar part depends only on the schedule, the number of recipients and today's date,
+    and campaigns are often created with the same schedule, so it is remembered.
+    """
+    count = len(request.recipients) if request.recipients is not None else 0
+    schedule = attrs.evolve(request, name="", recipients=None)
+    today = _dt.datetime.now(_dt.UTC).date()  # part of the key: "in the past" changes daily
+    calendar = _calendar_warnings(schedule, count, today)
+    return calendar + tuple(_repeated_phone_warnings(request.recipients))
+
+
+@functools.lru_cache(maxsize=256)
+def _calendar_warnings(schedule: CampaignRequest, count: int, today: _dt.date) -> tuple[str, ...]:
+    return _plan(schedule, count, exclude_public_holidays=False, closed=set()).warnings
+
+
 def _plan(
     request: CampaignRequest, count: int, *, exclude_public_holidays: bool, closed: set[_dt.date]
 ) -> CampaignPlan:
@@ -356,16 +375,21 @@ def _warnings(
             f"{campaigns} campaigns; this plan is one sequence of calls, whereas campaigns "
             "starting on the same day call in parallel"
         )
-    if request.recipients:
-        distinct = len({recipient.phone for recipient in request.recipients})
-        if distinct < len(request.recipients):
-            repeats = len(request.recipients) - distinct
-            found.append(
-                f"{repeats} recipient{' repeats' if repeats == 1 else 's repeat'} an earlier "
-                "phone number: those people will be called more than once (load_recipients "
-                "folds duplicates)"
-            )
+    found.extend(_repeated_phone_warnings(request.recipients))
     return found
+
+
+def _repeated_phone_warnings(recipients: tuple[Recipient, ...] | None) -> list[str]:
+    if not recipients:
+        return []
+    repeats = len(recipients) - len({recipient.phone for recipient in recipients})
+    if not repeats:
+        return []
+    return [
+        f"{repeats} recipient{' repeats' if repeats == 1 else 's repeat'} an earlier "
+        "phone number: those people will be called more than once (load_recipients "
+        "folds duplicates)"
+    ]
 
 
 def _count_of(number: int, noun: str) -> str:

@@ -243,14 +243,41 @@ def creation_warnings(request: CampaignRequest) -> tuple[str, ...]:
     and campaigns are often created with the same schedule, so it is remembered.
     """
     count = len(request.recipients) if request.recipients is not None else 0
-    schedule = attrs.evolve(request, name="", recipients=None)
-    today = _dt.datetime.now(_dt.UTC).date()  # part of the key: "in the past" changes daily
-    calendar = _calendar_warnings(schedule, count, today)
+    calendar = _calendar_warnings(
+        request.start_date,
+        request.days,
+        request.time_slots,
+        request.batch_size,
+        request.timezone,
+        count,
+        _dt.date.today(),  # part of the key: "in the past" changes daily
+    )
     return calendar + tuple(_repeated_phone_warnings(request.recipients))
 
 
+_NO_AGENT = uuid.UUID(int=0)
+
+
 @functools.lru_cache(maxsize=256)
-def _calendar_warnings(schedule: CampaignRequest, count: int, today: _dt.date) -> tuple[str, ...]:
+def _calendar_warnings(  # noqa: PLR0917 - positional keeps the cache key cheap
+    start_date: _dt.date,
+    days: tuple[Day, ...],
+    time_slots: tuple[TimeSlot, ...],
+    batch_size: int,
+    timezone: str | None,
+    count: int,
+    today: _dt.date,
+) -> tuple[str, ...]:
+    # Only the schedule matters to the calendar: no name, agent or recipients.
+    schedule = CampaignRequest(
+        name="",
+        agent_id=_NO_AGENT,
+        start_date=start_date,
+        time_slots=time_slots,
+        batch_size=batch_size,
+        days=days,
+        timezone=timezone,
+    )
     return _plan(schedule, count, exclude_public_holidays=False, closed=set()).warnings
 
 

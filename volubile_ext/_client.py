@@ -168,7 +168,7 @@ class _Operation:
         self,
         name: str,
         method: str,
-        url: str,
+        url: str | httpx.URL,
         json: Any,
         *,
         idempotent: bool,
@@ -341,7 +341,8 @@ class _BaseClient:
         else:
             self._auth = cast(ApiKeyAuth, self._api_key_auth)
         self._api = _generated()
-        self._create_url = (
+        # Parsed once: every creation goes to the same URL.
+        self._create_url = httpx.URL(
             self.base_url
             + _operation_kwargs(
                 self._api.create_kwargs(body=cast("CreateCampaignRequest", _PreparedBody({})))
@@ -475,10 +476,21 @@ class _BaseClient:
     def _build_request(
         self, http: httpx.Client | httpx.AsyncClient, op: _Operation, call: _Call
     ) -> httpx.Request:
+        timeout = self._attempt_timeout(call)
+        if http.cookies:
+            # Only httpx knows how to merge a cookie jar (the API sets none, but a client
+            # passed in as http_client may carry some).
+            if op.json is None:
+                return http.build_request(op.method, op.url, timeout=timeout)
+            return http.build_request(op.method, op.url, json=op.json, timeout=timeout)
+        # The request build_request makes, header for header and byte for byte (pinned by a
+        # test), without re-merging URL, query, cookies and a copy of the client's headers on
+        # every call: about 10 µs a request, a tenth of the client's whole overhead.
+        extensions = {"timeout": timeout.as_dict()}
         if op.json is None:
-            return http.build_request(op.method, op.url, timeout=self._attempt_timeout(call))
-        return http.build_request(
-            op.method, op.url, json=op.json, timeout=self._attempt_timeout(call)
+            return httpx.Request(op.method, op.url, headers=http.headers, extensions=extensions)
+        return httpx.Request(
+            op.method, op.url, headers=http.headers, json=op.json, extensions=extensions
         )
 
     def _wait_or_give_up(self, call: _Call, delay: float, error: VolubileError) -> float:

@@ -785,3 +785,26 @@ def test_requests_are_those_httpx_build_request_makes(cls: type[Any]) -> None:
     client._http.cookies.set("session", "s1")
     request = client._build_request(client._http, operations[1], client._start())
     assert request.headers["cookie"] == "session=s1"
+
+
+def test_a_401_replay_takes_its_own_place_in_the_rate_limiter(
+    make: Any, server: ScriptedServer
+) -> None:
+    api = FakeApi()
+
+    def refuse_first_bearer(request: Received) -> Reply:
+        return Reply(401, json={"message": "expired"}) if request.path == GET_PATH else api(request)
+
+    server.then(api, refuse_first_bearer)
+    # Three places per second: token, GET (401), token, replayed GET. The replay is the fourth
+    # request started, so it must wait for the first place to free up.
+    harness = make(base_url=server.url, scopes=["campaigns:read"], rate_limit=(3, 1.0))
+    harness.call("campaigns.get", CAMPAIGN_ID)
+    times = [record.at for record in server.received]
+    assert [r.path for r in server.received] == [
+        "/v1/auth/token",
+        GET_PATH,
+        "/v1/auth/token",
+        GET_PATH,
+    ]
+    assert times[3] - times[0] >= 1.0 - 0.02

@@ -145,6 +145,10 @@ class MintedTokenAuth(httpx.Auth):
     On a 401 the token that was refused is dropped (only if it is still the cached one, so that
     concurrent 401s cause one mint, not one each), a new one is minted, and the request is
     replayed once. A second 401 is returned to the client, which raises ``AuthenticationError``.
+
+    ``before_replay``, when given, is called before that replay and returns how many seconds to
+    wait first and a function to call once the replay has ended: the client uses it so that a
+    replay takes its own place in the rate limiter, like any other request sent.
     """
 
     def __init__(
@@ -153,10 +157,12 @@ class MintedTokenAuth(httpx.Auth):
         amint: Callable[[], Awaitable[AccessToken]],
         *,
         clock: Callable[[], float] = time.monotonic,
+        before_replay: Callable[[], tuple[float, Callable[[], None]]] | None = None,
     ) -> None:
         self._mint = mint
         self._amint = amint
         self._clock = clock
+        self._before_replay = before_replay
         self._token: AccessToken | None = None
         self._lock = threading.Lock()  # guards _token and _inflight; also serialises sync mints
         self._inflight: asyncio.Future[AccessToken] | None = None
@@ -207,7 +213,16 @@ class MintedTokenAuth(httpx.Auth):
         if response.status_code == 401:
             self._forget(token)
             request.headers["Authorization"] = f"Bearer {self.get_token().token}"
-            yield request
+            if self._before_replay is None:
+                yield request
+                return
+            wait, replay_ended = self._before_replay()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                yield request
+            finally:
+                replay_ended()
 
     # -- async --------------------------------------------------------------------------------
 
@@ -250,4 +265,15 @@ class MintedTokenAuth(httpx.Auth):
         if response.status_code == 401:
             self._forget(token)
             request.headers["Authorization"] = f"Bearer {(await self.aget_token()).token}"
-            yield request
+            if self._before_replay is None:
+                yield request
+                return
+            wait, replay_ended = self._before_replay()
+            if wait > 0:
+                import asyncio
+
+                await asyncio.sleep(wait)
+            try:
+                yield request
+            finally:
+                replay_ended()

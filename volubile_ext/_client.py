@@ -287,6 +287,10 @@ def _header_int(value: str | None) -> int | None:
         return None
 
 
+def _nothing() -> None:
+    pass
+
+
 class _BaseClient:
     """Configuration and every decision shared by :class:`Volubile` and :class:`AsyncVolubile`."""
 
@@ -337,7 +341,9 @@ class _BaseClient:
         if bearer_token is not None:
             self._auth = BearerTokenAuth(bearer_token)
         elif self._scopes is not None:
-            self._auth = MintedTokenAuth(self._mint_sync, self._mint_async)
+            self._auth = MintedTokenAuth(
+                self._mint_sync, self._mint_async, before_replay=self._replay_slot
+            )
         else:
             self._auth = cast(ApiKeyAuth, self._api_key_auth)
         self._api = _generated()
@@ -371,6 +377,14 @@ class _BaseClient:
             headers={"User-Agent": f"volubile-python/{__version__}", "Accept": "application/json"},
             httpx_args={"auth": self._auth},
         )
+
+    def _replay_slot(self) -> tuple[float, Callable[[], None]]:
+        """A limiter place for a request the auth flow sends again after a 401."""
+        limiter = self.limiter
+        if limiter is None:
+            return 0.0, _nothing
+        wait, slot = limiter.reserve_slot()
+        return wait, lambda: limiter.finished(slot)
 
     # Token minting is wired by the concrete classes, which know how to send.
     def _mint_sync(self) -> AccessToken:

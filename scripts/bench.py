@@ -1139,8 +1139,8 @@ every variant (about 1,750 Python-level calls per request). What volubile_ext ad
 step timed alone: validating `create`'s nine arguments 10.6 µs (15.7 before), building the
 body 5.1 µs, parsing the answer into a `Campaign` with its `ResponseInfo` 8.5 µs (12.3
 before), limiter, deadline, auth and status handling about 4 µs (about 2 µs more before).
-In the request loop these steps cost about twice what they cost alone: their code and data have left the CPU
-caches by the time the answer is back. Changes:
+In the request loop these steps cost about twice what they cost alone: their code and data
+have left the CPU caches by the time the answer is back. Changes:
 
 - `_attempt_timeout` built a new `httpx.Timeout` for every attempt (the 120 s default deadline
   is always on); it now returns the configured one while the deadline is further away than the

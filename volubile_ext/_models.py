@@ -20,6 +20,7 @@ import attrs
 import httpx
 
 from ._auth import AccessToken
+from ._campaign_input import FIELDS as REQUEST_FIELDS
 from ._campaign_input import RetrySettings
 from ._campaign_input import _trusted_retry as trusted_retry
 from ._days import Day
@@ -39,20 +40,8 @@ class CampaignStatus(enum.StrEnum):
 
 _CAMPAIGN_STATUSES = {member.value: member for member in CampaignStatus}
 _DAYS = {member.value: member for member in Day}
-_CAMPAIGN_FIELDS = frozenset(
-    {
-        "id",
-        "name",
-        "agentId",
-        "startDate",
-        "timeSlots",
-        "batchSize",
-        "retry",
-        "days",
-        "status",
-        "timezone",
-    }
-)
+# A CampaignResponse has the request's fields but the recipients, plus the id and the status.
+_CAMPAIGN_FIELDS = (frozenset(REQUEST_FIELDS) - {"recipients"}) | {"id", "status"}
 
 
 @attrs.frozen(repr=False)

@@ -379,6 +379,20 @@ def _check_campaign(result: Any) -> None:
         raise RuntimeError(f"unexpected campaign id {identifier!r} from {result!r}")
 
 
+def _overhead_rows(
+    section: Section, label: str, samples: dict[str, Samples], generated: str
+) -> None:
+    """Our figure against raw httpx (target 1.10x) and the generated client (1.0x), details."""
+    _ratio_rows(
+        section,
+        label,
+        samples,
+        "volubile_ext",
+        [("raw httpx", "raw httpx", 1.10), (generated, "generated", 1.0)],
+    )
+    section.details += _variant_details(label, samples, "raw httpx")
+
+
 def bench_overhead(config: Config) -> Section:
     section = Section("Per-request overhead (loopback keep-alive)")
     rounds = config.pick(5, 15)
@@ -427,18 +441,9 @@ def bench_overhead(config: Config) -> Section:
                     _check_campaign(operation())  # also opens the connection
                 _interleaved_sync(variants, 1, count // 4)  # warm-up
                 samples = _interleaved_sync(variants, rounds, count)
-                label = f"sync `campaigns.{op_name}`"
-                _ratio_rows(
-                    section,
-                    label,
-                    samples,
-                    "volubile_ext",
-                    [
-                        ("raw httpx", "raw httpx", 1.10),
-                        ("generated sync_detailed", "generated", 1.0),
-                    ],
+                _overhead_rows(
+                    section, f"sync `campaigns.{op_name}`", samples, "generated sync_detailed"
                 )
-                section.details += _variant_details(label, samples, "raw httpx")
         finally:
             raw.close()
             generated.get_httpx_client().close()
@@ -498,18 +503,12 @@ def bench_overhead(config: Config) -> Section:
                         _check_campaign(await operation())
                     await _interleaved_async(variants, 1, count // 4)
                     samples = await _interleaved_async(variants, rounds, count)
-                    label = f"async `campaigns.{op_name}`"
-                    _ratio_rows(
+                    _overhead_rows(
                         section,
-                        label,
+                        f"async `campaigns.{op_name}`",
                         samples,
-                        "volubile_ext",
-                        [
-                            ("raw httpx", "raw httpx", 1.10),
-                            ("generated asyncio_detailed", "generated", 1.0),
-                        ],
+                        "generated asyncio_detailed",
                     )
-                    section.details += _variant_details(label, samples, "raw httpx")
             finally:
                 await araw.aclose()
                 await agenerated.get_async_httpx_client().aclose()

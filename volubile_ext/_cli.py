@@ -2,21 +2,24 @@
 
 Commands (``volubile COMMAND --help`` tells more)::
 
-    volubile campaigns create FILE [--recipients CSV] [--dry-run] [--journal PATH]
+    volubile campaigns create FILE [--recipients CSV] [--dry-run] [--yes] [--journal PATH]
                                    [--region FR] [--phone-column phone] [--resend-uncertain]
-    volubile campaigns get|pause|resume|cancel ID
+    volubile campaigns get|pause|resume ID
+    volubile campaigns cancel ID [--yes]
     volubile token --scope SCOPE [SCOPE ...]
     volubile slots clip SLOT [SLOT ...]
     volubile sandbox [--port N] [--db PATH]
 
-Options that work with every command, before or after it: ``--sandbox`` (run against a local
-sandbox started for this command alone), ``--json`` (one JSON document on stdout, for
-programs), ``--base-url URL``.
+Options before or after the command: ``--json`` (exactly one JSON document on stdout, failures
+included, for programs) with every command; ``--sandbox`` (run against a local sandbox started
+for this command alone) and ``--base-url URL`` with those that call the API. ``create`` and
+``cancel`` ask for confirmation on a terminal unless ``--yes`` (``--sandbox`` never asks).
 
 The API key comes from ``VOLUBILE_API_KEY`` or, in a terminal, from a prompt that does not echo
 it; there is deliberately no option for it (command lines end up in shell history and in
 ``ps``). Exit codes: 0 success, 1 the API (or the network) failed, 2 the command or its input
-is wrong; every message on stderr says what to fix.
+is wrong or a confirmation was declined (nothing was sent), 130 interrupted; every message on
+stderr says what to fix, in one line naming the command's flags.
 
 This module is loaded by the console script only: ``import volubile_ext`` does not import it.
 """

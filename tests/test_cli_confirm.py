@@ -264,8 +264,58 @@ def test_rows_that_need_the_phone_extra_stop_the_create_and_say_how_to_install_i
     assert sandbox.requests == []
 
 
+def test_the_phone_extra_refusal_in_json_lists_the_rows(
+    cli: CLI, sandbox: Sandbox, keyed: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "phonenumbers", None)
+
+    result = cli("--json", *_create_argv(sandbox), "--yes")
+
+    assert result.code == 2
+    document = json.loads(result.out)
+    assert document["error"]["type"] == "phone_extra_missing"
+    assert "pip install 'volubile[phone]'" in document["error"]["message"]
+    assert len(document["recipients"]["rejected"]) == 10
+    assert sandbox.requests == []
+
+
 def test_with_the_phone_extra_the_same_rows_are_read(cli: CLI, sandbox: Sandbox) -> None:
     result = cli(*_create_argv(sandbox), "--dry-run")
 
     assert result.code == 0, result.err
     assert "phone extra" not in result.out + result.err
+
+
+class _AnsweringTerminal:
+    """stdin of a terminal where the person types ``answer``."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        return self.answer
+
+
+def test_a_bulk_create_names_the_campaigns_it_will_create_in_the_question(
+    cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "phone\n" + "".join(f"+336{10000000 + n}\n" for n in range(2500)), encoding="utf-8"
+    )
+    monkeypatch.setattr(sys, "stdin", _AnsweringTerminal("n\n"))
+
+    result = cli(
+        *("campaigns", "create", campaign_file(tmp_path), "--recipients", people),
+        *("--base-url", sandbox.url),
+    )
+
+    assert result.code == 2
+    assert (
+        "Create 3 campaigns, 'Renouvellements (1/3)' to 'Renouvellements (3/3)', for 2500 "
+        f"recipients on {sandbox.url}? [y/N] "
+    ) in result.err
+    assert sandbox.requests == []

@@ -99,7 +99,14 @@ _Handler = Callable[[argparse.Namespace, "_Output"], int]
 
 
 class UsageError(Exception):
-    """The command line, a file or the environment is wrong: exit 2 with this message."""
+    """The command line, a file or the environment is wrong: exit 2 with this message.
+
+    ``kind`` is the ``error.type`` of the ``--json`` document.
+    """
+
+    def __init__(self, message: str, *, kind: str = "usage_error") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class _ArgumentError(Exception):
@@ -456,10 +463,10 @@ def _run(arguments: Sequence[str], out: _Output) -> int:
         return code
     except _Declined as declined:
         out.note(f"volubile: {declined}")
-        return out.fail(EXIT_USAGE, "declined", str(declined))
+        return out.fail(EXIT_USAGE, declined.kind, str(declined))
     except UsageError as problem:
         out.note(f"volubile: error: {problem}")
-        return out.fail(EXIT_USAGE, "usage_error", str(problem))
+        return out.fail(EXIT_USAGE, problem.kind, str(problem))
     except ClientValidationError as invalid:
         _report_invalid(out, invalid, "nothing was sent")
         return out.fail(EXIT_USAGE, "validation_error", str(invalid), errors=invalid.errors)
@@ -622,7 +629,7 @@ class _Declined(UsageError):
     """The user answered no to a confirmation: nothing was sent."""
 
     def __init__(self) -> None:
-        super().__init__("not confirmed: nothing was sent")
+        super().__init__("not confirmed: nothing was sent", kind="declined")
 
 
 def _api_key() -> str:
@@ -947,10 +954,12 @@ def _refuse_rows_needing_the_phone_extra(
         f"  {len(needing)} of {imported.rows} rows are national numbers (rows {shown}): reading "
         "them needs the phone extra."
     )
+    out.document({"valid": False, "recipients": _import_json(args.recipients, imported)})
     raise UsageError(
         f"{len(needing)} of {imported.rows} rows of {args.recipients} need the phone extra: "
         f"install it (pip install 'volubile[phone]') or write those numbers in E.164 "
-        "(+33612345678), then run again; nothing was sent"
+        "(+33612345678), then run again; nothing was sent",
+        kind="phone_extra_missing",
     )
 
 
@@ -960,9 +969,10 @@ def _create_question(campaign_fields: Mapping[str, Any], count: int) -> Callable
         people = _count_text(count)
         if count > MAX_CHUNK:
             campaigns = -(-count // MAX_CHUNK)
+            first, last = f"{name} (1/{campaigns})", f"{name} ({campaigns}/{campaigns})"
             return (
-                f"Create {campaigns} campaigns {name!r} (1/{campaigns}...) for {count} "
-                f"recipients on {client.base_url}?"
+                f"Create {campaigns} campaigns, {first!r} to {last!r}, for {count} recipients "
+                f"on {client.base_url}?"
             )
         return f"Create the campaign {name!r} with {people} on {client.base_url}?"
 

@@ -718,9 +718,11 @@ def read_campaign_file(path: Path) -> dict[str, Any]:
     unknown = [key for key in document if key not in CAMPAIGN_FIELDS]
     if unknown:
         described = []
-        for key in unknown:
+        for key in unknown[:5]:
             hint = _CAMEL_CASE.get(key)
-            described.append(f"{key!r} (write it {hint})" if hint else repr(key))
+            described.append(f"{key!r} (write it {hint})" if hint else _shown_key(key))
+        if len(unknown) > 5:
+            described.append(f"and {len(unknown) - 5} more")
         raise UsageError(
             f"{path}: unknown field(s) {', '.join(described)}; the fields are "
             f"{', '.join(CAMPAIGN_FIELDS)}"
@@ -787,7 +789,8 @@ def _unreadable_value(document: dict[str, Any]) -> str | None:
     stack: list[tuple[Any, str, int]] = [(document, "", 0)]
     while stack:
         value, where, depth = stack.pop()
-        at = f" at {where}" if where else ""
+        # Where, bounded: keys may be long, paths deep; the end tells the most.
+        at = f" at {where if len(where) <= 120 else '...' + where[-117:]}" if where else ""
         if depth > MAX_CAMPAIGN_FILE_NESTING:
             return (
                 f"nested too deeply{at} (a campaign needs a few levels, at most "
@@ -814,7 +817,8 @@ def _unreadable_value(document: dict[str, Any]) -> str | None:
             for key, item in value.items():
                 if _SURROGATE.search(key):
                     return f"a key{at} holds a lone surrogate, which is not a character"
-                stack.append((item, f"{where}.{key}" if where else key, depth + 1))
+                name = key if len(key) <= 40 else key[:40] + "..."
+                stack.append((item, f"{where}.{name}" if where else name, depth + 1))
         elif isinstance(value, list):
             stack.extend((item, f"{where}[{index}]", depth + 1) for index, item in enumerate(value))
     return None

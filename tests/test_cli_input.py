@@ -161,6 +161,24 @@ def test_an_unreadable_campaign_file(cli: CLI, tmp_path: Path) -> None:
     _assert_one_line_refusal(result, "permission denied")
 
 
+def test_a_permission_refusal_is_one_line_whoever_runs_the_tests(
+    cli: CLI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same refusal as above, for a root user too (who can read any file): the OS is made
+    # to refuse the open.
+    path = tmp_path / "c.toml"
+    path.write_text(CAMPAIGN_TOML, encoding="utf-8")
+
+    def refuse(self: Path, *_: object, **__: object) -> object:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", refuse)
+
+    result = cli("campaigns", "create", path, "--dry-run")
+
+    _assert_one_line_refusal(result, f"cannot read {path}: permission denied")
+
+
 @pytest.mark.parametrize(
     ("url", "message"),
     [

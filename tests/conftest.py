@@ -8,6 +8,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The command line's fixtures (cli, sandbox, keyed, no_tty), for every CLI test file.
+pytest_plugins = ["tests.cli_harness"]
+
 
 @pytest.fixture
 def anyio_backend() -> str:

@@ -15,103 +15,26 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import attrs
 import httpx
 import pytest
 
+from tests.cli_harness import (
+    AGENT,
+    CAMPAIGN_TOML,
+    CLI,
+    CONSOLE_SCRIPT,
+    EXAMPLE_CAMPAIGN,
+    EXAMPLE_RECIPIENTS,
+    ROOT,
+    SECRET_KEY,
+    UUID,
+    FakeStdin,
+    campaign_file,
+)
 from volubile_ext import Volubile
-from volubile_ext._cli import main
 from volubile_ext.testing import DropConnection, ErrorStatus, Sandbox, UnknownValues
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_CAMPAIGN = ROOT / "examples" / "campaign.toml"
-EXAMPLE_RECIPIENTS = ROOT / "examples" / "recipients.csv"
-CONSOLE_SCRIPT = Path(sys.executable).with_name("volubile")
-UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-AGENT = "7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90"
-# A key that is easy to look for in any output: it must never appear there.
-SECRET_KEY = "vk_test_THIS-MUST-NEVER-BE-PRINTED-0123456789"
-
-CAMPAIGN_TOML = f"""
-name = "Renouvellements"
-agent_id = "{AGENT}"
-start_date = 2027-06-07
-days = "weekdays"
-time_slots = ["09:00-15:00"]
-batch_size = 200
-timezone = "Europe/Paris"
-
-[retry]
-max = 2
-delay = 4
-retry_on = ["NO_ANSWER", "VOICE_BOX"]
-"""
-
-
-@attrs.frozen
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(api_keys=[SECRET_KEY], rate_limit=None) as sb:
-        yield sb
-
-
-@pytest.fixture
-def no_tty(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "stdin", _Stdin(tty=False))
-
-
-CLI = Callable[..., Run]
-
-
-@pytest.fixture
-def cli(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, no_tty: None
-) -> Iterator[CLI]:
-    """Run ``volubile ARGS`` in-process; the environment holds no key or URL unless set."""
-    monkeypatch.delenv("VOLUBILE_API_KEY", raising=False)
-    monkeypatch.delenv("VOLUBILE_BASE_URL", raising=False)
-
-    def run(*argv: str | Path) -> Run:
-        capsys.readouterr()
-        code = main([str(arg) for arg in argv])
-        captured = capsys.readouterr()
-        for stream in (captured.out, captured.err):
-            assert SECRET_KEY not in stream
-        return Run(code, captured.out, captured.err)
-
-    return run
-
-
-@pytest.fixture
-def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("VOLUBILE_API_KEY", SECRET_KEY)
-
-
-class _Stdin:
-    def __init__(self, *, tty: bool) -> None:
-        self._tty = tty
-
-    def isatty(self) -> bool:
-        return self._tty
-
-    def read(self, *_: object) -> str:
-        raise AssertionError("the command must not read stdin")
-
-
-def _campaign_file(tmp_path: Path, text: str = CAMPAIGN_TOML, name: str = "c.toml") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
 
 # --- campaigns create ---------------------------------------------------------------------
 
@@ -127,6 +50,7 @@ def test_main_job_on_the_examples_creates_one_campaign_with_the_clean_recipients
         EXAMPLE_RECIPIENTS,
         "--base-url",
         sandbox.url,
+        "--yes",
     )
 
     assert result.code == 0, result.err
@@ -200,6 +124,7 @@ def test_json_output_is_one_document_with_import_windows_plan_and_campaign(
         EXAMPLE_RECIPIENTS,
         "--base-url",
         sandbox.url,
+        "-y",
     )
 
     assert result.code == 0, result.err
@@ -246,7 +171,7 @@ def test_dry_run_sends_nothing_and_needs_no_key(cli: CLI, sandbox: Sandbox) -> N
 def test_campaign_file_in_json_with_its_own_recipients(
     cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path
 ) -> None:
-    path = _campaign_file(
+    path = campaign_file(
         tmp_path,
         json.dumps(
             {
@@ -262,7 +187,7 @@ def test_campaign_file_in_json_with_its_own_recipients(
         "c.json",
     )
 
-    result = cli("campaigns", "create", path, "--base-url", sandbox.url)
+    result = cli("campaigns", "create", path, "--base-url", sandbox.url, "--yes")
 
     assert result.code == 0, result.err
     assert "10:00-12:00 -> 10:00-12:00\n" in result.out  # inside the hours: no clipping
@@ -278,7 +203,7 @@ def test_campaign_file_in_json_with_its_own_recipients(
 def test_every_validation_problem_is_listed_and_nothing_is_sent(
     cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path
 ) -> None:
-    path = _campaign_file(
+    path = campaign_file(
         tmp_path,
         """
         name = ""
@@ -293,7 +218,7 @@ def test_every_validation_problem_is_listed_and_nothing_is_sent(
         """,
     )
 
-    result = cli("campaigns", "create", path, "--base-url", sandbox.url)
+    result = cli("campaigns", "create", path, "--base-url", sandbox.url, "--yes")
 
     assert result.code == 2
     assert result.out == ""
@@ -305,14 +230,16 @@ def test_every_validation_problem_is_listed_and_nothing_is_sent(
 
 
 def test_validation_problems_in_json_mode_are_a_document_too(cli: CLI, tmp_path: Path) -> None:
-    path = _campaign_file(tmp_path, CAMPAIGN_TOML.replace("batch_size = 200", "batch_size = 0"))
+    path = campaign_file(tmp_path, CAMPAIGN_TOML.replace("batch_size = 200", "batch_size = 0"))
 
     result = cli("--json", "campaigns", "create", path, "--dry-run")
 
     assert result.code == 2
     document = json.loads(result.out)
     assert document["valid"] is False
-    [error] = document["errors"]
+    assert document["exit_code"] == 2
+    assert document["error"]["type"] == "validation_error"
+    [error] = document["error"]["errors"]
     assert (error["field"], error["rejected_value"]) == ("batchSize", 0)
     assert "between 1 and 1000" in error["message"]
 
@@ -328,7 +255,7 @@ def test_validation_problems_in_json_mode_are_a_document_too(cli: CLI, tmp_path:
 def test_unreadable_campaign_files_are_usage_errors(
     cli: CLI, tmp_path: Path, text: str, message: str
 ) -> None:
-    result = cli("campaigns", "create", _campaign_file(tmp_path, text), "--dry-run")
+    result = cli("campaigns", "create", campaign_file(tmp_path, text), "--dry-run")
 
     assert result.code == 2
     assert message in result.err
@@ -336,8 +263,8 @@ def test_unreadable_campaign_files_are_usage_errors(
 
 def test_campaign_file_must_exist_and_be_toml_or_json(cli: CLI, tmp_path: Path) -> None:
     missing = cli("campaigns", "create", tmp_path / "nope.toml", "--dry-run")
-    other = cli("campaigns", "create", _campaign_file(tmp_path, "", "c.yaml"), "--dry-run")
-    array = cli("campaigns", "create", _campaign_file(tmp_path, "[1]", "c.json"), "--dry-run")
+    other = cli("campaigns", "create", campaign_file(tmp_path, "", "c.yaml"), "--dry-run")
+    array = cli("campaigns", "create", campaign_file(tmp_path, "[1]", "c.json"), "--dry-run")
 
     assert (missing.code, other.code, array.code) == (2, 2, 2)
     assert "cannot read" in missing.err
@@ -347,7 +274,7 @@ def test_campaign_file_must_exist_and_be_toml_or_json(cli: CLI, tmp_path: Path) 
 
 
 def test_recipients_in_the_file_and_a_csv_is_ambiguous(cli: CLI, tmp_path: Path) -> None:
-    path = _campaign_file(
+    path = campaign_file(
         tmp_path, CAMPAIGN_TOML.replace("[retry]", 'recipients = ["+33612345678"]\n[retry]')
     )
 
@@ -362,7 +289,7 @@ def test_csv_problems_are_usage_errors(cli: CLI, tmp_path: Path) -> None:
     no_column.write_text("tel;name\n0612345678;A\n", encoding="utf-8")
     nobody = tmp_path / "nobody.csv"
     nobody.write_text("phone\nabc\n", encoding="utf-8")
-    path = _campaign_file(tmp_path)
+    path = campaign_file(tmp_path)
 
     wrong_column = cli("campaigns", "create", path, "--recipients", no_column, "--dry-run")
     renamed = cli(
@@ -390,7 +317,7 @@ def test_region_reads_national_numbers_of_another_country(cli: CLI, tmp_path: Pa
         "--json",
         "campaigns",
         "create",
-        _campaign_file(tmp_path),
+        campaign_file(tmp_path),
         "--recipients",
         belgian,
         "--region",
@@ -405,7 +332,7 @@ def test_region_reads_national_numbers_of_another_country(cli: CLI, tmp_path: Pa
 def test_no_recipients_creates_an_empty_campaign_without_a_plan(
     cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path
 ) -> None:
-    result = cli("campaigns", "create", _campaign_file(tmp_path), "--base-url", sandbox.url)
+    result = cli("campaigns", "create", campaign_file(tmp_path), "--base-url", sandbox.url, "--yes")
 
     assert result.code == 0, result.err
     assert "Validation: OK (no recipients)." in result.out
@@ -419,7 +346,7 @@ def test_a_create_that_may_have_been_applied_exits_1_and_says_so(
 ) -> None:
     sandbox.inject(DropConnection(apply=True), method="POST", path="/v1/campaigns")
 
-    result = cli("campaigns", "create", _campaign_file(tmp_path), "--base-url", sandbox.url)
+    result = cli("campaigns", "create", campaign_file(tmp_path), "--base-url", sandbox.url, "--yes")
 
     assert result.code == 1
     assert "may have been created" in result.err
@@ -432,7 +359,7 @@ def test_api_refusal_exits_1_with_what_to_fix(
 ) -> None:
     sandbox.inject(ErrorStatus(403), method="POST", path="/v1/campaigns")
 
-    result = cli("campaigns", "create", _campaign_file(tmp_path), "--base-url", sandbox.url)
+    result = cli("campaigns", "create", campaign_file(tmp_path), "--base-url", sandbox.url, "--yes")
 
     assert result.code == 1
     assert "403" in result.err
@@ -449,8 +376,11 @@ def test_bulk_create_above_1000_recipients_with_progress_and_journal_resume(
         for number in range(2500):
             writer.writerow([f"+336{10000000 + number}", f"P{number}"])
     journal = tmp_path / "run.jsonl"
-    path = _campaign_file(tmp_path)
-    argv = ("campaigns", "create", path, "--recipients", people, "--base-url", sandbox.url)
+    path = campaign_file(tmp_path)
+    argv = (
+        *("campaigns", "create", path, "--recipients", people),
+        *("--base-url", sandbox.url, "--yes"),
+    )
 
     first = cli(*argv, "--journal", journal)
 
@@ -489,8 +419,8 @@ def test_bulk_create_with_an_uncertain_chunk_exits_1_and_resumes_only_when_told(
     # The first campaign is created, but its response never arrives.
     sandbox.inject(DropConnection(apply=True), method="POST", path="/v1/campaigns")
     argv = (
-        *("campaigns", "create", _campaign_file(tmp_path), "--recipients", people),
-        *("--journal", journal, "--base-url", sandbox.url),
+        *("campaigns", "create", campaign_file(tmp_path), "--recipients", people),
+        *("--journal", journal, "--base-url", sandbox.url, "--yes"),
     )
 
     first = cli(*argv)
@@ -515,7 +445,7 @@ def test_bulk_create_with_an_uncertain_chunk_exits_1_and_resumes_only_when_told(
 
 
 def test_resend_uncertain_needs_a_journal(cli: CLI, tmp_path: Path) -> None:
-    result = cli("campaigns", "create", _campaign_file(tmp_path), "--resend-uncertain")
+    result = cli("campaigns", "create", campaign_file(tmp_path), "--resend-uncertain")
 
     assert result.code == 2
     assert "--resend-uncertain needs --journal" in result.err
@@ -544,7 +474,7 @@ def test_get_pause_resume_cancel(cli: CLI, sandbox: Sandbox, keyed: None) -> Non
     shown = cli("campaigns", "get", campaign_id, *base)
     paused = cli("campaigns", "pause", campaign_id, *base)
     resumed = cli("campaigns", "resume", campaign_id, *base)
-    cancelled = cli("--json", "campaigns", "cancel", campaign_id, *base)
+    cancelled = cli("--json", "campaigns", "cancel", campaign_id, *base, "--yes")
     revived = cli("campaigns", "resume", campaign_id, *base)
 
     assert shown.code == 0
@@ -627,7 +557,7 @@ def test_key_is_asked_for_without_echo_in_a_terminal(
         prompts.append(prompt)
         return SECRET_KEY
 
-    monkeypatch.setattr(sys, "stdin", _Stdin(tty=True))
+    monkeypatch.setattr(sys, "stdin", FakeStdin(tty=True))
     monkeypatch.setattr("getpass.getpass", fake_getpass)
     campaign_id = _created(sandbox)
 
@@ -653,9 +583,10 @@ def test_a_wrong_key_exits_1_without_showing_it(
 
 
 def test_there_is_no_option_for_the_key(cli: CLI) -> None:
-    with pytest.raises(SystemExit) as exited:
-        cli("--api-key", "x", "slots", "clip", "10:00-11:00")
-    assert exited.value.code == 2
+    result = cli("--api-key", "x", "campaigns", "get", "497f6eca-6276-4993-bfeb-53cbbbba6f08")
+
+    assert result.code == 2
+    assert "volubile: error: " in result.err
 
 
 def test_plain_http_to_a_remote_host_is_refused(cli: CLI, keyed: None) -> None:
@@ -672,7 +603,14 @@ def test_plain_http_to_a_remote_host_is_refused(cli: CLI, keyed: None) -> None:
 
 
 def test_sandbox_and_base_url_together_is_a_usage_error(cli: CLI) -> None:
-    result = cli("slots", "clip", "10:00-11:00", "--sandbox", "--base-url", "http://127.0.0.1:1")
+    result = cli(
+        "campaigns",
+        "get",
+        "497f6eca-6276-4993-bfeb-53cbbbba6f08",
+        "--sandbox",
+        "--base-url",
+        "http://127.0.0.1:1",
+    )
 
     assert result.code == 2
     assert "not both" in result.err
@@ -771,9 +709,10 @@ def test_slots_clip_rejects_malformed_slots(cli: CLI) -> None:
 
 def test_usage_errors_exit_2(cli: CLI) -> None:
     for argv in (["campaigns"], ["campaigns", "get"], ["token"], ["frobnicate"]):
-        with pytest.raises(SystemExit) as exited:
-            cli(*argv)
-        assert exited.value.code == 2, argv
+        result = cli(*argv)
+        assert result.code == 2, argv
+        assert result.out == ""
+        assert "usage: volubile" in result.err
 
 
 def test_importing_the_library_does_not_load_the_cli() -> None:

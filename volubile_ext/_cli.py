@@ -2,21 +2,24 @@
 
 Commands (``volubile COMMAND --help`` tells more)::
 
-    volubile campaigns create FILE [--recipients CSV] [--dry-run] [--journal PATH]
+    volubile campaigns create FILE [--recipients CSV] [--dry-run] [--yes] [--journal PATH]
                                    [--region FR] [--phone-column phone] [--resend-uncertain]
-    volubile campaigns get|pause|resume|cancel ID
+    volubile campaigns get|pause|resume ID
+    volubile campaigns cancel ID [--yes]
     volubile token --scope SCOPE [SCOPE ...]
     volubile slots clip SLOT [SLOT ...]
     volubile sandbox [--port N] [--db PATH]
 
-Options that work with every command, before or after it: ``--sandbox`` (run against a local
-sandbox started for this command alone), ``--json`` (one JSON document on stdout, for
-programs), ``--base-url URL``.
+Options before or after the command: ``--json`` (exactly one JSON document on stdout, failures
+included, for programs) with every command; ``--sandbox`` (run against a local sandbox started
+for this command alone) and ``--base-url URL`` with those that call the API. ``create`` and
+``cancel`` ask for confirmation on a terminal unless ``--yes`` (``--sandbox`` never asks).
 
 The API key comes from ``VOLUBILE_API_KEY`` or, in a terminal, from a prompt that does not echo
 it; there is deliberately no option for it (command lines end up in shell history and in
 ``ps``). Exit codes: 0 success, 1 the API (or the network) failed, 2 the command or its input
-is wrong; every message on stderr says what to fix.
+is wrong or a confirmation was declined (nothing was sent), 130 interrupted; every message on
+stderr says what to fix, in one line naming the command's flags.
 
 This module is loaded by the console script only: ``import volubile_ext`` does not import it.
 """
@@ -28,7 +31,9 @@ import contextlib
 import datetime as _dt
 import getpass
 import json
+import math
 import os
+import re
 import sys
 import tomllib
 import warnings
@@ -38,7 +43,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ._bulk import MAX_CHUNK, BulkCreateReport, JournalMismatchError
 from ._campaign_input import build_campaign_request
-from ._client import API_KEY_ENV, BASE_URL_ENV, Volubile
+from ._client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, Volubile
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -54,7 +59,7 @@ from ._errors import (
 )
 from ._models import Campaign
 from ._planning import CampaignPlan, plan_campaign
-from ._recipients import RecipientImport, load_recipients
+from ._recipients import _PHONE_EXTRA, RecipientImport, load_recipients
 from ._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
 from ._version import __version__
 
@@ -94,85 +99,194 @@ _Handler = Callable[[argparse.Namespace, "_Output"], int]
 
 
 class UsageError(Exception):
-    """The command line, a file or the environment is wrong: exit 2 with this message."""
+    """The command line, a file or the environment is wrong: exit 2 with this message.
+
+    ``kind`` is the ``error.type`` of the ``--json`` document.
+    """
+
+    def __init__(self, message: str, *, kind: str = "usage_error") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class _ArgumentError(Exception):
+    """argparse refused the command line (raised instead of argparse's own exit)."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser = parser
+        self.message = message
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    # argparse prints its error and exits on its own; raising instead lets main() answer a bad
+    # command line like every other usage error, with a JSON document under --json.
+    def error(self, message: str) -> Any:
+        raise _ArgumentError(self, message)
+
+
+# Lone surrogates come from undecodable bytes in argv or file names (surrogateescape): a
+# stream with strict errors would fail to print them, so they are shown as escapes instead.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 class _Output:
     """Where each kind of output goes.
 
-    Results go to stdout: human text, or with ``--json`` a single JSON document and nothing
-    else, so that a program can parse stdout whole. Notes, progress and errors go to stderr.
+    Results go to stdout: human text, or with ``--json`` exactly one JSON document and nothing
+    else, so that a program can parse stdout whole, whatever happened. Notes, progress and
+    errors go to stderr. A command records its result with :meth:`document` and a failure
+    with :meth:`fail`; :func:`main` writes the one document (see :meth:`finish`).
     """
 
     def __init__(self, json_mode: bool, stdout: IO[str], stderr: IO[str]) -> None:
         self.json_mode = json_mode
         self.stdout = stdout
         self.stderr = stderr
+        self._document: Mapping[str, Any] = {}
+        self._error: dict[str, Any] | None = None
+        self._errors_noted: list[str] = []
+        self._written = False
 
     def say(self, text: str = "") -> None:
         """Human result text (stdout; left out in JSON mode, where the document says it all)."""
         if not self.json_mode:
-            print(text, file=self.stdout, flush=True)
+            print(_printable(text), file=self.stdout, flush=True)
 
     def note(self, text: str) -> None:
-        print(text, file=self.stderr, flush=True)
+        if text.startswith("volubile"):
+            self._errors_noted.append(text)
+        print(_printable(text), file=self.stderr, flush=True)
 
-    def document(self, value: Any) -> None:
-        if self.json_mode:
-            json.dump(value, self.stdout, indent=2, ensure_ascii=False, default=str)
-            print(file=self.stdout, flush=True)
+    def document(self, value: Mapping[str, Any]) -> None:
+        """The command's result document, written by :meth:`finish` once the command ends.
+
+        Kept by reference: a command may record it early and fill it in as it goes, so that a
+        failure half-way still shows what was done.
+        """
+        self._document = value
+
+    def publish(self, value: Mapping[str, Any]) -> None:
+        """Write the result document now: for a command that keeps running (the sandbox)."""
+        self.document(value)
+        if self.json_mode and not self._written:
+            self._write(self._document)
+
+    def fail(
+        self,
+        code: int,
+        kind: str,
+        message: str,
+        *,
+        errors: Sequence[FieldError] = (),
+        **details: Any,
+    ) -> int:
+        """Record why the command failed (the ``error`` of the document); returns ``code``."""
+        self._error = {
+            "type": kind,
+            "message": message,
+            "errors": [_field_error_json(error) for error in errors],
+            **details,
+        }
+        return code
+
+    def finish(self, code: int) -> None:
+        """Write the one JSON document (with ``--json``): the result, and on failure the error.
+
+        A failed command's document holds what the command found before failing plus
+        ``error`` (``type``, ``message``, ``errors``, and details such as ``status_code``) and
+        ``exit_code``; a successful one holds neither.
+        """
+        if not self.json_mode or self._written:
+            return
+        document = dict(self._document)
+        if code != EXIT_OK:
+            error = self._error or {
+                "type": "error",
+                "message": "\n".join(self._errors_noted) or f"exit code {code}",
+                "errors": [],
+            }
+            document.update(error=error, exit_code=code)
+        self._write(document)
+
+    def _write(self, document: Mapping[str, Any]) -> None:
+        self._written = True
+        text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
+        print(_printable(text), file=self.stdout, flush=True)
 
 
 # --------------------------------------------------------------------------------------------
 # Command line
 
 
-def _add_common_options(parser: argparse.ArgumentParser, *, in_subcommand: bool) -> None:
+def _add_common_options(
+    parser: argparse.ArgumentParser, *, in_subcommand: bool, api: bool = True
+) -> None:
     # The same options on the top-level parser and on every subcommand, so they can come
     # before or after the command. Subcommands must not write defaults: argparse would let a
-    # subcommand's default overwrite a value given before the command.
+    # subcommand's default overwrite a value given before the command. A command that does not
+    # talk to the API (slots clip, sandbox) is given --json alone: its help lists only what it
+    # accepts.
     def default(value: Any) -> Any:
         return argparse.SUPPRESS if in_subcommand else value
 
     group = parser.add_argument_group("common options")
-    group.add_argument(
-        "--sandbox",
-        action="store_true",
-        default=default(False),
-        help="run against a local sandbox started for this command (no account needed; "
-        "it starts empty and is gone when the command ends)",
-    )
+    if api:
+        group.add_argument(
+            "--sandbox",
+            action="store_true",
+            default=default(False),
+            help="run against a local sandbox started for this command (no account needed; "
+            "it starts empty and is gone when the command ends)",
+        )
     group.add_argument(
         "--json",
         action="store_true",
         default=default(False),
-        help="print one JSON document on stdout instead of text",
+        help="print exactly one JSON document on stdout instead of text, failures included",
     )
-    group.add_argument(
-        "--base-url",
-        metavar="URL",
-        default=default(None),
-        help=f"the API's address (default: ${BASE_URL_ENV}, else https://api.eu.volubile.ai)",
+    if api:
+        group.add_argument(
+            "--base-url",
+            metavar="URL",
+            default=default(None),
+            help=f"the API's address (default: ${BASE_URL_ENV}, else {DEFAULT_BASE_URL})",
+        )
+
+
+def _add_yes_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "-y",
+        "--yes",
+        action="store_true",
+        help=f"{what} without asking for confirmation (for scripts; a terminal is asked "
+        "otherwise, and without a terminal the command refuses; --sandbox never asks)",
     )
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog="volubile",
         description="Create and steer Volubile calling campaigns. The API key is read from "
         f"${API_KEY_ENV}, or asked for (hidden) when run in a terminal.",
-        epilog="Exit codes: 0 success, 1 API or network error, 2 usage or validation error.",
+        epilog="Exit codes: 0 success; 1 the API or the network failed (a create may then have "
+        "gone through: the message says how to check); 2 the command, a file or the input is "
+        "wrong, or a confirmation was declined: nothing was sent; 130 interrupted (Ctrl-C).",
     )
     parser.add_argument("--version", action="version", version=f"volubile {__version__}")
     _add_common_options(parser, in_subcommand=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(
-        group: Any, name: str, help_text: str, handler: _Handler
+        group: Any, name: str, help_text: str, handler: _Handler, *, api: bool = True
     ) -> argparse.ArgumentParser:
         sub: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=help_text)
-        _add_common_options(sub, in_subcommand=True)
-        sub.set_defaults(handler=handler)
+        _add_common_options(sub, in_subcommand=True, api=api)
+        sub.set_defaults(handler=handler, uses_api=api)
         return sub
 
     campaigns = commands.add_parser("campaigns", help="create, read, pause, resume, cancel")
@@ -228,6 +342,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="the CSV column that holds the numbers (default: phone)",
     )
+    _add_yes_option(create, "create")
     for action, help_text in (
         ("get", "show a campaign"),
         ("pause", "pause a campaign (status PAUSED)"),
@@ -236,6 +351,8 @@ def _parser() -> argparse.ArgumentParser:
     ):
         sub = command(campaign_commands, action, help_text, _campaign_action)
         sub.add_argument("id", metavar="ID", help="the campaign's id (a UUID)")
+        if action == "cancel":
+            _add_yes_option(sub, "cancel")
 
     token = command(
         commands,
@@ -253,14 +370,15 @@ def _parser() -> argparse.ArgumentParser:
         help="a scope to grant, e.g. campaigns:read campaigns:write (repeatable)",
     )
 
-    slots = commands.add_parser("slots", help="time-slot tools")
-    _add_common_options(slots, in_subcommand=True)
+    slots = commands.add_parser("slots", help="time-slot tools (no API call)")
+    _add_common_options(slots, in_subcommand=True, api=False)
     slot_commands = slots.add_subparsers(dest="action", metavar="ACTION", required=True)
     clip = command(
         slot_commands,
         "clip",
         f"show when calls really happen: slots clipped to the allowed hours ({_WINDOWS_TEXT})",
         _clip,
+        api=False,
     )
     clip.add_argument("slots", metavar="SLOT", nargs="+", help='a slot such as "09:00-15:00"')
 
@@ -269,6 +387,7 @@ def _parser() -> argparse.ArgumentParser:
         "sandbox",
         "run a local Volubile API in the foreground until Ctrl-C (for development and tests)",
         _sandbox,
+        api=False,
     )
     sandbox.add_argument(
         "--port",
@@ -291,40 +410,116 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (the console script exits with it)."""
-    args = _parser().parse_args(argv)
-    out = _Output(args.json, sys.stdout, sys.stderr)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    out = _Output(_json_requested(arguments), sys.stdout, sys.stderr)
     try:
-        if args.sandbox and args.base_url:
-            raise UsageError("give --sandbox or --base-url, not both")
-        code: int = args.handler(args, out)
-        return code
-    except UsageError as problem:
-        out.note(f"volubile: error: {problem}")
-        return EXIT_USAGE
-    except ClientValidationError as invalid:
-        _report_invalid(out, invalid, "nothing was sent")
-        return EXIT_USAGE
-    except JournalMismatchError as mismatch:
-        out.note(
-            f"volubile: error: {mismatch}\n"
-            "Give a new --journal path for a new list, or the original file and CSV to resume."
-        )
-        return EXIT_USAGE
-    except VolubileError as failure:
-        out.note(f"volubile: error: {failure}")
-        hint = _hint(failure, args)
-        if hint:
-            out.note(hint)
-        return EXIT_API_ERROR
-    except KeyboardInterrupt:
-        out.note("volubile: interrupted")
-        return EXIT_INTERRUPTED
+        try:
+            code = _run(arguments, out)
+        except BaseException as unexpected:
+            if not isinstance(unexpected, SystemExit | BrokenPipeError):
+                # A bug, not bad input: the traceback goes to stderr, the document still says.
+                out.fail(EXIT_API_ERROR, "internal_error", f"{type(unexpected).__name__}")
+                out.finish(EXIT_API_ERROR)
+            raise
+        out.finish(code)
     except BrokenPipeError:
         # Whoever read stdout went away (`volubile ... | head`): stop quietly, as Unix tools
         # do. Output still buffered would fail again at exit, so stdout now leads nowhere.
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    return code
+
+
+def _json_requested(arguments: Sequence[str]) -> bool:
+    # Known before parsing, so that a command line argparse refuses still gets its document.
+    options = arguments[: arguments.index("--")] if "--" in arguments else arguments
+    return "--json" in options
+
+
+def _run(arguments: Sequence[str], out: _Output) -> int:
+    try:
+        args = _parser().parse_args(arguments)
+    except _ArgumentError as refused:
+        refused.parser.print_usage(out.stderr)
+        out.note(f"{refused.parser.prog}: error: {refused.message}")
+        return out.fail(EXIT_USAGE, "usage_error", refused.message)
+    out.json_mode = args.json
+    try:
+        if not args.uses_api:
+            given = [
+                flag
+                for flag, value in (("--sandbox", args.sandbox), ("--base-url", args.base_url))
+                if value
+            ]
+            if given:
+                raise UsageError(
+                    f"`volubile {_command_name(args)}` does not call the API: drop "
+                    + " and ".join(given)
+                )
+        if args.sandbox and args.base_url:
+            raise UsageError("give --sandbox or --base-url, not both")
+        code: int = args.handler(args, out)
+        return code
+    except _Declined as declined:
+        out.note(f"volubile: {declined}")
+        return out.fail(EXIT_USAGE, declined.kind, str(declined))
+    except UsageError as problem:
+        out.note(f"volubile: error: {problem}")
+        return out.fail(EXIT_USAGE, problem.kind, str(problem))
+    except ClientValidationError as invalid:
+        _report_invalid(out, invalid, "nothing was sent")
+        return out.fail(EXIT_USAGE, "validation_error", str(invalid), errors=invalid.errors)
+    except JournalMismatchError as mismatch:
+        hint = "Give a new --journal path for a new list, or the original file and CSV to resume."
+        out.note(f"volubile: error: {mismatch}\n{hint}")
+        return out.fail(EXIT_USAGE, "journal_mismatch", str(mismatch), hint=hint)
+    except VolubileError as failure:
+        out.note(f"volubile: error: {failure}")
+        hint = _hint(failure, args)
+        if hint:
+            out.note(hint)
+        return out.fail(
+            EXIT_API_ERROR,
+            _error_type(failure),
+            str(failure),
+            errors=getattr(failure, "errors", ()),
+            hint=hint or None,
+            **_error_details(failure),
+        )
+    except KeyboardInterrupt:
+        out.note("volubile: interrupted")
+        return out.fail(EXIT_INTERRUPTED, "interrupted", "interrupted")
+
+
+def _command_name(args: argparse.Namespace) -> str:
+    action = getattr(args, "action", None)
+    return f"{args.command} {action}" if action else str(args.command)
+
+
+_CAPITALS = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def _snake_case(name: str) -> str:
+    """``"retryOn"`` -> ``"retry_on"``, ``"APIConnectionError"`` -> ``"api_connection_error"``."""
+    return _CAPITALS.sub("_", name).lower()
+
+
+def _error_type(failure: VolubileError) -> str:
+    # The exception's class, as a JSON name: a program can branch on it as on the class.
+    return _snake_case(type(failure).__name__)
+
+
+def _error_details(failure: VolubileError) -> dict[str, Any]:
+    details: dict[str, Any] = {}
+    status_code = getattr(failure, "status_code", None)
+    if status_code is not None:
+        details["status_code"] = status_code
+    if isinstance(failure, RateLimitError):
+        details["retry_after"] = failure.retry_after
+    if isinstance(failure, APIConnectionError):
+        details["request_sent"] = failure.request_sent
+    return details
 
 
 def _report_invalid(out: _Output, invalid: ClientValidationError, consequence: str) -> None:
@@ -362,8 +557,17 @@ def _hint(failure: VolubileError, args: argparse.Namespace) -> str:
 
 
 @contextlib.contextmanager
-def _client(args: argparse.Namespace, out: _Output) -> Iterator[Volubile]:
-    """A client for this command: on a fresh sandbox with ``--sandbox``, else on the API."""
+def _client(
+    args: argparse.Namespace, out: _Output, *, confirm: Callable[[Volubile], str] | None = None
+) -> Iterator[Volubile]:
+    """A client for this command: on a fresh sandbox with ``--sandbox``, else on the API.
+
+    ``confirm`` makes an irreversible command ask first: it gives the question to ask about the
+    client (the address it will reach). Every server but the ``--sandbox`` one counts as real,
+    a ``--base-url`` on loopback included: the user chose that server, and it may be a tunnel
+    to a real one. The question goes to stderr and the answer comes from stdin, so stdout
+    stays the command's result (a JSON document with ``--json``).
+    """
     if args.sandbox:
         from .testing import Sandbox
 
@@ -372,20 +576,67 @@ def _client(args: argparse.Namespace, out: _Output) -> Iterator[Volubile]:
             with Volubile(api_key=sandbox.api_key, base_url=sandbox.url) as client:
                 yield client
         return
+    if confirm is not None and not args.yes and not _interactive():
+        # Refused before the key is even asked for: nothing can be confirmed here.
+        raise UsageError(
+            f"`volubile {_command_name(args)}` asks for confirmation before it acts on a real "
+            "API, and stdin is not a terminal: pass --yes (-y) to go ahead without asking"
+        )
     key = _api_key()
     try:
         client = Volubile(api_key=key, base_url=args.base_url)
     except ValueError as refused:
-        raise UsageError(str(refused)) from None
+        raise UsageError(_refused_address(args, refused)) from None
     with client:
+        if confirm is not None and not args.yes:
+            _ask(out, confirm(client))
         yield client
+
+
+def _refused_address(args: argparse.Namespace, refused: ValueError) -> str:
+    """The library's refusal of a base URL, told in the command's terms (its flag, no kwargs)."""
+    reason = str(refused)
+    if "clear text" in reason:
+        explained = (
+            "plain http:// is for this machine only (localhost): elsewhere the API key would "
+            "travel in clear text; use https://"
+        )
+    elif "base_url" in reason or "URL" in reason:
+        explained = f"not an http(s) URL such as {DEFAULT_BASE_URL}"
+    else:
+        return reason
+    source = "--base-url" if args.base_url else f"${BASE_URL_ENV}"
+    address = args.base_url or os.environ.get(BASE_URL_ENV, "")
+    return f"{source} {address!r}: {explained}"
+
+
+def _interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _ask(out: _Output, question: str) -> None:
+    """Ask ``question`` on the terminal; raises :class:`_Declined` unless the answer is yes."""
+    out.stderr.write(_printable(f"{question} [y/N] "))
+    out.stderr.flush()
+    answer = sys.stdin.readline()
+    if not answer.endswith("\n"):
+        out.stderr.write("\n")  # end of input (Ctrl-D): the next message starts a line
+    if answer.strip().lower() not in ("y", "yes"):
+        raise _Declined()
+
+
+class _Declined(UsageError):
+    """The user answered no to a confirmation: nothing was sent."""
+
+    def __init__(self) -> None:
+        super().__init__("not confirmed: nothing was sent", kind="declined")
 
 
 def _api_key() -> str:
     key = os.environ.get(API_KEY_ENV, "").strip()
     if key:
         return key
-    if sys.stdin is not None and sys.stdin.isatty():
+    if _interactive():
         # getpass reads from the terminal with echo off: the key is never shown.
         key = getpass.getpass("Volubile API key (input hidden): ").strip()
         if key:
@@ -400,41 +651,177 @@ def _api_key() -> str:
 # campaigns create
 
 
+# A campaign file is typed by a person: a few KiB, or a few MiB with recipients in it. The
+# bounds keep a wrong file (/dev/zero, a huge export, a hostile document) from exhausting memory
+# or the interpreter's stack before anything can be said about it.
+MAX_CAMPAIGN_FILE_BYTES = 16 * 1024 * 1024
+MAX_CAMPAIGN_FILE_NESTING = 32
+# Python refuses to convert longer digit strings (sys.get_int_max_str_digits) anyway; no field
+# of a campaign takes a number anywhere near that long.
+MAX_INTEGER_DIGITS = 100
+
+
 def read_campaign_file(path: Path) -> dict[str, Any]:
     """The campaign file's fields, by ``campaigns.create`` argument name.
 
     ``.toml`` and ``.json`` files are read; the top level must be a table / object whose keys
     are among :data:`CAMPAIGN_FIELDS`. Values are left to the client's validation, which
-    reports every problem at once. Raises :class:`UsageError` for an unreadable file.
+    reports every problem at once. Raises :class:`UsageError` for a file that cannot be read as
+    a campaign: missing or unreadable, a directory, over :data:`MAX_CAMPAIGN_FILE_BYTES`, not
+    UTF-8, not valid TOML / JSON, or holding what no campaign holds (nesting deeper than
+    :data:`MAX_CAMPAIGN_FILE_NESTING`, integers longer than :data:`MAX_INTEGER_DIGITS`
+    digits, NaN or infinity, a lone surrogate, a key given twice).
     """
     suffix = path.suffix.lower()
     if suffix not in (".toml", ".json"):
         raise UsageError(f"{path}: a campaign file must be .toml or .json")
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    raw = _read_bounded(path, MAX_CAMPAIGN_FILE_BYTES, "put the recipients in a CSV (--recipients)")
     try:
         text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"{path} is not UTF-8 text: save it as UTF-8") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"{path} is not UTF-8 text (byte {error.start}): save it as UTF-8"
+        ) from None
+    kind = suffix[1:].upper()
     try:
-        document: Any = tomllib.loads(text) if suffix == ".toml" else json.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
-        raise UsageError(f"{path} is not valid {suffix[1:].upper()}: {error}") from None
+        document: Any = (
+            tomllib.loads(text)
+            if suffix == ".toml"
+            else json.loads(
+                text,
+                object_pairs_hook=_json_object,
+                parse_int=_json_integer,
+                parse_constant=_json_constant,
+            )
+        )
+    except _FileProblem as problem:
+        raise UsageError(f"{path}: {problem}") from None
+    except RecursionError:
+        raise UsageError(
+            f"{path}: nested too deeply (a campaign needs a few levels, at most "
+            f"{MAX_CAMPAIGN_FILE_NESTING})"
+        ) from None
+    except ValueError as error:
+        # TOMLDecodeError and JSONDecodeError are ValueErrors; so is the interpreter's refusal
+        # to convert a very long integer, which tomllib lets through.
+        if not isinstance(error, tomllib.TOMLDecodeError | json.JSONDecodeError):
+            raise UsageError(
+                f"{path}: an integer is too long to read (no campaign field takes more than "
+                f"{MAX_INTEGER_DIGITS} digits)"
+            ) from None
+        raise UsageError(f"{path} is not valid {kind}: {error}") from None
     if not isinstance(document, dict):
         raise UsageError(f"{path}: the top level must be an object with the campaign's fields")
+    unusable = _unreadable_value(document)
+    if unusable:
+        raise UsageError(f"{path}: {unusable}")
     unknown = [key for key in document if key not in CAMPAIGN_FIELDS]
     if unknown:
         described = []
-        for key in unknown:
+        for key in unknown[:5]:
             hint = _CAMEL_CASE.get(key)
-            described.append(f"{key!r} (write it {hint})" if hint else repr(key))
+            described.append(f"{key!r} (write it {hint})" if hint else _shown_key(key))
+        if len(unknown) > 5:
+            described.append(f"and {len(unknown) - 5} more")
         raise UsageError(
             f"{path}: unknown field(s) {', '.join(described)}; the fields are "
             f"{', '.join(CAMPAIGN_FIELDS)}"
         )
     return document
+
+
+def _read_bounded(path: Path, limit: int, advice: str) -> bytes:
+    """At most ``limit`` bytes of ``path``; :class:`UsageError` for a file that is not one."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except FileNotFoundError:
+        raise UsageError(f"cannot read {path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"cannot read {path}: it is a directory, not a file") from None
+    except PermissionError:
+        raise UsageError(f"cannot read {path}: permission denied") from None
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(raw) > limit:
+        raise UsageError(f"{path} is larger than {limit // (1024 * 1024)} MiB: {advice}")
+    return raw
+
+
+class _FileProblem(Exception):
+    """Raised by the JSON hooks: a value no campaign file holds."""
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in document:
+            # json.loads would keep the last one silently: which one was meant is unknown.
+            raise _FileProblem(f"the key {_shown_key(key)} is given twice in one object")
+        document[key] = value
+    return document
+
+
+def _json_integer(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INTEGER_DIGITS:
+        raise _FileProblem(
+            f"an integer of {digits} digits (no campaign field takes more than "
+            f"{MAX_INTEGER_DIGITS})"
+        )
+    return int(text)
+
+
+def _json_constant(text: str) -> Any:
+    raise _FileProblem(f"{text} is not a JSON value (write a number or a string)")
+
+
+def _shown_key(key: str) -> str:
+    shown = repr(key) if len(key) <= 40 else repr(key[:40]) + "..."
+    return _printable(shown)
+
+
+def _unreadable_value(document: dict[str, Any]) -> str | None:
+    """What makes a parsed document unusable, with where it is; None when all is well.
+
+    Walked iteratively, so the depth check itself cannot overflow the stack.
+    """
+    stack: list[tuple[Any, str, int]] = [(document, "", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        # Where, bounded: keys may be long, paths deep; the end tells the most.
+        at = f" at {where if len(where) <= 120 else '...' + where[-117:]}" if where else ""
+        if depth > MAX_CAMPAIGN_FILE_NESTING:
+            return (
+                f"nested too deeply{at} (a campaign needs a few levels, at most "
+                f"{MAX_CAMPAIGN_FILE_NESTING})"
+            )
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return (
+                    f"a lone surrogate{at} ({_printable(_SURROGATE.findall(value)[0])}) is not "
+                    "a character: fix the \\u escape (a pair such as \\ud83d\\ude00, or the "
+                    "character itself)"
+                )
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                return f"{value}{at} is not a number any campaign field takes"
+        elif isinstance(value, int) and not isinstance(value, bool):
+            # TOML integers: JSON ones were bounded while parsing.
+            if value and len(str(abs(value))) > MAX_INTEGER_DIGITS:
+                return (
+                    f"an integer{at} longer than {MAX_INTEGER_DIGITS} digits (no campaign field "
+                    "takes one)"
+                )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _SURROGATE.search(key):
+                    return f"a key{at} holds a lone surrogate, which is not a character"
+                name = key if len(key) <= 40 else key[:40] + "..."
+                stack.append((item, f"{where}.{name}" if where else name, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{where}[{index}]", depth + 1) for index, item in enumerate(value))
+    return None
 
 
 def _import_recipients(args: argparse.Namespace, out: _Output) -> RecipientImport:
@@ -473,6 +860,7 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
                 f"{args.file} lists recipients and --recipients gives a CSV: use one of them"
             )
         imported = _import_recipients(args, out)
+        _refuse_rows_needing_the_phone_extra(imported, args, out)
         fields["recipients"] = imported.recipients
     if args.resend_uncertain and args.journal is None:
         raise UsageError("--resend-uncertain needs --journal: the journal says what is uncertain")
@@ -491,8 +879,8 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
         shape = build_campaign_request(**campaign_fields)
     except ClientValidationError as invalid:
         _report_invalid(out, invalid, f"fix {args.file}" + (" or the CSV" if imported else ""))
-        out.document({"valid": False, "errors": [_field_error_json(e) for e in invalid.errors]})
-        return EXIT_USAGE
+        out.document({"valid": False})
+        return out.fail(EXIT_USAGE, "validation_error", str(invalid), errors=invalid.errors)
 
     count = len(_as_sequence(recipients)) if recipients is not None else 0
     out.say(f"Validation: OK ({_count_text(count)}).")
@@ -521,12 +909,14 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
         "campaign": None,
         "bulk": None,
     }
+    out.document(document)
     if args.dry_run:
         out.say("Dry run: nothing was sent.")
         out.document(document)
         return EXIT_OK
 
-    with _client(args, out) as client, warnings.catch_warnings():
+    question = _create_question(campaign_fields, count)
+    with _client(args, out, confirm=question) as client, warnings.catch_warnings():
         if plan is not None:
             # The plan above already listed these warnings; the library would repeat them.
             warnings.simplefilter("ignore", CampaignWarning)
@@ -540,12 +930,57 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
                     "--resend-uncertain, once you have checked those campaigns do not exist."
                 )
             out.document(document)
-            return EXIT_OK if report.ok else EXIT_API_ERROR
+            if report.ok:
+                return EXIT_OK
+            return out.fail(EXIT_API_ERROR, "bulk_incomplete", str(report).splitlines()[0])
         campaign = client.campaigns.create(**campaign_fields, recipients=recipients)
         out.say(_campaign_text(campaign, "Campaign created"))
         document["campaign"] = _campaign_json(campaign)
         out.document(document)
         return EXIT_OK
+
+
+def _refuse_rows_needing_the_phone_extra(
+    imported: RecipientImport, args: argparse.Namespace, out: _Output
+) -> None:
+    """Stop when rows were refused only because the ``phone`` extra is not installed.
+
+    Creating the campaign with the few numbers already in E.164 would silently call a fraction
+    of the list: the user almost certainly wants the extra installed instead.
+    """
+    needing = [row.row for row in imported.rejected if _PHONE_EXTRA in row.reason]
+    if not needing:
+        return
+    shown = ", ".join(str(row) for row in needing[:20])
+    if len(needing) > 20:
+        shown += f" and {len(needing) - 20} more"
+    out.say(
+        f"  {len(needing)} of {imported.rows} rows are national numbers (rows {shown}): reading "
+        "them needs the phone extra."
+    )
+    out.document({"valid": False, "recipients": _import_json(args.recipients, imported)})
+    raise UsageError(
+        f"{len(needing)} of {imported.rows} rows of {args.recipients} need the phone extra: "
+        f"install it (pip install 'volubile[phone]') or write those numbers in E.164 "
+        "(+33612345678), then run again; nothing was sent",
+        kind="phone_extra_missing",
+    )
+
+
+def _create_question(campaign_fields: Mapping[str, Any], count: int) -> Callable[[Volubile], str]:
+    def question(client: Volubile) -> str:
+        name = campaign_fields.get("name")
+        people = _count_text(count)
+        if count > MAX_CHUNK:
+            campaigns = -(-count // MAX_CHUNK)
+            first, last = f"{name} (1/{campaigns})", f"{name} ({campaigns}/{campaigns})"
+            return (
+                f"Create {campaigns} campaigns, {first!r} to {last!r}, for {count} recipients "
+                f"on {client.base_url}?"
+            )
+        return f"Create the campaign {name!r} with {people} on {client.base_url}?"
+
+    return question
 
 
 def _as_sequence(recipients: Any) -> Sequence[Any]:
@@ -624,7 +1059,8 @@ class _ProgressBar:
 
 
 def _campaign_action(args: argparse.Namespace, out: _Output) -> int:
-    with _client(args, out) as client:
+    confirm = _cancel_question(args, out) if args.action == "cancel" else None
+    with _client(args, out, confirm=confirm) as client:
         campaigns = client.campaigns
         action: Callable[[str], Campaign] = {
             "get": campaigns.get,
@@ -637,6 +1073,19 @@ def _campaign_action(args: argparse.Namespace, out: _Output) -> int:
     out.say(_campaign_text(campaign, title))
     out.document(_campaign_json(campaign))
     return EXIT_OK
+
+
+def _cancel_question(args: argparse.Namespace, out: _Output) -> Callable[[Volubile], str]:
+    def question(client: Volubile) -> str:
+        # The person confirming sees which campaign this is, not only its id.
+        campaign = client.campaigns.get(args.id)
+        out.note(_campaign_text(campaign, "Campaign"))
+        return (
+            f"Cancel the campaign {campaign.name!r} on {client.base_url} for good (it cannot "
+            "be resumed)?"
+        )
+
+    return question
 
 
 # --------------------------------------------------------------------------------------------
@@ -712,8 +1161,8 @@ def _clip(args: argparse.Namespace, out: _Output) -> int:
 
 
 def _sandbox(args: argparse.Namespace, out: _Output) -> int:
-    if args.sandbox or args.base_url:
-        raise UsageError("`volubile sandbox` runs a sandbox itself: drop --sandbox / --base-url")
+    import sqlite3
+
     from .testing import Sandbox
 
     # A key already in the environment is the sandbox's key, so a shell set up for the sandbox
@@ -724,10 +1173,10 @@ def _sandbox(args: argparse.Namespace, out: _Output) -> int:
             port=args.port, db_path=args.db, api_keys=[env_key] if env_key else None
         )
         sandbox.start()
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, sqlite3.Error) as error:
         raise UsageError(f"cannot start the sandbox: {error}") from None
     storage = f"campaigns kept in {args.db}" if args.db else "campaigns in memory"
-    out.document({"url": sandbox.url, "api_key": None if env_key else sandbox.api_key})
+    out.publish({"url": sandbox.url, "api_key": None if env_key else sandbox.api_key})
     out.say(f"Volubile sandbox listening on {sandbox.url} ({storage}). Ctrl-C stops it.")
     if env_key:
         out.say(f"API key: the one in ${API_KEY_ENV}.")
@@ -782,13 +1231,18 @@ def _campaign_text(campaign: Campaign, title: str) -> str:
 
 
 def _campaign_json(campaign: Campaign) -> dict[str, Any]:
-    # The server's own document: unknown fields and values included, nothing reinterpreted.
-    return {str(key): _plain(value) for key, value in campaign.raw.items()}
+    # The server's own document, unknown fields and values included, with its keys in the
+    # snake_case of every other key the command prints (agentId -> agent_id). A recipient's
+    # context is the user's own data: its keys are kept as written.
+    return {_snake_case(str(key)): _plain(value) for key, value in campaign.raw.items()}
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return {str(key): _plain(item) for key, item in value.items()}
+        return {
+            _snake_case(str(key)): item if key == "context" else _plain(item)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     return value

@@ -1,0 +1,104 @@
+"""The ``volubile`` command line under test: fixtures and helpers shared by the CLI test files.
+
+Loaded as a pytest plugin by ``tests/conftest.py``, so every test file can ask for ``cli``,
+``sandbox``, ``keyed`` and ``no_tty`` by name.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import attrs
+import pytest
+
+from volubile_ext._cli import main
+from volubile_ext.testing import Sandbox
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_CAMPAIGN = ROOT / "examples" / "campaign.toml"
+EXAMPLE_RECIPIENTS = ROOT / "examples" / "recipients.csv"
+CONSOLE_SCRIPT = Path(sys.executable).with_name("volubile")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+AGENT = "7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90"
+# A key that is easy to look for in any output: it must never appear there.
+SECRET_KEY = "vk_test_THIS-MUST-NEVER-BE-PRINTED-0123456789"
+
+CAMPAIGN_TOML = f"""
+name = "Renouvellements"
+agent_id = "{AGENT}"
+start_date = 2027-06-07
+days = "weekdays"
+time_slots = ["09:00-15:00"]
+batch_size = 200
+timezone = "Europe/Paris"
+
+[retry]
+max = 2
+delay = 4
+retry_on = ["NO_ANSWER", "VOICE_BOX"]
+"""
+
+
+@attrs.frozen
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox(api_keys=[SECRET_KEY], rate_limit=None) as sb:
+        yield sb
+
+
+@pytest.fixture
+def no_tty(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", FakeStdin(tty=False))
+
+
+CLI = Callable[..., Run]
+
+
+@pytest.fixture
+def cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, no_tty: None
+) -> Iterator[CLI]:
+    """Run ``volubile ARGS`` in-process; the environment holds no key or URL unless set."""
+    monkeypatch.delenv("VOLUBILE_API_KEY", raising=False)
+    monkeypatch.delenv("VOLUBILE_BASE_URL", raising=False)
+
+    def run(*argv: str | Path) -> Run:
+        capsys.readouterr()
+        code = main([str(arg) for arg in argv])
+        captured = capsys.readouterr()
+        for stream in (captured.out, captured.err):
+            assert SECRET_KEY not in stream
+        return Run(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOLUBILE_API_KEY", SECRET_KEY)
+
+
+class FakeStdin:
+    def __init__(self, *, tty: bool) -> None:
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+    def read(self, *_: object) -> str:
+        raise AssertionError("the command must not read stdin")
+
+
+def campaign_file(tmp_path: Path, text: str = CAMPAIGN_TOML, name: str = "c.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path

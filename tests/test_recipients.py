@@ -26,6 +26,7 @@ from volubile_ext import (
     DuplicateRow,
     Recipient,
     RecipientImport,
+    RecipientSourceError,
     RejectedRow,
     _recipients,
     load_recipients,
@@ -345,10 +346,13 @@ def test_the_phone_column_can_be_named_and_is_matched_ignoring_case(tmp_path: Pa
 
 
 def test_a_missing_phone_column_names_the_columns_found(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="has no 'phone' column") as caught:
-        load_recipients(write(tmp_path, "tel;name\n+33612345678;Ana\n"))
-    assert "'tel', 'name'" in str(caught.value)
+    with pytest.raises(RecipientSourceError, match="has no phone column") as caught:
+        load_recipients(write(tmp_path, "contact;name\n+33612345678;Ana\n"))
+    assert "'contact', 'name'" in str(caught.value)
     assert "phone_column=" in str(caught.value)
+    assert caught.value.line == 1
+    with pytest.raises(RecipientSourceError, match="has no 'tel' column"):
+        load_recipients(write(tmp_path, "contact;name\n+33612345678;Ana\n"), phone_column="tel")
 
 
 def test_a_column_named_twice_is_refused(tmp_path: Path) -> None:
@@ -362,17 +366,51 @@ def test_an_empty_file_is_refused(tmp_path: Path, text: str) -> None:
         load_recipients(write(tmp_path, text))
 
 
-def test_text_that_is_not_utf8_says_how_to_read_it(tmp_path: Path) -> None:
-    path = write(tmp_path, "phone;firstName\n+33612345678;Chloé\n", encoding="cp1252")
-    with pytest.raises(
-        ValueError, match="is not UTF-8 text \\(line 2: invalid continuation byte\\)"
-    ) as caught:
+def test_an_excel_windows_export_is_detected_as_cp1252(tmp_path: Path) -> None:
+    """Excel's plain "CSV" on a French Windows is cp1252: read as such, and said so."""
+    text = "Téléphone;Prénom;Ville\r\n06 12 34 56 78;Chloé;Orléans\r\n+33698765432;Zoë;Sète\r\n"
+    path = write(tmp_path, text, encoding="cp1252")
+    for source in (path, io.BytesIO(path.read_bytes())):
+        result = load_recipients(source)
+        assert result.encoding == "cp1252"
+        assert [dict(r.context) for r in result.recipients][-1] == {
+            "Prénom": "Zoë",
+            "Ville": "Sète",
+        }
+        assert result.rows == 2
+    utf8 = load_recipients(write(tmp_path, text, encoding="utf-8-sig", name="utf8.csv"))
+    assert utf8.encoding == "utf-8"
+    assert utf8.recipients[-1].context == {"Prénom": "Zoë", "Ville": "Sète"}
+
+
+def test_damaged_utf8_is_not_guessed_and_says_where_and_how_to_read_it(tmp_path: Path) -> None:
+    # UTF-8 letters first, then a byte that is not UTF-8: a damaged file, not a Windows one.
+    data = "phone;firstName\n+33612345678;Chloé\n+33698765432;".encode() + b"Zo\xeb\n"
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(data)
+    for source in (path, io.BytesIO(data)):
+        with pytest.raises(
+            RecipientSourceError, match="is not UTF-8 text \\(line 3: invalid continuation byte\\)"
+        ) as caught:
+            load_recipients(source)
+        assert caught.value.line == 3
+        assert "encoding=" in str(caught.value)
+    # Forcing an encoding reads the file in it, or says it is not.
+    cp1252 = write(tmp_path, "phone;firstName\n+33612345678;Chloé\n", encoding="cp1252")
+    with pytest.raises(RecipientSourceError, match="is not UTF-8 text \\(line 2"):
+        load_recipients(cp1252, encoding="utf-8")
+    assert load_recipients(cp1252, encoding="cp1252").recipients[0].context == {
+        "firstName": "Chloé"
+    }
+    assert load_recipients(path, encoding="latin-1").recipients[1].context == {"firstName": "Zoë"}
+
+
+def test_bytes_neither_utf8_nor_cp1252_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"phone;name\n+33612345678;\x81\x8d\n")
+    with pytest.raises(RecipientSourceError, match="neither UTF-8 nor Windows-1252") as caught:
         load_recipients(path)
-    assert "encoding=" in str(caught.value)
-    with pytest.raises(ValueError, match="is not UTF-8 text"):
-        load_recipients(io.BytesIO(path.read_bytes()))
-    result = load_recipients(path, encoding="cp1252")
-    assert result.recipients[0].context == {"firstName": "Chloé"}
+    assert caught.value.line == 2
 
 
 @pytest.mark.parametrize("source", [42, b"phone\n+33612345678\n", {"phone": PHONE}])

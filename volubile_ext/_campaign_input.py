@@ -19,7 +19,7 @@ import datetime as _dt
 import functools
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -325,7 +325,7 @@ def _rule_time_slots(value: object, strict: bool, errors: _Errors) -> tuple[Time
     if _absent(value):
         _required("timeSlots", errors)
         return None
-    items: list[object]
+    items: Sequence[object]
     single = False  # one slot given on its own: its problems are reported at "timeSlots"
     if strict:
         if not isinstance(value, list):
@@ -345,7 +345,8 @@ def _rule_time_slots(value: object, strict: bool, errors: _Errors) -> tuple[Time
     ):
         items, single = [value], True
     else:
-        items = list(value)
+        # A list or tuple is read in place: copying a million items would cost 8 MB for nothing.
+        items = value if isinstance(value, (list, tuple)) else list(value)
     before = len(errors)
     if not items:
         errors.append(FieldError("timeSlots", "must hold at least one time slot", []))

@@ -141,3 +141,18 @@ def test_a_directory_as_the_csv_is_one_line(cli: CLI, tmp_path: Path) -> None:
     code, _, err = _create(cli, tmp_path, tmp_path)
     assert code == 2
     assert "cannot read" in _one_line_error(err)
+
+
+def test_a_campaign_with_many_problems_lists_fifty_and_counts_the_rest(
+    cli: CLI, tmp_path: Path
+) -> None:
+    bad = ", ".join(f'"not a number {i}"' for i in range(60))
+    path = _campaign_file(
+        tmp_path, test_cli.CAMPAIGN_TOML.replace("[retry]", f"recipients = [{bad}]\n[retry]")
+    )
+    result = cli("campaigns", "create", path, "--dry-run")
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert lines[0] == f"Validation failed (60 problem(s)); fix {path}:"
+    assert len(lines) == 1 + 50 + 1
+    assert lines[-1] == "  … and 10 more"

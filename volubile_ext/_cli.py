@@ -344,9 +344,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _report_invalid(out: _Output, invalid: ClientValidationError, consequence: str) -> None:
     problems = invalid.errors or [FieldError("", str(invalid))]
-    out.note(f"Validation failed ({len(problems)} problem(s)); {consequence}:")
+    # The error keeps the first problems only (a million wrong items would be a million lines).
+    count = max(invalid.error_count, len(problems))
+    out.note(f"Validation failed ({count:,} problem(s)); {consequence}:")
     for problem in problems:
         out.note(f"  {problem}")
+    if count > len(problems):
+        out.note(f"  … and {count - len(problems):,} more")
 
 
 def _hint(failure: VolubileError, args: argparse.Namespace) -> str:

@@ -28,6 +28,7 @@ from ._errors import (
     ProblemList,
     VolubileError,
     _shown,
+    shown_text,
 )
 
 __all__ = [
@@ -506,7 +507,9 @@ class RejectedRow:
     reason: str
 
     def __str__(self) -> str:
-        shown = "" if self.value is None else f" ({self.value!r})"
+        # The value is the file's text: shortened, and escaped so that it cannot act on a
+        # terminal (an ANSI sequence in a cell) or split the line.
+        shown = "" if self.value is None else f" ({shown_text(self.value)})"
         return f"row {self.row}{shown}: {self.reason}"
 
 
@@ -520,7 +523,10 @@ class DuplicateRow:
     kept_row: int
 
     def __str__(self) -> str:
-        return f"row {self.row} ({self.value!r}): same number {self.phone} as row {self.kept_row}"
+        return (
+            f"row {self.row} ({shown_text(self.value)}): same number {self.phone} as row "
+            f"{self.kept_row}"
+        )
 
 
 def _count_of(number: int, noun: str) -> str:

@@ -293,3 +293,19 @@ def test_a_misspelt_status_gets_a_did_you_mean_warning_and_is_sent_as_written(
     # The plan shows the same warning before anything is sent.
     plan = plan_campaign(**{**ARGS, "retry": retry})
     assert any(f"did you mean {meant}?" in text for text in plan.warnings)
+
+
+def test_the_server_rules_return_at_most_fifty_problems_as_a_plain_list() -> None:
+    body = {
+        "name": "x",
+        "agentId": AGENT,
+        "startDate": "2031-03-03",
+        "timeSlots": [{"startTime": "10:00", "endTime": "13:00"}],
+        "batchSize": 1,
+        "days": ["MONDAY"],
+        "recipients": [{"phone": "no"}] * 1000,
+    }
+    problems = check_campaign_payload(body)
+    assert type(problems) is list
+    assert len(problems) == MAX_LISTED_PROBLEMS
+    assert problems[-1].field == "recipients[49].phone"

@@ -33,6 +33,7 @@ from ._errors import (
     shown_text,
 )
 from ._recipients import (
+    SURROGATE_REASON,
     ContextProblems,
     Recipient,
     RecipientImport,
@@ -194,8 +195,7 @@ def _rule_name(value: object, strict: bool, errors: _Errors) -> str | None:
 
 
 _SURROGATE_MESSAGE = (
-    "holds a lone surrogate (\\ud800-\\udfff), which is not Unicode text and cannot be sent: "
-    "it usually comes from bytes decoded with errors='surrogateescape'"
+    f"{SURROGATE_REASON}: it usually comes from bytes decoded with errors='surrogateescape'"
 )
 
 
@@ -1058,6 +1058,7 @@ def check_campaign_payload(payload: Mapping[str, Any]) -> list[FieldError]:
 
     ``payload`` is the decoded JSON (camelCase keys; dates, ids and times as strings). The
     rules are those of :func:`build_campaign_request`, read strictly: wrong JSON types,
-    missing required fields and unknown fields are reported too. An empty list means valid.
+    missing required fields and unknown fields are reported too. An empty list means valid;
+    a list of the first 50 problems (``MAX_LISTED_PROBLEMS``) otherwise.
     """
-    return _run_payload(payload)[1]
+    return list(_run_payload(payload)[1])

@@ -75,7 +75,7 @@ _MAX_INT: Final = 2**63 - 1
 # Deeper contexts are refused: no prompt needs them, and a list that contains itself would
 # otherwise recurse without end.
 MAX_CONTEXT_DEPTH: Final = 32
-_SURROGATE_REASON = (
+SURROGATE_REASON = (
     "holds a lone surrogate (\\ud800-\\udfff), which is not Unicode text and cannot be sent"
 )
 _INT_REASON = "is too large for a JSON number (64-bit at most): send it as text"
@@ -102,7 +102,7 @@ def _freeze_value(
     if isinstance(value, str):
         text = str.__str__(value)
         if has_surrogate(text):
-            problems.append((path, _SURROGATE_REASON, value))
+            problems.append((path, SURROGATE_REASON, value))
         return text
     if isinstance(value, int):
         number = int(value)
@@ -148,7 +148,7 @@ def _key_fits(key: object, path: str, problems: CappedList[tuple[str, str, Any]]
         problems.append((path, f"keys must be text, not {type(key).__name__}", key))
         return False
     if has_surrogate(key):
-        problems.append((path, f"a key {_SURROGATE_REASON}", key))
+        problems.append((path, f"a key {SURROGATE_REASON}", key))
         return False
     return True
 

@@ -286,21 +286,30 @@ def test_recipients_in_the_file_and_a_csv_is_ambiguous(cli: CLI, tmp_path: Path)
 
 def test_csv_problems_are_usage_errors(cli: CLI, tmp_path: Path) -> None:
     no_column = tmp_path / "no_column.csv"
-    no_column.write_text("tel;name\n0612345678;A\n", encoding="utf-8")
+    no_column.write_text("contact;name\n0612345678;A\n", encoding="utf-8")
     nobody = tmp_path / "nobody.csv"
     nobody.write_text("phone\nabc\n", encoding="utf-8")
     path = campaign_file(tmp_path)
 
     wrong_column = cli("campaigns", "create", path, "--recipients", no_column, "--dry-run")
     renamed = cli(
-        "campaigns", "create", path, "--recipients", no_column, "--phone-column", "tel", "--dry-run"
+        "campaigns",
+        "create",
+        path,
+        "--recipients",
+        no_column,
+        "--phone-column",
+        "contact",
+        "--dry-run",
     )
     empty = cli("campaigns", "create", path, "--recipients", nobody, "--dry-run")
     missing = cli("campaigns", "create", path, "--recipients", tmp_path / "x.csv", "--dry-run")
 
     assert wrong_column.code == 2
-    assert "no 'phone' column" in wrong_column.err
-    assert "'tel'" in wrong_column.err
+    assert "has no phone column" in wrong_column.err
+    assert "'contact', 'name'" in wrong_column.err
+    assert "pass --phone-column to name the column" in wrong_column.err
+    assert "phone_column=" not in wrong_column.err
     assert renamed.code == 0, renamed.err
     assert empty.code == 2
     assert "rejected row 2 ('abc')" in empty.out  # shown before giving up

@@ -310,6 +310,16 @@ def test_arguments_are_checked_like_create_listing_every_problem() -> None:
     ]
 
 
+def test_closed_dates_none_means_none_and_a_non_list_is_a_field_error() -> None:
+    assert plan(closed_dates=None) == plan()
+    for wrong in (5, {"2099-06-03": "closed"}, b"2099-06-03"):
+        with pytest.raises(ClientValidationError) as caught:
+            plan(closed_dates=wrong)
+        (error,) = caught.value.errors
+        assert error.field == "closed_dates"
+        assert "must be a list of dates" in error.message
+
+
 def test_a_plan_that_would_never_end_is_refused_with_what_to_change() -> None:
     with pytest.raises(ClientValidationError, match="more than 10 years of calling days") as caught:
         plan(batch_size=1, recipient_count=100_000)

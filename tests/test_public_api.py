@@ -43,6 +43,7 @@ EXPECTED = [
     "RateLimitInfo",
     "Recipient",
     "RecipientImport",
+    "RecipientSourceError",
     "RejectedRow",
     "ResponseInfo",
     "RetrySettings",

@@ -10,6 +10,7 @@ import copy
 import doctest
 import enum
 import io
+import itertools
 import json
 import pickle
 import sys
@@ -26,6 +27,7 @@ from volubile_ext import (
     DuplicateRow,
     Recipient,
     RecipientImport,
+    RecipientSourceError,
     RejectedRow,
     _recipients,
     load_recipients,
@@ -345,10 +347,13 @@ def test_the_phone_column_can_be_named_and_is_matched_ignoring_case(tmp_path: Pa
 
 
 def test_a_missing_phone_column_names_the_columns_found(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="has no 'phone' column") as caught:
-        load_recipients(write(tmp_path, "tel;name\n+33612345678;Ana\n"))
-    assert "'tel', 'name'" in str(caught.value)
+    with pytest.raises(RecipientSourceError, match="has no phone column") as caught:
+        load_recipients(write(tmp_path, "contact;name\n+33612345678;Ana\n"))
+    assert "'contact', 'name'" in str(caught.value)
     assert "phone_column=" in str(caught.value)
+    assert caught.value.line == 1
+    with pytest.raises(RecipientSourceError, match="has no 'tel' column"):
+        load_recipients(write(tmp_path, "contact;name\n+33612345678;Ana\n"), phone_column="tel")
 
 
 def test_a_column_named_twice_is_refused(tmp_path: Path) -> None:
@@ -362,17 +367,51 @@ def test_an_empty_file_is_refused(tmp_path: Path, text: str) -> None:
         load_recipients(write(tmp_path, text))
 
 
-def test_text_that_is_not_utf8_says_how_to_read_it(tmp_path: Path) -> None:
-    path = write(tmp_path, "phone;firstName\n+33612345678;Chloé\n", encoding="cp1252")
-    with pytest.raises(
-        ValueError, match="is not UTF-8 text \\(line 2: invalid continuation byte\\)"
-    ) as caught:
+def test_an_excel_windows_export_is_detected_as_cp1252(tmp_path: Path) -> None:
+    """Excel's plain "CSV" on a French Windows is cp1252: read as such, and said so."""
+    text = "Téléphone;Prénom;Ville\r\n06 12 34 56 78;Chloé;Orléans\r\n+33698765432;Zoë;Sète\r\n"
+    path = write(tmp_path, text, encoding="cp1252")
+    for source in (path, io.BytesIO(path.read_bytes())):
+        result = load_recipients(source)
+        assert result.encoding == "cp1252"
+        assert [dict(r.context) for r in result.recipients][-1] == {
+            "Prénom": "Zoë",
+            "Ville": "Sète",
+        }
+        assert result.rows == 2
+    utf8 = load_recipients(write(tmp_path, text, encoding="utf-8-sig", name="utf8.csv"))
+    assert utf8.encoding == "utf-8"
+    assert utf8.recipients[-1].context == {"Prénom": "Zoë", "Ville": "Sète"}
+
+
+def test_damaged_utf8_is_not_guessed_and_says_where_and_how_to_read_it(tmp_path: Path) -> None:
+    # UTF-8 letters first, then a byte that is not UTF-8: a damaged file, not a Windows one.
+    data = "phone;firstName\n+33612345678;Chloé\n+33698765432;".encode() + b"Zo\xeb\n"
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(data)
+    for source in (path, io.BytesIO(data)):
+        with pytest.raises(
+            RecipientSourceError, match="is not UTF-8 text \\(line 3: invalid continuation byte\\)"
+        ) as caught:
+            load_recipients(source)
+        assert caught.value.line == 3
+        assert "encoding=" in str(caught.value)
+    # Forcing an encoding reads the file in it, or says it is not.
+    cp1252 = write(tmp_path, "phone;firstName\n+33612345678;Chloé\n", encoding="cp1252")
+    with pytest.raises(RecipientSourceError, match="is not UTF-8 text \\(line 2"):
+        load_recipients(cp1252, encoding="utf-8")
+    assert load_recipients(cp1252, encoding="cp1252").recipients[0].context == {
+        "firstName": "Chloé"
+    }
+    assert load_recipients(path, encoding="latin-1").recipients[1].context == {"firstName": "Zoë"}
+
+
+def test_bytes_neither_utf8_nor_cp1252_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "binary.csv"
+    path.write_bytes(b"phone;name\n+33612345678;\x81\x8d\n")
+    with pytest.raises(RecipientSourceError, match="neither UTF-8 nor Windows-1252") as caught:
         load_recipients(path)
-    assert "encoding=" in str(caught.value)
-    with pytest.raises(ValueError, match="is not UTF-8 text"):
-        load_recipients(io.BytesIO(path.read_bytes()))
-    result = load_recipients(path, encoding="cp1252")
-    assert result.recipients[0].context == {"firstName": "Chloé"}
+    assert caught.value.line == 2
 
 
 @pytest.mark.parametrize("source", [42, b"phone\n+33612345678\n", {"phone": PHONE}])
@@ -512,27 +551,30 @@ def test_imports_stream_the_source() -> None:
             yield f"+336{i:08d};First{i};Last{i}\n"
 
     class OneShot(io.TextIOBase):
-        """A text stream that can be iterated once, like a socket or a pipe."""
+        """A text stream that can be read once, like a socket or a pipe."""
 
         def __init__(self) -> None:
             self._lines = lines()
+            self.largest_read = 0
 
         def readable(self) -> bool:
             return True
 
         def read(self, size: int | None = -1) -> str:
-            return "" if size == 0 else "".join(self._lines)
+            assert size is not None
+            assert size >= 0, "the whole stream was asked for at once"
+            self.largest_read = max(self.largest_read, size)
+            return "".join(itertools.islice(self._lines, size // 40))
 
-        def __next__(self) -> str:
-            return next(self._lines)
-
+    stream = OneShot()
     tracemalloc.start()
     try:
-        result = load_recipients(OneShot())
+        result = load_recipients(stream)
         retained, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert len(result.recipients) == count
+    assert stream.largest_read <= 1 << 16  # read in bounded blocks
     # Holding every row twice (a list of rows, then the recipients) would double the peak.
     assert peak < 1.5 * retained
 
@@ -560,3 +602,214 @@ def test_enum_values_in_a_context_are_sent_as_their_values() -> None:
 
 def test_docstring_examples_hold() -> None:
     assert doctest.testmod(_recipients).failed == 0
+
+
+# --- issue 9: the caller's file object, arguments, encodings, quotes, bounds -------------------
+
+
+def test_an_error_leaves_the_callers_file_open_and_keeps_the_real_message() -> None:
+    stream = io.BytesIO(b"phone;name\n+33612345678;Ana\n")
+    with pytest.raises(RecipientSourceError, match="has no 'tel' column") as caught:
+        load_recipients(stream, phone_column="tel")
+    assert "closed file" not in str(caught.value)
+    assert not stream.closed
+    stream.seek(0)
+    assert load_recipients(stream).recipients == (Recipient(PHONE, {"name": "Ana"}),)
+    text = io.StringIO("contact\nx\n")
+    with pytest.raises(RecipientSourceError):
+        load_recipients(text)
+    assert not text.closed
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "fragment"),
+    [
+        ({"phone_column": 3}, TypeError, "phone_column must be the name of a column"),
+        ({"phone_column": "  "}, ValueError, "phone_column must name a column"),
+        ({"encoding": "no-such-codec"}, ValueError, "unknown encoding 'no-such-codec'"),
+        ({"encoding": "base64"}, ValueError, "'base64' is not a text encoding"),
+        ({"encoding": 8}, TypeError, "encoding must be the name of a text encoding"),
+        ({"delimiter": ";;"}, ValueError, "delimiter must be one character"),
+        ({"delimiter": 0}, TypeError, "delimiter must be one character"),
+    ],
+    ids=[
+        "int column",
+        "blank column",
+        "unknown encoding",
+        "bytes codec",
+        "int encoding",
+        "long delimiter",
+        "int delimiter",
+    ],
+)
+def test_wrong_arguments_are_typed_errors_that_say_what_to_pass(
+    arguments: dict[str, Any], error: type[Exception], fragment: str
+) -> None:
+    stream = io.BytesIO(b"phone\n+33612345678\n")
+    with pytest.raises(error, match=fragment):
+        load_recipients(stream, **arguments)
+    assert not stream.closed
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Téléphone",
+        "TELEPHONE",
+        "telephone",
+        "tel",
+        "Tél.",
+        "phone_number",
+        "Phone Number",
+        "Mobile",
+        "portable",
+        "Numéro",
+        "N° de téléphone",
+        "numero_de_telephone",
+        "GSM",
+    ],
+)
+def test_the_phone_column_is_found_among_the_usual_names(tmp_path: Path, header: str) -> None:
+    path = write(tmp_path, f"Nom;{header};Ville\nAna;+33612345678;Lyon\n")
+    result = load_recipients(path)
+    assert result.recipients == (Recipient(PHONE, {"Nom": "Ana", "Ville": "Lyon"}),)
+
+
+def test_a_named_column_is_matched_ignoring_case_accents_and_punctuation(tmp_path: Path) -> None:
+    path = write(tmp_path, "Nom;Téléphone portable\nAna;+33612345678\n")
+    result = load_recipients(path, phone_column="telephone-portable")
+    assert result.recipients == (Recipient(PHONE, {"Nom": "Ana"}),)
+
+
+def test_a_phone_column_is_preferred_and_several_candidates_are_refused(tmp_path: Path) -> None:
+    both = write(tmp_path, "Mobile;phone\n+33698765432;+33612345678\n", name="both.csv")
+    assert load_recipients(both).recipients == (Recipient(PHONE, {"Mobile": "+33698765432"}),)
+    two = write(tmp_path, "Téléphone;Mobile\n+33612345678;+33698765432\n", name="two.csv")
+    with pytest.raises(
+        RecipientSourceError, match="several columns may hold the numbers"
+    ) as caught:
+        load_recipients(two)
+    assert "'Téléphone', 'Mobile'" in str(caught.value)
+    assert "phone_column=" in str(caught.value)
+    assert load_recipients(two, phone_column="Mobile").recipients[0].phone == "+33698765432"
+
+
+def test_blank_lines_before_the_header_keep_the_files_line_numbers(tmp_path: Path) -> None:
+    result = load_recipients(write(tmp_path, "\n\nphone\n+33612345678\nbad\n"))
+    assert [row.row for row in result.rejected] == [5]
+
+
+STRAY_QUOTE = (
+    "phone;name\n"  # 1
+    '+33612345678;"Ana\n'  # 2: a quote opened by mistake
+    "+33698765432;Bob\n"  # 3
+    "\n"  # 4: a blank line is no row
+    "+33611223344;Chloé\n"  # 5
+)
+
+
+@pytest.mark.parametrize("closing", ["", '+33655555555;"Dan"\n', '+33655555555;Dan";x\n'])
+def test_a_stray_quote_rejects_the_rows_it_takes_in_with_their_lines(
+    tmp_path: Path, closing: str
+) -> None:
+    """Never again "1 row: 1 recipient" for a file of three numbers."""
+    text = STRAY_QUOTE + closing + "+33644444444;Eve\n"
+    result = load_recipients(write(tmp_path, text))
+    if not closing:
+        # Unclosed to the end: every line after the quote was taken in.
+        assert [r.phone for r in result.recipients] == []
+        expected = [2, 3, 5, 6]
+    else:
+        # Closed by chance by a later quote: the rows after it are read again.
+        assert [r.phone for r in result.recipients] == ["+33644444444"]
+        expected = [2, 3, 5, 6]
+    assert [row.row for row in result.rejected] == expected
+    assert result.rejected[0].value == PHONE
+    assert "quote opened in this row" in result.rejected[0].reason
+    assert "fix the quotes" in result.rejected[0].reason
+    assert [row.value for row in result.rejected[1:3]] == ["+33698765432", "+33611223344"]
+    assert all("row 2 opens" in row.reason for row in result.rejected[1:])
+    # Every line is accounted for (the blank line aside).
+    assert result.rows == (5 if closing else 4)
+
+
+def test_a_quote_inside_one_line_is_still_read_as_before(tmp_path: Path) -> None:
+    text = 'phone;name\n+33612345678;"Ana" Martin\n+33698765432;"two\nlines"\n'
+    result = load_recipients(write(tmp_path, text))
+    assert [dict(r.context) for r in result.recipients] == [
+        {"name": "Ana Martin"},
+        {"name": "two\nlines"},
+    ]
+    assert result.ok
+
+
+def test_a_value_over_the_csv_field_limit_is_a_typed_error_naming_the_line(
+    tmp_path: Path,
+) -> None:
+    text = "phone;note\n+33612345678;ok\n+33698765432;" + "x" * 200_000 + "\n"
+    with pytest.raises(RecipientSourceError, match="line 3: a value is longer than") as caught:
+        load_recipients(write(tmp_path, text))
+    assert caught.value.line == 3
+    quoted = 'phone;note\n+33612345678;"' + "x\n" * 70_000
+    with pytest.raises(RecipientSourceError, match=r"in the row of line 2.*quote left open"):
+        load_recipients(io.StringIO(quoted))
+
+
+def test_a_file_without_line_breaks_is_read_bounded(tmp_path: Path) -> None:
+    one_line = tmp_path / "one-line.csv"
+    with one_line.open("wb") as stream:
+        stream.write(b"phone," + b"a," * 25_000_000)  # 50 MB on one line
+    tracemalloc.start()
+    try:
+        with pytest.raises(RecipientSourceError, match="line 1: longer than 1,048,576") as caught:
+            load_recipients(one_line)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert caught.value.line == 1
+    assert peak < 10_000_000
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_dev_zero_is_refused_after_a_bounded_read() -> None:
+    with pytest.raises(RecipientSourceError, match="'/dev/zero', line 1: longer than"):
+        load_recipients("/dev/zero")
+    with open("/dev/zero", "rb") as stream, pytest.raises(RecipientSourceError):
+        load_recipients(stream)
+    with open("/dev/zero", encoding="utf-8") as text, pytest.raises(RecipientSourceError):
+        load_recipients(text)
+
+
+def test_a_text_stream_with_surrogates_or_in_the_wrong_encoding_says_to_open_it_binary(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(RecipientSourceError, match="line 3: holds undecodable bytes"):
+        load_recipients(io.StringIO("phone\n+33612345678\n\udce9\n"))
+    path = write(tmp_path, "phone;name\n+33612345678;Chloé\n", encoding="cp1252")
+    with (
+        path.open(encoding="utf-8") as wrong,
+        pytest.raises(RecipientSourceError, match="open it in binary mode"),
+    ):
+        load_recipients(wrong)
+    with path.open("rb") as right:
+        assert load_recipients(right).recipients[0].context == {"name": "Chloé"}
+
+
+def test_crlf_split_across_blocks_and_other_breaks_are_read_as_csv_does(tmp_path: Path) -> None:
+    # A line break that csv does not know (form feed, U+2028) stays inside its value.
+    rows = [f"+336{i:08d};a\x0cb\u2028c" for i in range(20_000)]
+    text = "phone;note\r\n" + "\r\n".join(rows) + "\r\n"
+    result = load_recipients(write(tmp_path, text))
+    assert result.ok
+    assert len(result.recipients) == 20_000
+    assert result.recipients[-1].context == {"note": "a\x0cb\u2028c"}
+
+
+def test_a_source_error_pickles_and_names_the_cli_flags() -> None:
+    with pytest.raises(RecipientSourceError) as caught:
+        load_recipients(io.StringIO("contact\nx\n"))
+    error = caught.value
+    assert "--phone-column" in error.describe(_recipients.cli_option)
+    assert "phone_column=" not in error.describe(_recipients.cli_option)
+    copy_ = pickle.loads(pickle.dumps(error))
+    assert (str(copy_), copy_.line, copy_.source) == (str(error), error.line, error.source)

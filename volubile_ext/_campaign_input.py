@@ -19,19 +19,27 @@ import datetime as _dt
 import functools
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from ._days import Day, DayProblem, Outcome, read_days
-from ._errors import ClientValidationError, FieldError
+from ._errors import (
+    MAX_LISTED_PROBLEMS,
+    ClientValidationError,
+    FieldError,
+    ProblemList,
+    shown_text,
+)
 from ._recipients import (
+    SURROGATE_REASON,
     ContextProblems,
     Recipient,
     RecipientImport,
     flat_context_copy,
     freeze_context,
+    has_surrogate,
     is_e164,
     phone_problem,
     recipient_json,
@@ -53,10 +61,12 @@ if TYPE_CHECKING:
     import zoneinfo
 
 __all__ = [
+    "CALL_STATUSES",
     "CampaignRequest",
     "RetrySettings",
     "build_campaign_request",
     "check_campaign_payload",
+    "retry_warnings",
 ]
 
 MAX_TIME_SLOTS: Final = 2
@@ -64,6 +74,21 @@ MIN_BATCH_SIZE: Final = 1
 MAX_BATCH_SIZE: Final = 1000
 MAX_RECIPIENTS: Final = 1000
 MAX_RETRIES: Final = 3
+# The call statuses of the API reference (CallResponse.status): what retry.retryOn names most
+# often. Accounts define their own qualifiers too, so other values are sent, with a warning when
+# they look like a misspelt status.
+CALL_STATUSES: Final = (
+    "IN_PROGRESS",
+    "CANCELED",
+    "COMPLETED",
+    "NO_ANSWER",
+    "VOICE_BOX",
+    "UNREACHABLE",
+    "FAILED",
+    "TRANSFERRED",
+    "REJECTED",
+    "FAILOVER",
+)
 
 # The body's fields in the order of the API's schema; to_json writes them in this order.
 FIELDS: Final = (
@@ -97,6 +122,8 @@ _WINDOWS_TEXT = " and ".join(str(window) for window in ALLOWED_WINDOWS)
 _MISSING: Any = object()
 
 _Errors = list[FieldError]
+# How many items of an over-long list are copied into its rejected value.
+_SHOWN_ITEMS: Final = 10
 
 # Campaigns are created again and again with the same few values in text form: an agent id,
 # calling slots, "weekdays". Reading them is most of the cost of checking a small campaign
@@ -161,7 +188,15 @@ def _rule_name(value: object, strict: bool, errors: _Errors) -> str | None:
     if not name:
         errors.append(FieldError("name", "must not be empty", value))
         return None
+    if has_surrogate(name):
+        errors.append(FieldError("name", _SURROGATE_MESSAGE, value))
+        return None
     return name
+
+
+_SURROGATE_MESSAGE = (
+    f"{SURROGATE_REASON}: it usually comes from bytes decoded with errors='surrogateescape'"
+)
 
 
 def _rule_agent_id(value: object, strict: bool, errors: _Errors) -> uuid.UUID | None:
@@ -290,7 +325,7 @@ def _rule_time_slots(value: object, strict: bool, errors: _Errors) -> tuple[Time
     if _absent(value):
         _required("timeSlots", errors)
         return None
-    items: list[object]
+    items: Sequence[object]
     single = False  # one slot given on its own: its problems are reported at "timeSlots"
     if strict:
         if not isinstance(value, list):
@@ -310,12 +345,17 @@ def _rule_time_slots(value: object, strict: bool, errors: _Errors) -> tuple[Time
     ):
         items, single = [value], True
     else:
-        items = list(value)
+        # A list or tuple is read in place: copying a million items would cost 8 MB for nothing.
+        items = value if isinstance(value, (list, tuple)) else list(value)
     before = len(errors)
     if not items:
         errors.append(FieldError("timeSlots", "must hold at least one time slot", []))
     elif len(items) > MAX_TIME_SLOTS:
-        shown = [str(item) if isinstance(item, (str, TimeSlot)) else item for item in items]
+        # Only what a message can show is converted: the list may hold a million items.
+        shown = [
+            str(item) if isinstance(item, (str, TimeSlot)) else item
+            for item in items[:_SHOWN_ITEMS]
+        ]
         errors.append(
             FieldError(
                 "timeSlots",
@@ -325,7 +365,11 @@ def _rule_time_slots(value: object, strict: bool, errors: _Errors) -> tuple[Time
             )
         )
     slots: list[TimeSlot] = []
-    for index, item in enumerate(items):
+    # Of a list already refused for its length, only as many items as a message lists are
+    # checked: a million of them would take seconds for nothing.
+    for index, item in enumerate(
+        items[:MAX_LISTED_PROBLEMS] if len(items) > MAX_TIME_SLOTS else items
+    ):
         path = "timeSlots" if single else f"timeSlots[{index}]"
         slot = _slot_wire(item, path, errors) if strict else _slot_forgiving(item, path, errors)
         if slot is None:
@@ -556,6 +600,9 @@ def _check_retry(
                         item,
                     )
                 )
+            elif has_surrogate(item):
+                readable = False
+                errors.append(FieldError(f"retry.retryOn[{index}]", _SURROGATE_MESSAGE, item))
         statuses = tuple(item for item in items if isinstance(item, str))
     else:
         readable = False
@@ -579,6 +626,41 @@ def _check_retry(
     if len(errors) != before:
         return None
     return _trusted_retry(retries, delay_hours, statuses)
+
+
+def _status_key(text: str) -> str:
+    return re.sub(r"[^A-Z]", "", text.upper())
+
+
+_STATUS_KEYS: Final = {_status_key(status): status for status in CALL_STATUSES}
+
+
+@functools.lru_cache(maxsize=64)
+def retry_warnings(retry_on: tuple[str, ...]) -> tuple[str, ...]:
+    """Warnings for ``retry_on`` values that look like a misspelt call status.
+
+    A value that is not a call status may be a qualifier of the account, so it is sent as
+    written; one that differs from a status only by case, separators or a letter or two
+    (``"NOANSWER"``, ``"no answer"``, ``"CANCELLED"``) most probably means that status.
+    """
+    import difflib  # the error path only
+
+    found: list[str] = []
+    for index, value in enumerate(retry_on):
+        if value in CALL_STATUSES:
+            continue
+        key = _status_key(value)
+        status = _STATUS_KEYS.get(key)
+        if status is None and key:
+            close = difflib.get_close_matches(key, _STATUS_KEYS, n=1, cutoff=0.8)
+            status = _STATUS_KEYS[close[0]] if close else None
+        if status is not None:
+            found.append(
+                f"retry.retryOn[{index}] is {shown_text(value)}, not a call status: did you mean "
+                f"{status}? It is sent as written, and only a qualifier of your account with "
+                "this exact name would match it"
+            )
+    return tuple(found)
 
 
 def _rule_retry(value: object, strict: bool, errors: _Errors) -> RetrySettings | None:
@@ -616,10 +698,7 @@ def _recipient_from_mapping(
     try:
         context, nested = freeze_context(item.get("context"))
     except ContextProblems as found:
-        errors.extend(
-            FieldError(f"recipients[{index}].{path}", message, rejected)
-            for path, message, rejected in found.problems
-        )
+        errors.extend(found.field_errors(f"recipients[{index}]."))
         return None
     if not valid_phone:
         return None
@@ -735,7 +814,11 @@ def _unknown_keys(
             message = f"unknown field: did you mean {hint}?"
         else:
             message = f"unknown field (expected {', '.join(allowed)})"
-        field = f"{path}.{key}" if path else str(key)
+        # A key need not be text: 10**5000 or a tuple is written as a bounded value.
+        if isinstance(key, str):
+            field = f"{path}.{key}" if path else key
+        else:
+            field = f"{path}[{shown_text(key)}]"
         errors.append(FieldError(field, message, value[key]))
 
 
@@ -765,7 +848,7 @@ class RetrySettings:
     def __init__(
         self, max: int, delay: int | None = None, retry_on: Iterable[str] | str = ()
     ) -> None:
-        errors: _Errors = []
+        errors: _Errors = ProblemList()
         settings = _check_retry(max, delay, retry_on, False, errors)
         if settings is None:
             raise ClientValidationError(errors, subject="retry settings")
@@ -779,7 +862,7 @@ class RetrySettings:
         ``{"max": 2, "delay": 4, "retryOn": ["NO_ANSWER"]}`` both work; a RetrySettings is
         returned as is. Raises :class:`ClientValidationError` listing every problem.
         """
-        errors: _Errors = []
+        errors: _Errors = ProblemList()
         settings = _rule_retry(value, False, errors)
         if settings is None:
             if not errors:
@@ -875,7 +958,7 @@ def run_rules(
     Returns the request, or None and the problems. ``recipient_limit`` None lifts the
     1,000-recipient limit, for planning a list that bulk creation will split.
     """
-    errors: _Errors = []
+    errors: _Errors = ProblemList()
     get = values.get
     name = _rule_name(get("name", _MISSING), strict, errors)
     agent_id = _rule_agent_id(get("agentId", _MISSING), strict, errors)
@@ -913,7 +996,7 @@ def _run_payload(payload: object) -> tuple[CampaignRequest | None, list[FieldErr
     if not isinstance(payload, Mapping):
         return None, [FieldError("", f"the body must be a JSON object, not {_kind(payload, True)}")]
     request, errors = run_rules(payload, strict=True)
-    unknown: _Errors = []
+    unknown: _Errors = ProblemList()
     _unknown_keys(payload, FIELDS, "", unknown)
     if unknown:
         return None, errors + unknown
@@ -975,6 +1058,7 @@ def check_campaign_payload(payload: Mapping[str, Any]) -> list[FieldError]:
 
     ``payload`` is the decoded JSON (camelCase keys; dates, ids and times as strings). The
     rules are those of :func:`build_campaign_request`, read strictly: wrong JSON types,
-    missing required fields and unknown fields are reported too. An empty list means valid.
+    missing required fields and unknown fields are reported too. An empty list means valid;
+    a list of the first 50 problems (``MAX_LISTED_PROBLEMS``) otherwise.
     """
-    return _run_payload(payload)[1]
+    return list(_run_payload(payload)[1])

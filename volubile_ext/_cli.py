@@ -59,7 +59,16 @@ from ._errors import (
 )
 from ._models import Campaign
 from ._planning import CampaignPlan, plan_campaign
-from ._recipients import _PHONE_EXTRA, RecipientImport, load_recipients
+from ._recipients import (
+    _PHONE_EXTRA,
+    RecipientImport,
+    RecipientSourceError,
+    check_encoding,
+    check_region,
+    cli_option,
+    encoding_label,
+    load_recipients,
+)
 from ._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
 from ._version import __version__
 
@@ -310,8 +319,9 @@ def _parser() -> argparse.ArgumentParser:
         "--recipients",
         metavar="CSV",
         type=Path,
-        help="a CSV of recipients (comma, semicolon or tab separated; UTF-8, with or without "
-        "BOM): a phone column, the other columns become each recipient's context",
+        help="a CSV of recipients (comma, semicolon or tab separated; UTF-8 with or without "
+        "BOM, or Windows-1252 as Excel writes it): a phone column (phone, téléphone, tel, "
+        "mobile, portable, numéro...), the other columns become each recipient's context",
     )
     create.add_argument(
         "--dry-run",
@@ -338,9 +348,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     create.add_argument(
         "--phone-column",
-        default="phone",
         metavar="NAME",
-        help="the CSV column that holds the numbers (default: phone)",
+        help="the CSV column that holds the numbers (default: a column named phone, or the one "
+        "with a usual name for it: téléphone, tel, mobile, portable, numéro...)",
+    )
+    create.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the CSV's text encoding, e.g. cp1252 (default: detected, UTF-8 with or without "
+        "BOM, else Windows-1252)",
     )
     _add_yes_option(create, "create")
     for action, help_text in (
@@ -524,9 +540,13 @@ def _error_details(failure: VolubileError) -> dict[str, Any]:
 
 def _report_invalid(out: _Output, invalid: ClientValidationError, consequence: str) -> None:
     problems = invalid.errors or [FieldError("", str(invalid))]
-    out.note(f"Validation failed ({len(problems)} problem(s)); {consequence}:")
+    # The error keeps the first problems only (a million wrong items would be a million lines).
+    count = max(invalid.error_count, len(problems))
+    out.note(f"Validation failed ({count:,} problem(s)); {consequence}:")
     for problem in problems:
         out.note(f"  {problem}")
+    if count > len(problems):
+        out.note(f"  … and {count - len(problems):,} more")
 
 
 def _hint(failure: VolubileError, args: argparse.Namespace) -> str:
@@ -825,18 +845,36 @@ def _unreadable_value(document: dict[str, Any]) -> str | None:
 
 
 def _import_recipients(args: argparse.Namespace, out: _Output) -> RecipientImport:
+    # The options are checked first, so that a message about them names the flag.
+    try:
+        region = check_region(args.region)
+    except ValueError:
+        raise UsageError(
+            f"--region must be a two-letter country code such as FR, not {args.region!r}"
+        ) from None
+    try:
+        encoding = check_encoding(args.encoding)
+    except ValueError as unknown:
+        raise UsageError(f"--encoding: {unknown}") from None
+    if args.phone_column is not None and not args.phone_column.strip():
+        raise UsageError("--phone-column must name a column, not be empty")
     try:
         imported = load_recipients(
-            args.recipients, phone_column=args.phone_column, region=args.region
+            args.recipients, phone_column=args.phone_column, region=region, encoding=encoding
         )
     except FileNotFoundError:
         raise UsageError(f"cannot read {args.recipients}: no such file") from None
+    except RecipientSourceError as unusable:
+        raise UsageError(unusable.describe(cli_option)) from None
     except OSError as error:
         raise UsageError(f"cannot read {args.recipients}: {error.strerror or error}") from None
-    except ValueError as unusable:
-        raise UsageError(str(unusable)) from None
     # Every row is accounted for on screen: a rejected or folded row is never silently lost.
-    out.say(f"Recipients from {args.recipients}: {imported}")
+    read_as = (
+        f" (read as {encoding_label(imported.encoding)})"
+        if imported.encoding not in (None, "utf-8", "utf-8-sig")
+        else ""
+    )
+    out.say(f"Recipients from {args.recipients}{read_as}: {imported}")
     if imported.rejected:
         out.say(
             f"  {len(imported.rejected)} rejected row(s) are left out: correct them in the CSV "

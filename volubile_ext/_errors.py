@@ -15,10 +15,13 @@ Everything the library raises on purpose is a :class:`VolubileError`:
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+import re
+from collections.abc import Iterable, Mapping, Sized
+from typing import Any, Final, Self, TypeVar
 
 import attrs
 import httpx
@@ -45,16 +48,138 @@ __all__ = [
 
 # Rejected values are echoed in messages; a 1,000-recipient list must not become a 100 kB message.
 _MAX_SHOWN_VALUE = 80
+# A field path or a message holds caller text too (a context key, a column name): bounded alike.
+_MAX_SHOWN_FIELD = 160
+_MAX_SHOWN_MESSAGE = 400
+# How many problems a ClientValidationError keeps and lists; the others are counted. A million
+# wrong time slots would otherwise take a gigabyte of memory and a 150 MB message.
+MAX_LISTED_PROBLEMS: Final = 50
+# Beyond this many bits (about 60 digits) an integer is described rather than written out:
+# converting a 5,000-digit one to text raises ValueError, a million-digit one takes seconds.
+_MAX_SHOWN_INT_BITS = 200
+_LOG10_2 = math.log10(2)
+_NON_PRINTABLE = re.compile(r"[^\S ]|[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def _shown(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
-    if len(text) > _MAX_SHOWN_VALUE:
-        text = text[: _MAX_SHOWN_VALUE - 1] + "…"
-    return text
+class _Full(Exception):
+    """Internal: the shown text has reached its length."""
+
+
+class _BoundedText:
+    """Text built piece by piece that stops, raising :class:`_Full`, once it is long enough.
+
+    Rendering a value never walks more of it than fits, so a list of a million items, a list
+    that contains itself or a dict with tuple keys costs as much as a short one.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.parts: list[str] = []
+        self.size = 0
+
+    def add(self, text: str) -> None:
+        room = self.limit + 1 - self.size
+        if len(text) >= room:
+            self.parts.append(text[:room])
+            self.size += room
+            raise _Full
+        self.parts.append(text)
+        self.size += len(text)
+
+    def text(self) -> str:
+        text = "".join(self.parts)
+        return text[: self.limit - 1] + "…" if len(text) > self.limit else text
+
+
+def _escaped(text: str) -> str:
+    """``text`` with control characters and lone surrogates written as escapes, on one line.
+
+    A message must print on any terminal: a lone surrogate cannot be encoded, and a line break
+    inside a value would split the line of its problem.
+    """
+    if text.isprintable():
+        return text
+    return _NON_PRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
+
+
+def _int_text(value: int) -> str:
+    if value.bit_length() <= _MAX_SHOWN_INT_BITS:
+        return int.__repr__(value)
+    digits = int(value.bit_length() * _LOG10_2) + 1
+    sign = "-" if value < 0 else ""
+    return f"{sign}<integer of about {digits:,} digits>"
+
+
+def _float_text(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+def _render(value: Any, out: _BoundedText, path: set[int]) -> None:
+    """Write ``value`` as JSON would, bounded, into ``out``."""
+    if value is None:
+        out.add("null")
+    elif isinstance(value, bool):
+        out.add("true" if value else "false")
+    elif isinstance(value, int):
+        out.add(_int_text(value))
+    elif isinstance(value, float):
+        out.add(_float_text(value))
+    elif isinstance(value, str):
+        # Only the part that can be shown is escaped: a 100 MB string costs nothing more.
+        out.add(_escaped(json.dumps(value[: out.limit + 1], ensure_ascii=False)))
+    elif isinstance(value, (Mapping, list, tuple, set, frozenset)):
+        if id(value) in path:
+            out.add("{...}" if isinstance(value, Mapping) else "[...]")
+            return
+        path.add(id(value))
+        opening, closing = ("{", "}") if isinstance(value, Mapping) else ("[", "]")
+        out.add(opening)
+        if isinstance(value, Mapping):
+            for index, (key, item) in enumerate(value.items()):
+                out.add(", " if index else "")
+                _render(key if isinstance(key, str) else _shown(key), out, path)
+                out.add(": ")
+                _render(item, out, path)
+        else:
+            for index, item in enumerate(value):
+                out.add(", " if index else "")
+                _render(item, out, path)
+        out.add(closing)
+        path.discard(id(value))
+    else:
+        try:
+            text = str(value)
+        except Exception:  # a broken __str__ must not break the message about it
+            text = f"<{type(value).__name__} object>"
+        _render(text, out, path)
+
+
+def _shown(value: Any, limit: int = _MAX_SHOWN_VALUE) -> str:
+    """A short, printable, one-line text for ``value``: text as is, anything else as JSON.
+
+    Never fails and never takes more than ``limit`` characters (an ellipsis marks a cut),
+    whatever the value: huge, self-containing, with keys JSON cannot have, NaN, surrogates.
+    """
+    if isinstance(value, str):
+        text = _escaped(value[: limit + 1])
+        return text[: limit - 1] + "…" if len(text) > limit else text
+    out = _BoundedText(limit)
+    with contextlib.suppress(_Full):
+        _render(value, out, set())
+    return out.text()
+
+
+def shown_text(value: Any) -> str:
+    """:func:`_shown` for a value inside a sentence: text quoted as ``repr`` would quote it."""
+    return f"'{_shown(value)}'" if isinstance(value, str) else _shown(value)
 
 
 _NOT_GIVEN: Any = object()
+_T = TypeVar("_T")
 
 
 @attrs.frozen
@@ -74,7 +199,8 @@ class FieldError:
         return self.rejected_value is not _NOT_GIVEN
 
     def __str__(self) -> str:
-        text = f"{self.field}: {self.message}" if self.field else self.message
+        message = _shown(self.message, _MAX_SHOWN_MESSAGE)
+        text = f"{_shown(self.field, _MAX_SHOWN_FIELD)}: {message}" if self.field else message
         if self.has_rejected_value:
             text += f" (rejected: {_shown(self.rejected_value)})"
         return text
@@ -97,14 +223,74 @@ class CampaignWarning(UserWarning):
 class ClientValidationError(VolubileError, ValueError):
     """The input is invalid; raised before any request is sent.
 
-    ``errors`` lists every problem found, not only the first, each with its field path.
+    ``errors`` lists the problems found, not only the first, each with its field path: the
+    first 50 of them (``MAX_LISTED_PROBLEMS``), so that a million wrong items cost no more than
+    fifty; ``error_count`` says how many were found in all, and the message ends with how many
+    more there are. Each problem's text is bounded too, rejected values shortened.
     """
 
-    def __init__(self, errors: Sequence[FieldError], *, subject: str = "campaign") -> None:
-        self.errors: tuple[FieldError, ...] = tuple(errors)
-        count = len(self.errors)
-        head = f"invalid {subject}: {count} problem{'s' if count != 1 else ''}"
-        super().__init__(head + "".join(f"\n  - {error}" for error in self.errors))
+    def __init__(self, errors: Iterable[FieldError], *, subject: str = "campaign") -> None:
+        kept = tuple(itertools.islice(errors, MAX_LISTED_PROBLEMS))
+        # A ProblemList counts what it did not keep; any other iterable is counted here.
+        found = len(errors) if isinstance(errors, Sized) else len(kept)
+        self.errors: tuple[FieldError, ...] = kept
+        self.error_count: int = max(found, len(kept))
+        count = self.error_count
+        head = f"invalid {subject}: {count:,} problem{'s' if count != 1 else ''}"
+        lines = "".join(f"\n  - {error}" for error in kept)
+        if count > len(kept):
+            more = count - len(kept)
+            lines += f"\n  … and {more:,} more problem{'s' if more != 1 else ''}"
+        super().__init__(head + lines)
+
+
+class CappedList(list[_T]):
+    """A list that keeps its first ``MAX_LISTED_PROBLEMS`` items and only counts the others.
+
+    ``len()`` counts every item added, kept or not (``dropped`` is how many were not kept), so
+    code that checks whether it added any (``len(errors) != before``) still can; iterating
+    gives the kept ones. Extending with another CappedList carries its count over.
+    """
+
+    __slots__ = ("dropped",)
+
+    def __init__(self, items: Iterable[_T] = ()) -> None:
+        super().__init__()
+        self.dropped = 0
+        self.extend(items)
+
+    def append(self, item: _T) -> None:
+        if list.__len__(self) < MAX_LISTED_PROBLEMS:
+            list.append(self, item)
+        else:
+            self.dropped += 1
+
+    def extend(self, items: Iterable[_T]) -> None:
+        for item in items:
+            self.append(item)
+        if isinstance(items, CappedList):
+            self.dropped += items.dropped
+
+    def __iadd__(self, items: Iterable[_T]) -> Self:  # type: ignore[override]
+        self.extend(items)
+        return self
+
+    def __add__(self, items: list[_T]) -> CappedList[_T]:  # type: ignore[override]
+        combined = type(self)(self)
+        combined.extend(items)
+        return combined
+
+    def __len__(self) -> int:
+        return list.__len__(self) + self.dropped
+
+
+class ProblemList(CappedList[FieldError]):
+    """Problems as the rules find them: the first ``MAX_LISTED_PROBLEMS`` kept, others counted.
+
+    What :class:`ClientValidationError` is made from: a million wrong items cost fifty.
+    """
+
+    __slots__ = ()
 
 
 class APIConnectionError(VolubileError):

@@ -21,9 +21,15 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._campaign_input import MAX_RECIPIENTS, CampaignRequest, RetrySettings, run_rules
+from ._campaign_input import (
+    MAX_RECIPIENTS,
+    CampaignRequest,
+    RetrySettings,
+    retry_warnings,
+    run_rules,
+)
 from ._days import Day
-from ._errors import ClientValidationError, FieldError
+from ._errors import ClientValidationError, FieldError, ProblemList
 from ._holidays import french_public_holidays
 from ._recipients import Recipient, RecipientImport
 from ._timeslots import TimeSlot
@@ -130,10 +136,22 @@ class CampaignPlan:
         return _render(self)
 
 
-def _read_dates(values: Iterable[object], errors: list[FieldError]) -> set[_dt.date]:
+def _read_dates(values: object, errors: list[FieldError]) -> set[_dt.date]:
     dates: set[_dt.date] = set()
+    if values is None:
+        return dates  # None is "no closed dates", as it is for every optional argument
     if isinstance(values, (str, _dt.date)):
         values = [values]
+    if not isinstance(values, Iterable) or isinstance(values, (bytes, Mapping)):
+        errors.append(
+            FieldError(
+                "closed_dates",
+                "must be a list of dates (date objects or YYYY-MM-DD text), "
+                f"not {type(values).__name__}",
+                values,
+            )
+        )
+        return dates
     for index, value in enumerate(values):
         if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
             dates.add(value)
@@ -192,7 +210,7 @@ def plan_campaign(
     timezone: str | zoneinfo.ZoneInfo | None = None,
     recipient_count: int | None = None,
     exclude_public_holidays: bool = False,
-    closed_dates: Iterable[_dt.date | str] = (),
+    closed_dates: Iterable[_dt.date | str] | None = (),
 ) -> CampaignPlan:
     """Plan a campaign: its calling days, calls per day, windows, end date and warnings.
 
@@ -223,7 +241,7 @@ def plan_campaign(
         "recipients": recipients,
         "timezone": timezone,
     }
-    errors: list[FieldError] = []
+    errors: list[FieldError] = ProblemList()
     count = _count(recipients, recipient_count, errors)
     request, rule_errors = run_rules(values, strict=False, recipient_limit=None)
     closed = _read_dates(closed_dates, errors)
@@ -233,7 +251,13 @@ def plan_campaign(
     if count is None:
         assert request.recipients is not None
         count = len(request.recipients)
-    return _plan(request, count, exclude_public_holidays=exclude_public_holidays, closed=closed)
+    plan = _plan(request, count, exclude_public_holidays=exclude_public_holidays, closed=closed)
+    misspelt = _retry_warnings(request)
+    return attrs.evolve(plan, warnings=plan.warnings + misspelt) if misspelt else plan
+
+
+def _retry_warnings(request: CampaignRequest) -> tuple[str, ...]:
+    return retry_warnings(request.retry.retry_on) if request.retry is not None else ()
 
 
 def creation_warnings(request: CampaignRequest) -> tuple[str, ...]:
@@ -252,7 +276,7 @@ def creation_warnings(request: CampaignRequest) -> tuple[str, ...]:
         count,
         _dt.date.today(),  # part of the key: "in the past" changes daily
     )
-    return calendar + tuple(_repeated_phone_warnings(request.recipients))
+    return calendar + tuple(_repeated_phone_warnings(request.recipients)) + _retry_warnings(request)
 
 
 _NO_AGENT = uuid.UUID(int=0)

@@ -9,23 +9,33 @@ first row with the same number. Nothing is dropped without being reported.
 from __future__ import annotations
 
 import codecs
-import io
+import collections
 import itertools
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
-from typing import IO, Any, cast
+from typing import IO, Any, Final, cast
 
 import attrs
 
-from ._errors import ClientValidationError, FieldError
+from ._errors import (
+    CappedList,
+    ClientValidationError,
+    FieldError,
+    ProblemList,
+    VolubileError,
+    _shown,
+    shown_text,
+)
 
 __all__ = [
     "DuplicateRow",
     "Recipient",
     "RecipientImport",
+    "RecipientSourceError",
     "RejectedRow",
     "load_recipients",
     "normalize_phone",
@@ -58,30 +68,67 @@ def _path(parent: str, key: str) -> str:
     return f'{parent}["{escaped}"]'
 
 
-def _freeze_value(value: Any, path: str, problems: list[tuple[str, str, Any]]) -> Any:
+# JSON numbers that every reader takes: a 64-bit integer. Larger ones (a 5,000-digit one cannot
+# even be written as text by Python) are refused: send them as text.
+_MIN_INT: Final = -(2**63)
+_MAX_INT: Final = 2**63 - 1
+# Deeper contexts are refused: no prompt needs them, and a list that contains itself would
+# otherwise recurse without end.
+MAX_CONTEXT_DEPTH: Final = 32
+SURROGATE_REASON = (
+    "holds a lone surrogate (\\ud800-\\udfff), which is not Unicode text and cannot be sent"
+)
+_INT_REASON = "is too large for a JSON number (64-bit at most): send it as text"
+
+
+def _fits(value: Any) -> bool:
+    """Whether a scalar context value can be sent as it is (the common case, cheaply)."""
+    kind = type(value)
+    if kind is str:
+        return value.isascii() or _SURROGATE.search(value) is None
+    if kind is int:
+        return _MIN_INT <= value <= _MAX_INT  # type: ignore[no-any-return]
+    return kind is bool or (kind is float and math.isfinite(value))
+
+
+def _freeze_value(
+    value: Any, path: str, problems: CappedList[tuple[str, str, Any]], depth: int = 1
+) -> Any:
     """A read-only copy of a nested context value; problems are appended, not raised."""
     # Subclasses (enums with a str or int mixin...) become the plain values JSON would write:
     # str() of a `class Color(str, Enum)` member is "Color.RED", str.__str__ is its value.
     if isinstance(value, bool):
         return bool(value)
     if isinstance(value, str):
-        return str.__str__(value)
+        text = str.__str__(value)
+        if has_surrogate(text):
+            problems.append((path, SURROGATE_REASON, value))
+        return text
     if isinstance(value, int):
-        return int(value)
+        number = int(value)
+        if not _MIN_INT <= number <= _MAX_INT:
+            problems.append((path, _INT_REASON, number))
+        return number
     if isinstance(value, float):
         if not math.isfinite(value):
             problems.append((path, "must be a finite number: JSON has no NaN or infinity", value))
         return float(value)
+    if isinstance(value, (Mapping, list, tuple)) and depth > MAX_CONTEXT_DEPTH:
+        problems.append(
+            (path, f"is nested too deeply (more than {MAX_CONTEXT_DEPTH} levels)", value)
+        )
+        return None
     if isinstance(value, Mapping):
         frozen: dict[str, Any] = {}
         for key, item in value.items():
-            if not isinstance(key, str):
-                problems.append((path, f"keys must be text, not {type(key).__name__}", key))
+            if not _key_fits(key, path, problems):
                 continue
-            frozen[key] = _freeze_value(item, _path(path, key), problems)
+            frozen[key] = _freeze_value(item, _path(path, key), problems, depth + 1)
         return MappingProxyType(frozen)
     if isinstance(value, (list, tuple)):
-        return tuple(_freeze_value(item, f"{path}[{i}]", problems) for i, item in enumerate(value))
+        return tuple(
+            _freeze_value(item, f"{path}[{i}]", problems, depth + 1) for i, item in enumerate(value)
+        )
     if value is None:
         problems.append((path, "must not be null: leave the key out instead", value))
         return None
@@ -90,18 +137,39 @@ def _freeze_value(value: Any, path: str, problems: list[tuple[str, str, Any]]) -
             path,
             "must be text, a number, a boolean, or a mapping or list of those, "
             f"not {type(value).__name__}",
-            repr(value),
+            value,
         )
     )
     return None
 
 
-class ContextProblems(Exception):
-    """Internal: the problems found in a context, as (path, message, rejected value)."""
+def _key_fits(key: object, path: str, problems: CappedList[tuple[str, str, Any]]) -> bool:
+    if not isinstance(key, str):
+        problems.append((path, f"keys must be text, not {type(key).__name__}", key))
+        return False
+    if has_surrogate(key):
+        problems.append((path, f"a key {SURROGATE_REASON}", key))
+        return False
+    return True
 
-    def __init__(self, problems: list[tuple[str, str, Any]]) -> None:
+
+class ContextProblems(Exception):
+    """Internal: the problems found in a context, as (path, message, rejected value).
+
+    ``problems`` keeps the first ones and counts the others (``len`` counts them all).
+    """
+
+    def __init__(self, problems: CappedList[tuple[str, str, Any]]) -> None:
         super().__init__(problems)
         self.problems = problems
+
+    def field_errors(self, prefix: str = "") -> ProblemList:
+        """The problems as field errors, their paths after ``prefix`` (``recipients[3].``)."""
+        errors = ProblemList(
+            FieldError(f"{prefix}{path}", message, value) for path, message, value in self.problems
+        )
+        errors.dropped += self.problems.dropped
+        return errors
 
 
 def freeze_context(context: object) -> tuple[dict[str, Any], bool]:
@@ -114,26 +182,22 @@ def freeze_context(context: object) -> tuple[dict[str, Any], bool]:
     """
     if context is None:
         return {}, False
+    problems: CappedList[tuple[str, str, Any]] = CappedList()
     if not isinstance(context, Mapping):
-        raise ContextProblems(
-            [
-                (
-                    "context",
-                    "must be a mapping of placeholder names to values, "
-                    f"not {type(context).__name__}",
-                    repr(context),
-                )
-            ]
+        problems.append(
+            (
+                "context",
+                f"must be a mapping of placeholder names to values, not {type(context).__name__}",
+                context,
+            )
         )
+        raise ContextProblems(problems)
     frozen: dict[str, Any] = {}
     nested = False
-    problems: list[tuple[str, str, Any]] = []
     for key, value in context.items():
-        if not isinstance(key, str):
-            problems.append(("context", f"keys must be text, not {type(key).__name__}", repr(key)))
+        if (type(key) is not str or not key.isascii()) and not _key_fits(key, "context", problems):
             continue
-        kind = type(value)
-        if kind is str or kind is int or kind is bool or (kind is float and math.isfinite(value)):
+        if _fits(value):
             frozen[key] = value
         else:
             item = frozen[key] = _freeze_value(value, _path("context", key), problems)
@@ -148,11 +212,18 @@ def flat_context_copy(context: dict[Any, Any]) -> dict[str, Any] | None:
 
     The fast path of :func:`freeze_context` for the usual context (``{"firstName": "Ana"}``).
     """
+    search = _SURROGATE.search
     for key, value in context.items():
         kind = type(value)
+        # _fits, inlined: this runs for every value of a 1,000-recipient campaign.
         if type(key) is not str or not (
-            kind is str or kind is int or kind is bool or (kind is float and math.isfinite(value))
+            (kind is str and (value.isascii() or not search(value)))
+            or (kind is int and _MIN_INT <= value <= _MAX_INT)
+            or kind is bool
+            or (kind is float and math.isfinite(value))
         ):
+            return None
+        if not key.isascii() and search(key):
             return None
     return context.copy()
 
@@ -215,16 +286,14 @@ class Recipient:
     _nested: bool = attrs.field(init=False)
 
     def __init__(self, phone: str, context: Mapping[str, Any] | None = None) -> None:
-        errors: list[FieldError] = []
+        errors: list[FieldError] = ProblemList()
         problem = phone_problem(phone)
         if problem is not None:
             errors.append(FieldError("phone", problem, phone))
         try:
             frozen, nested = freeze_context(context)
         except ContextProblems as found:
-            errors.extend(
-                FieldError(path, message, value) for path, message, value in found.problems
-            )
+            errors.extend(found.field_errors())
             frozen, nested = {}, False
         if errors:
             raise ClientValidationError(errors, subject="recipient")
@@ -385,7 +454,7 @@ def _normalize_with_library(text: str, region: str | None, phonenumbers: Any) ->
     return formatted
 
 
-def _check_region(region: str | None) -> str | None:
+def check_region(region: str | None) -> str | None:
     if region is None:
         return None
     if not isinstance(region, str) or len(region) != 2 or not region.isalpha():
@@ -413,7 +482,7 @@ def normalize_phone(text: str, region: str | None = "FR") -> str:
         raise TypeError(f"a phone number must be text, not {type(text).__name__}")
     if is_e164(text):
         return text
-    region = _check_region(region)
+    region = check_region(region)
     try:
         return _normalize(text, region, _phonenumbers())
     except _PhoneProblem as problem:
@@ -438,7 +507,9 @@ class RejectedRow:
     reason: str
 
     def __str__(self) -> str:
-        shown = "" if self.value is None else f" ({self.value!r})"
+        # The value is the file's text: shortened, and escaped so that it cannot act on a
+        # terminal (an ANSI sequence in a cell) or split the line.
+        shown = "" if self.value is None else f" ({shown_text(self.value)})"
         return f"row {self.row}{shown}: {self.reason}"
 
 
@@ -452,7 +523,10 @@ class DuplicateRow:
     kept_row: int
 
     def __str__(self) -> str:
-        return f"row {self.row} ({self.value!r}): same number {self.phone} as row {self.kept_row}"
+        return (
+            f"row {self.row} ({shown_text(self.value)}): same number {self.phone} as row "
+            f"{self.kept_row}"
+        )
 
 
 def _count_of(number: int, noun: str) -> str:
@@ -464,12 +538,16 @@ class RecipientImport:
     """What :func:`load_recipients` made of a source: every row is in exactly one of the three.
 
     ``recipients`` in source order, the first row of each number kept; ``rejected`` rows with
-    their reasons; ``duplicates`` folded into an earlier row.
+    their reasons; ``duplicates`` folded into an earlier row; ``encoding``, the text encoding a
+    CSV was read in (detected or given; None for a text file object or mappings).
     """
 
     recipients: tuple[Recipient, ...]
     rejected: tuple[RejectedRow, ...]
     duplicates: tuple[DuplicateRow, ...]
+    # The encoding the CSV was read in ("utf-8", or "cp1252" when detected); None for a text
+    # file object or mappings.
+    encoding: str | None = None
 
     @property
     def rows(self) -> int:
@@ -504,6 +582,348 @@ def _sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+# --------------------------------------------------------------------------------------------
+# Errors of the source itself
+
+OptionSpelling = Callable[..., str]
+
+
+def python_option(name: str, value: str | None = None) -> str:
+    """How a message names an argument of :func:`load_recipients`: ``encoding='cp1252'``."""
+    return f"{name}=" if value is None else f"{name}={value!r}"
+
+
+def cli_option(name: str, value: str | None = None) -> str:
+    """How the command line's messages name the same option: ``--encoding cp1252``."""
+    flag = "--" + name.replace("_", "-")
+    return flag if value is None else f"{flag} {value}"
+
+
+class RecipientSourceError(VolubileError, ValueError):
+    """The CSV cannot be read as a list of recipients; nothing was imported.
+
+    Raised by :func:`load_recipients` for a problem of the source as a whole: no header, no
+    phone column or several candidates, a column named twice, text that is not in the
+    encoding, a line or a value too long to be a CSV of recipients (a binary file, say).
+    ``source`` names the file, ``line`` is the line of the problem when there is one (the
+    header is line 1). The message says what to change. Also a ``ValueError``.
+    """
+
+    def __init__(
+        self,
+        message: str | Callable[[OptionSpelling], str],
+        *,
+        source: str = "",
+        line: int | None = None,
+    ) -> None:
+        # The message names load_recipients' arguments; the command line asks for its flags.
+        self._message = message
+        self.source = source
+        self.line = line
+        super().__init__(self.describe())
+
+    def describe(self, spell_option: OptionSpelling = python_option) -> str:
+        """The message, naming options with ``spell_option`` (see :func:`cli_option`)."""
+        message = self._message
+        return message if isinstance(message, str) else message(spell_option)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self),), {"source": self.source, "line": self.line})
+
+
+# --------------------------------------------------------------------------------------------
+# Reading text: bounded lines, the encoding detected
+
+# Text is read this many characters (or bytes) at a time, never a whole line at once: a file
+# without line breaks (/dev/zero, a 50 MB one-line export) costs one bounded buffer.
+_BLOCK = 1 << 16
+# No line of a CSV of recipients comes near this; beyond it the file is not one.
+MAX_LINE_LENGTH: Final = 1 << 20
+# Blocks of recent lines kept for messages about a row spread over several lines (a quote left
+# open): more than a CSV field may hold (csv.field_size_limit, 128 KiB by default).
+_KEPT_BLOCKS = 8
+# Line breaks that str.splitlines() knows and the csv module does not: with one of these the
+# text is split as csv reads it, on \r, \n and \r\n only.
+_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_CSV_BREAK = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+# What Excel writes for "CSV" (not "CSV UTF-8") on Western European Windows.
+WINDOWS_CODE_PAGE: Final = "cp1252"
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate, which no UTF-8 body can carry."""
+    return not text.isascii() and _SURROGATE.search(text) is not None
+
+
+def _split_lines(text: str) -> list[str]:
+    """``text`` cut into lines as the csv module reads them, each with its line break."""
+    if _OTHER_BREAKS.search(text) is None:
+        return text.splitlines(keepends=True)
+    pieces = _CSV_BREAK.split(text)
+    if pieces and not pieces[-1]:
+        pieces.pop()
+    return pieces
+
+
+def encoding_label(codec: str) -> str:
+    return {
+        "utf-8": "UTF-8",
+        "utf-8-sig": "UTF-8",
+        "cp1252": "Windows-1252 (cp1252)",
+    }.get(codec, codec)
+
+
+class _Decoder:
+    """Bytes to text in the given encoding or, when none is given, in the one detected.
+
+    Detection reads UTF-8 (with or without a byte-order mark) until a byte is not UTF-8; when
+    every byte before it was ASCII, the file is in the Windows code page Excel writes, and the
+    rest is read as cp1252 (ASCII reads the same in both). A file that had UTF-8 letters before
+    a wrong byte is damaged UTF-8, not a Windows file: that is an error, not a guess.
+    """
+
+    def __init__(self, encoding: str | None) -> None:
+        self.detect = encoding is None
+        self.encoding = "utf-8" if encoding is None else encoding
+        self._decoder = codecs.getincrementaldecoder(
+            "utf-8-sig" if encoding in (None, "utf-8") else self.encoding
+        )()
+        self._ascii = True  # no byte so far was outside ASCII
+        self.fell_back = False  # detection chose the Windows code page
+
+    def decode(self, data: bytes, final: bool) -> str:
+        try:
+            text: str = self._decoder.decode(data, final)
+        except UnicodeDecodeError as error:
+            # With only ASCII before, the decoder holds no pending bytes: the error is in data.
+            if not (self.detect and self._ascii and data[: error.start].isascii()):
+                raise
+            self.detect = False
+            self.fell_back = True
+            self.encoding = WINDOWS_CODE_PAGE
+            self._decoder = codecs.getincrementaldecoder(WINDOWS_CODE_PAGE)()
+            text = self._decoder.decode(data, final)
+        if self._ascii and not data.isascii():
+            self._ascii = False
+        return text
+
+    def valid_prefix(self, error: UnicodeDecodeError) -> str:
+        """The text before a decoding error, to count the lines before it."""
+        return error.object[: error.start].decode(self.encoding, errors="replace")
+
+
+class _LineSource:
+    """The lines of a CSV, read block by block: bounded, counted, the recent ones kept."""
+
+    def __init__(
+        self, read: Callable[[int], Any], name: str, decoder: _Decoder | None = None
+    ) -> None:
+        self._read = read
+        self.name = name
+        self.decoder = decoder
+        self.count = 0  # lines handed out so far
+        self._recent: collections.deque[tuple[int, list[str]]] = collections.deque(
+            maxlen=_KEPT_BLOCKS
+        )
+
+    @property
+    def encoding(self) -> str | None:
+        return None if self.decoder is None else self.decoder.encoding
+
+    def lines(self) -> Iterator[str]:
+        # chain runs in C: the Python code below runs once per block, not once per line.
+        return itertools.chain.from_iterable(self._blocks())
+
+    def line(self, number: int) -> str | None:
+        """Line ``number`` of the source, when it is among the recent ones."""
+        for first, lines in self._recent:
+            if first <= number < first + len(lines):
+                return lines[number - first]
+        return None
+
+    def _blocks(self) -> Iterator[list[str]]:
+        carry = ""  # the start of a line whose end is not read yet
+        while True:
+            text, final = self._next_text(carry)
+            if carry:
+                text = carry + text
+            lines = _split_lines(text)
+            carry = ""
+            # A last line without its break continues in the next block; one ending in "\r"
+            # may too, as the first half of "\r\n".
+            if lines and not final and not lines[-1].endswith("\n"):
+                carry = lines.pop()
+                if len(carry) > MAX_LINE_LENGTH:
+                    raise self._too_long(self.count + len(lines) + 1)
+            if lines:
+                self._recent.append((self.count + 1, lines))
+                self.count += len(lines)
+                yield lines
+            if final:
+                return
+
+    def _next_text(self, carry: str) -> tuple[str, bool]:
+        try:
+            data = self._read(_BLOCK)
+        except UnicodeDecodeError as error:  # a text file object opened in the wrong encoding
+            raise RecipientSourceError(
+                f"{self.name} is not text in the encoding it was opened with (after line "
+                f"{self.count}: {error.reason}): open it in binary mode ('rb') to have its "
+                "encoding detected, or with the right encoding",
+                source=self.name,
+            ) from None
+        if data is None:
+            raise RecipientSourceError(
+                f"{self.name} gave no data (None): a non-blocking file object cannot be read",
+                source=self.name,
+            )
+        final = not data
+        if self.decoder is None:
+            if not isinstance(data, str):
+                raise TypeError(f"{self.name}: read() returned {type(data).__name__}, not text")
+            if has_surrogate(data):
+                line = self._line_at(carry, data[: _SURROGATE.search(data).start()])  # type: ignore[union-attr]
+                raise RecipientSourceError(
+                    f"{self.name}, line {line}: holds undecodable bytes (lone surrogates): open "
+                    "the file in binary mode ('rb') to have its encoding detected",
+                    source=self.name,
+                    line=line,
+                )
+            return data, final
+        try:
+            return self.decoder.decode(data, final), final
+        except UnicodeDecodeError as error:
+            line = self._line_at(carry, self.decoder.valid_prefix(error))
+            raise self._decode_error(error, line) from None
+
+    def _line_at(self, carry: str, before: str) -> int:
+        """The number of the line where the text after ``carry + before`` lies."""
+        pieces = _split_lines(carry + before)
+        complete = len(pieces) - (1 if pieces and not pieces[-1].endswith(("\n", "\r")) else 0)
+        return self.count + complete + 1
+
+    def _too_long(self, line: int) -> RecipientSourceError:
+        return RecipientSourceError(
+            f"{self.name}, line {line}: longer than {MAX_LINE_LENGTH:,} characters, which no "
+            "CSV of recipients comes near: is it a CSV at all?",
+            source=self.name,
+            line=line,
+        )
+
+    def _decode_error(self, error: UnicodeDecodeError, line: int) -> RecipientSourceError:
+        assert self.decoder is not None
+        codec = codecs.lookup(self.decoder.encoding).name
+        if self.decoder.detect or codec in ("utf-8", "utf-8-sig"):
+            shown = "UTF-8"
+        else:
+            shown = encoding_label(codec)
+        name = self.name
+        if self.decoder.fell_back:
+            what = f"neither UTF-8 nor {encoding_label(codec)} text"
+        else:
+            what = f"not {shown} text"
+
+        def message(option: OptionSpelling) -> str:
+            return (
+                f"{name} is {what} (line {line}: {error.reason}): save it as 'CSV UTF-8', or "
+                f"pass {option('encoding')} (e.g. {option('encoding', 'cp1252')} for an older "
+                "Excel export)"
+            )
+
+        return RecipientSourceError(message, source=name, line=line)
+
+
+# --------------------------------------------------------------------------------------------
+# The phone column
+
+# Header names that hold phone numbers in the exports people have, compared without case,
+# accents, spaces or punctuation ("Téléphone", "N° de tél.", "phone_number").
+_PHONE_COLUMN_NAMES: Final = (
+    "phone",
+    "phone number",
+    "phone no",
+    "telephone",
+    "telephone number",
+    "tel",
+    "tel number",
+    "tel no",
+    "mobile",
+    "mobile phone",
+    "mobile number",
+    "phone mobile",
+    "cell",
+    "cell phone",
+    "cellphone number",
+    "gsm",
+    "msisdn",
+    "portable",
+    "tel portable",
+    "telephone portable",
+    "numero portable",
+    "telephone mobile",
+    "tel mobile",
+    "numero",
+    "numero de telephone",
+    "numero telephone",
+    "numero de tel",
+    "num tel",
+    "n tel",
+    "n de telephone",
+    "no tel",
+    "telefono",
+    "telefon",
+    "handy",
+)
+
+
+def _column_key(name: str) -> str:
+    """A header name without case, accents, spaces or punctuation, to compare names."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(char for char in decomposed if char.isalnum())
+
+
+_PHONE_COLUMN_KEYS: Final = frozenset(_column_key(name) for name in _PHONE_COLUMN_NAMES)
+_PHONE_COLUMN_HINT = "phone, téléphone, tel, mobile, portable, numéro, phone_number…"
+
+
+def _find_column(header: list[str], phone_column: str | None, name: str, line: int) -> int:
+    keys = [_column_key(cell) for cell in header]
+    if phone_column is not None:
+        if phone_column in header:
+            return header.index(phone_column)
+        wanted = _column_key(phone_column)
+        matches = [index for index, key in enumerate(keys) if key and key == wanted]
+        absent = f"has no {phone_column!r} column"
+        several, choose = f"several columns match {phone_column!r}", "with the exact name of one"
+    else:
+        # No name given: a "phone" column, else the one column with a usual name for it.
+        exact = [index for index, key in enumerate(keys) if key == "phone"]
+        matches = exact or [index for index, key in enumerate(keys) if key in _PHONE_COLUMN_KEYS]
+        absent = "has no phone column"
+        several, choose = "several columns may hold the numbers", "to name the one to call"
+    if len(matches) == 1:
+        return matches[0]
+    found = ", ".join(repr(header[index]) for index in matches)
+    shown = ", ".join(repr(cell) for cell in header if cell) or "none"
+    looked = f"; looked for {_PHONE_COLUMN_HINT}" if phone_column is None else ""
+
+    def message(option: OptionSpelling) -> str:
+        if matches:
+            return f"{name}: {several} ({found}): pass {option('phone_column')} {choose}"
+        return (
+            f"{name} {absent} (columns: {shown}{looked}); pass {option('phone_column')} to name "
+            "the column that holds the numbers"
+        )
+
+    raise RecipientSourceError(message, source=name, line=line)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading rows
+
+
 class _Collector:
     """Sorts rows into recipients, rejections and duplicates as they stream by."""
 
@@ -520,6 +940,13 @@ class _Collector:
             self._library = _phonenumbers()
         return _normalize(raw, self.region, self._library)
 
+    def looks_like_phone(self, raw: str) -> bool:
+        try:
+            self.phone(raw)
+        except _PhoneProblem:
+            return False
+        return True
+
     def add(self, row: int, raw: str, context: dict[str, Any], nested: bool) -> None:
         if is_e164(raw):
             phone = raw
@@ -535,130 +962,272 @@ class _Collector:
             return
         self.recipients.append(trusted_recipient(phone, context, nested))
 
-    def result(self) -> RecipientImport:
-        return RecipientImport(tuple(self.recipients), tuple(self.rejected), tuple(self.duplicates))
+    def result(self, encoding: str | None = None) -> RecipientImport:
+        return RecipientImport(
+            tuple(self.recipients), tuple(self.rejected), tuple(self.duplicates), encoding
+        )
 
 
-def _find_column(header: list[str], phone_column: str, source_name: str) -> int:
-    if phone_column in header:
-        return header.index(phone_column)
-    wanted = phone_column.strip().casefold()
-    matches = [i for i, name in enumerate(header) if name.casefold() == wanted]
-    if len(matches) == 1:
-        return matches[0]
-    shown = ", ".join(repr(name) for name in header if name) or "none"
-    raise ValueError(
-        f"{source_name} has no {phone_column!r} column (columns: {shown}); "
-        "pass phone_column= to name the column that holds the numbers"
-    )
+class _CsvRows:
+    """One CSV being read: the header, and every row after it into the collector."""
 
+    def __init__(
+        self,
+        source: _LineSource,
+        collector: _Collector,
+        phone_column: str | None,
+        delimiter: str | None,
+    ) -> None:
+        self.source = source
+        self.collector = collector
+        self.phone_column = phone_column
+        self.delimiter = delimiter or ","
+        self.sniff = delimiter is None
+        self.header: list[str] = []
+        self.phone_index = 0
 
-def _read_csv(
-    lines: Iterator[str], collector: _Collector, phone_column: str, delimiter: str | None, name: str
-) -> None:
-    first = next(lines, None)
-    while first is not None and not first.strip():
+    def read(self) -> None:
+        import csv  # here, not at the top: only imports need it
+
+        name = self.source.name
+        lines = self.source.lines()
         first = next(lines, None)
-    if first is None:
-        raise ValueError(f"{name} is empty: expected a header line with a {phone_column!r} column")
-    first = first.removeprefix("\ufeff")  # a BOM in a file object opened as plain UTF-8
-    if delimiter is None:
-        delimiter = _sniff_delimiter(first)
+        skipped = 0
+        while first is not None and not first.strip():
+            skipped += 1
+            first = next(lines, None)
+        if first is None:
+            column = "phone" if self.phone_column is None else repr(self.phone_column)
+            raise RecipientSourceError(
+                f"{name} is empty: expected a header line with a {column} column", source=name
+            )
+        first = first.removeprefix("\ufeff")  # a BOM in a file object opened as plain UTF-8
+        if self.sniff:
+            self.delimiter = _sniff_delimiter(first)
+        # Strict: a quote that closes a value and is not followed by the delimiter, or a quote
+        # still open at the end, is an error rather than rows silently read as one value. The
+        # blank lines skipped above go in again so that line numbers stay the file's.
+        reader = csv.reader(
+            itertools.chain(itertools.repeat("\n", skipped), (first,), lines),
+            delimiter=self.delimiter,
+            strict=True,
+        )
+        self.reader = reader
+        header = self._header(reader)
+        seen: set[str] = set()
+        for cell in header:
+            if cell and cell in seen:
+                raise RecipientSourceError(
+                    f"{name}: column {cell!r} appears twice in the header",
+                    source=name,
+                    line=reader.line_num,
+                )
+            seen.add(cell)
+        self.header = header
+        self.phone_index = _find_column(header, self.phone_column, name, reader.line_num)
+        self.phone_key = header[self.phone_index]
+        # Columns without a name (a trailing delimiter on every line) carry no placeholder name.
+        self.unnamed = "" in seen
+        self._rows(reader)
 
-    import csv  # here, not at the top: only imports need it
+    def _header(self, reader: Any) -> list[str]:
+        import csv
 
-    reader = csv.reader(itertools.chain((first,), lines), delimiter=delimiter)
-    header = [cell.strip() for cell in next(reader)]
-    seen: set[str] = set()
-    for cell in header:
-        if cell and cell in seen:
-            raise ValueError(f"{name}: column {cell!r} appears twice in the header")
-        seen.add(cell)
-    phone_index = _find_column(header, phone_column, name)
-    phone_key = header[phone_index]
-    width = len(header)
-    # Columns without a name (a trailing delimiter on every line) carry no placeholder name.
-    unnamed = "" in seen
+        try:
+            cells: list[str] = next(reader)
+            while not cells:
+                cells = next(reader)
+        except csv.Error as error:
+            raise self._csv_error(error, 1, reader.line_num) from None
+        return [cell.strip() for cell in cells]
 
-    # The loop below runs once per row of files with 100,000 rows: everything it touches is
-    # bound to a local name, and well-formed rows with E.164 numbers take the shortest path.
-    e164 = is_e164
-    first_row = collector.first_row
-    keep = collector.recipients.append
-    new, set_phone, set_context, set_nested = _new, _set_phone, _set_context, _set_nested
-    previous_end = reader.line_num
-    for cells in reader:
-        row = previous_end + 1
+    def _rows(self, reader: Any) -> None:
+        import csv
+
+        header = self.header
+        width = len(header)
+        phone_key = self.phone_key
+        unnamed = self.unnamed
+        take, finish = self._take, self._finish
+        # The loop below runs once per row of files with 100,000 rows: everything it touches is
+        # bound to a local name, and a well-formed one-line row with an E.164 number that is
+        # new takes the shortest path; any other row goes through _take.
+        e164 = is_e164
+        first_row = self.collector.first_row
+        keep = self.collector.recipients.append
+        new, set_phone, set_context, set_nested = _new, _set_phone, _set_context, _set_nested
         previous_end = reader.line_num
+        while True:
+            try:
+                for cells in reader:
+                    row = previous_end + 1
+                    previous_end = reader.line_num
+                    if len(cells) != width or previous_end != row:
+                        take(cells, row, previous_end)
+                        continue
+                    context = dict(zip(header, cells, strict=True))
+                    raw = context.pop(phone_key)
+                    if unnamed:
+                        context.pop("", None)
+                    if not e164(raw) or first_row.setdefault(raw, row) != row:
+                        finish(row, raw, context)
+                        continue
+                    recipient = new(Recipient)
+                    set_phone(recipient, raw)
+                    set_context(recipient, context)
+                    set_nested(recipient, False)
+                    keep(recipient)
+                return
+            except csv.Error as error:
+                row = previous_end + 1
+                previous_end = reader.line_num
+                self._bad_quotes(error, row, previous_end)
+
+    def _take(self, cells: list[str], row: int, end: int) -> None:
+        """A row off the shortest path: misaligned, on several lines, empty, national..."""
+        if not cells:
+            return  # a blank line is not a row
+        if end != row and self._swallowed(row, end):
+            return
+        width = len(self.header)
         fields = cells
         if len(fields) != width:
-            if not fields:
-                continue  # a blank line is not a row
-            fitted = _fit_row(
-                fields,
-                row,
-                width=width,
-                phone_index=phone_index,
-                delimiter=delimiter,
-                collector=collector,
-            )
+            fitted = self._fit(fields, row)
             if fitted is None:
-                continue
+                return
             fields = fitted
-        context = dict(zip(header, fields, strict=True))
-        raw = context.pop(phone_key)
-        if unnamed:
+        context = dict(zip(self.header, fields, strict=True))
+        raw = context.pop(self.phone_key)
+        if self.unnamed:
             context.pop("", None)
-        if e164(raw):
-            phone = raw
-        else:
-            if not raw.strip():
-                if any(value.strip() for value in context.values()):
-                    collector.rejected.append(RejectedRow(row, raw, "phone is empty"))
-                else:
-                    collector.rejected.append(RejectedRow(row, None, "empty row"))
-                continue
-            try:
-                phone = collector.phone(raw)
-            except _PhoneProblem as problem:
-                collector.rejected.append(RejectedRow(row, raw, problem.reason))
-                continue
-        kept = first_row.setdefault(phone, row)
-        if kept != row:
-            collector.duplicates.append(DuplicateRow(row, raw, phone, kept))
-            continue
-        recipient = new(Recipient)
-        set_phone(recipient, phone)
-        set_context(recipient, context)
-        set_nested(recipient, False)
-        keep(recipient)
+        self._finish(row, raw, context)
 
+    def _finish(self, row: int, raw: str, context: dict[str, Any]) -> None:
+        """A row whose number is not a new E.164 one: empty, to normalise, or a duplicate."""
+        if not raw.strip():
+            if any(value.strip() for value in context.values()):
+                self.collector.rejected.append(RejectedRow(row, raw, "phone is empty"))
+            else:
+                self.collector.rejected.append(RejectedRow(row, None, "empty row"))
+            return
+        self.collector.add(row, raw, context, False)
 
-def _fit_row(
-    fields: list[str],
-    row: int,
-    *,
-    width: int,
-    phone_index: int,
-    delimiter: str,
-    collector: _Collector,
-) -> list[str] | None:
-    """A row with more or fewer cells than the header, fitted to it; None when it is rejected."""
-    count = len(fields)
-    if count < width:
-        # Spreadsheets and hand edits leave out trailing empty cells.
-        return fields + [""] * (width - count)
-    if not any(cell.strip() for cell in fields[width:]):
-        return fields[:width]  # trailing delimiters only
-    collector.rejected.append(
-        RejectedRow(
-            row,
-            fields[phone_index],
-            f"{count} fields but the header has {width}: a value that contains the "
-            f"delimiter {delimiter!r} must be quoted",
+    def _fit(self, fields: list[str], row: int) -> list[str] | None:
+        """A row with more or fewer cells than the header, fitted to it; None when rejected."""
+        width = len(self.header)
+        count = len(fields)
+        if count < width:
+            # Spreadsheets and hand edits leave out trailing empty cells.
+            return fields + [""] * (width - count)
+        if not any(cell.strip() for cell in fields[width:]):
+            return fields[:width]  # trailing delimiters only
+        self.collector.rejected.append(
+            RejectedRow(
+                row,
+                fields[self.phone_index],
+                f"{count} fields but the header has {width}: a value that contains the "
+                f"delimiter {self.delimiter!r} must be quoted",
+            )
         )
-    )
-    return None
+        return None
+
+    # --- quotes that swallow rows -----------------------------------------------------------
+
+    def _alone(self, number: int) -> list[str] | None:
+        """Line ``number`` read as a row on its own (None when it is no longer at hand)."""
+        import csv
+
+        text = self.source.line(number)
+        if text is None:
+            return None
+        return next(csv.reader([text], delimiter=self.delimiter), [])
+
+    def _phone_of(self, cells: list[str] | None) -> str | None:
+        if cells is None or self.phone_index >= len(cells):
+            return None
+        return cells[self.phone_index]
+
+    def _swallowed(self, row: int, end: int) -> bool:
+        """Whether a row spread over lines row..end holds rows of its own; if so, reject them.
+
+        A value may hold line breaks when it is quoted; but when a later line of it, read on its
+        own, has a phone number in the phone column, a quote opened by mistake has taken in the
+        rows that follow, and closed by chance where another value was quoted.
+        """
+        for number in range(row + 1, end + 1):
+            phone = self._phone_of(self._alone(number))
+            if phone and self.collector.looks_like_phone(phone):
+                self._reject_lines(
+                    row,
+                    end,
+                    f"a quote opened in this row is closed only on line {end}, taking in the "
+                    f"rows of lines {row + 1}-{end}",
+                )
+                return True
+        return False
+
+    def _bad_quotes(self, error: Exception, row: int, end: int) -> None:
+        """A csv error at line ``end`` in the row that starts on line ``row``."""
+        import csv
+
+        text = str(error)
+        if text.startswith("field larger than field limit"):
+            raise self._csv_error(error, row, end) from None
+        if row == end:
+            # A quote inside one line ('"Ana" Martin'): read as before, the quote kept as text.
+            line = self.source.line(row)
+            if line is not None:
+                cells = next(csv.reader([line], delimiter=self.delimiter), [])
+                self._take(cells, row, end)
+                return
+            self.collector.rejected.append(RejectedRow(row, None, f"unreadable CSV: {text}"))
+            return
+        if text.startswith("unexpected end of data"):
+            reason = "a quote opened in this row is never closed, taking in every later line"
+        else:
+            reason = (
+                f"a quote opened in this row is closed only on line {end}, where it meets "
+                f"another quote, taking in the rows of lines {row + 1}-{end}"
+            )
+        self._reject_lines(row, end, reason)
+
+    def _reject_lines(self, row: int, end: int, reason: str) -> None:
+        rejected = self.collector.rejected
+        fix = (
+            "fix the quotes (a value with the delimiter, a quote or a line break must be "
+            "quoted, its quotes doubled)"
+        )
+        rejected.append(RejectedRow(row, self._phone_of(self._alone(row)), f"{reason}: {fix}"))
+        for number in range(row + 1, end + 1):
+            cells = self._alone(number)
+            if cells is not None and not any(cell.strip() for cell in cells):
+                continue  # a blank line is not a row
+            rejected.append(
+                RejectedRow(
+                    number,
+                    self._phone_of(cells),
+                    f"inside the quoted value that row {row} opens and does not close: "
+                    "this row was not read",
+                )
+            )
+
+    def _csv_error(self, error: Exception, row: int, end: int) -> RecipientSourceError:
+        import csv
+
+        name = self.source.name
+        text = str(error)
+        if text.startswith("field larger than field limit"):
+            where = f"line {end}" if end == row else f"line {end} (in the row of line {row})"
+            hint = "is a quote left open?" if end != row else "this is not a CSV of recipients"
+            return RecipientSourceError(
+                f"{name}, {where}: a value is longer than {csv.field_size_limit():,} "
+                f"characters: {hint}",
+                source=name,
+                line=end,
+            )
+        return RecipientSourceError(
+            f"{name}, line {end}: cannot read the header: {text}", source=name, line=end
+        )
 
 
 def _read_mappings(
@@ -678,7 +1247,7 @@ def _read_mappings(
             collector.rejected.append(
                 RejectedRow(
                     row,
-                    repr(raw),
+                    _shown(raw),
                     f"phone must be text, not {type(raw).__name__} "
                     "(a number loses its leading '+' or '0')",
                 )
@@ -692,106 +1261,122 @@ def _read_mappings(
         try:
             frozen, nested = freeze_context(context)
         except ContextProblems as found:
-            reasons = "; ".join(f"{path}: {message}" for path, message, _ in found.problems)
+            reasons = "; ".join(
+                f"{_shown(path, 160)}: {message}" for path, message, _ in found.problems[:10]
+            )
+            if len(found.problems) > 10:
+                reasons += f"; and {len(found.problems) - 10:,} more"
             collector.rejected.append(RejectedRow(row, raw, reasons))
             continue
         collector.add(row, raw, frozen, nested)
 
 
-def _text_lines(stream: IO[Any], encoding: str) -> Iterator[str]:
-    """The lines of a file object opened in text or binary mode."""
-    if isinstance(stream.read(0), str):
-        yield from stream
-        return
-    # newline="" lets the csv module see quoted line breaks as they are.
-    wrapper = io.TextIOWrapper(stream, encoding=encoding, newline="")
+def check_encoding(encoding: object) -> str | None:
+    """The codec name of ``encoding`` (None: detect it); ValueError when Python has no such
+    text encoding, TypeError when it is not text."""
+    if encoding is None:
+        return None
+    if not isinstance(encoding, str):
+        raise TypeError(
+            f"encoding must be the name of a text encoding, not {type(encoding).__name__}"
+        )
     try:
-        yield from wrapper
-    finally:
-        wrapper.detach()  # leave the caller's file open: it is theirs to close
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise ValueError(
+            f"unknown encoding {_shown(encoding)!r}: give a name such as 'utf-8' or 'cp1252', "
+            "or none to have it detected"
+        ) from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise ValueError(f"{encoding!r} is not a text encoding (it encodes bytes to bytes)")
+    return info.name
 
 
-def _bad_line(path: str, encoding: str) -> int | None:
-    """The line of ``path`` where decoding fails, by reading it again (on the error path only).
-
-    Files are decoded in large blocks, so the decoding error itself cannot tell the line.
-    """
-    decoder = codecs.getincrementaldecoder(encoding)()
-    with open(path, "rb") as stream:
-        for number, raw in enumerate(stream, start=1):
-            try:
-                decoder.decode(raw)
-            except UnicodeDecodeError:
-                return number
-    return None
+def _check_phone_column(phone_column: object) -> str | None:
+    if phone_column is None:
+        return None
+    if not isinstance(phone_column, str):
+        raise TypeError(
+            f"phone_column must be the name of a column (text), not {type(phone_column).__name__}"
+        )
+    if not phone_column.strip():
+        raise ValueError("phone_column must name a column, not be empty")
+    return phone_column
 
 
-def _decode_error(
-    name: str, encoding: str, error: UnicodeDecodeError, line: int | None = None
-) -> ValueError:
-    codec = codecs.lookup(encoding).name
-    shown = "UTF-8" if codec in ("utf-8", "utf-8-sig") else codec
-    where = f"line {line}: " if line is not None else ""
-    return ValueError(
-        f"{name} is not {shown} text ({where}{error.reason}): save it as 'CSV UTF-8', or pass "
-        "encoding= (e.g. encoding='cp1252' for an older Excel export)"
-    )
+def _check_delimiter(delimiter: object) -> str | None:
+    if delimiter is None:
+        return None
+    if not isinstance(delimiter, str):
+        raise TypeError(f"delimiter must be one character, not {type(delimiter).__name__}")
+    if len(delimiter) != 1 or delimiter in '"\r\n':
+        raise ValueError(
+            f"delimiter must be one character other than a quote or a line break, not {delimiter!r}"
+        )
+    return delimiter
 
 
 def load_recipients(
     source: str | os.PathLike[str] | IO[str] | IO[bytes] | Iterable[Mapping[str, Any]],
-    phone_column: str = "phone",
+    phone_column: str | None = None,
     region: str | None = "FR",
     *,
     delimiter: str | None = None,
-    encoding: str = "utf-8-sig",
+    encoding: str | None = None,
 ) -> RecipientImport:
     """Read recipients from a CSV file or an iterable of mappings, accounting for every row.
 
     ``source`` is a path to a CSV file, a file object (text or binary), or an iterable of
     mappings (one per recipient). In a CSV, the first line names the columns; the delimiter
     (comma, semicolon as French spreadsheets write, or tab) is detected from it unless
-    ``delimiter`` is given; UTF-8 with or without a byte-order mark is read by default.
+    ``delimiter`` is given. The encoding is detected unless ``encoding`` is given: UTF-8 with
+    or without a byte-order mark, else Windows-1252 (cp1252), what Excel writes for "CSV" on a
+    Western European Windows. A text file object is read as it was opened.
 
-    The ``phone_column`` column (matched case-insensitively when no column has the exact name)
-    is normalised with :func:`normalize_phone` for ``region``; every other column becomes a
-    context value, as text (an empty cell gives ``""``; columns without a name are ignored).
-    From mappings, the other keys become the context as they are (``None`` values left out).
+    The phone column is ``phone_column`` when given (matched ignoring case, accents and
+    punctuation when no column has the exact name); otherwise a ``phone`` column, or else the
+    one column with a usual name for it (Téléphone, tel, mobile, portable, numéro,
+    phone_number…). Its numbers are normalised with :func:`normalize_phone` for ``region``;
+    every other column becomes a context value, as text (an empty cell gives ``""``; columns
+    without a name are ignored). From mappings, the ``phone_column`` key (``"phone"`` when not
+    given) holds the number and the other keys become the context as they are (``None`` values
+    left out).
 
     Returns a :class:`RecipientImport`: the recipients, the rejected rows with their row number,
     raw value and reason (empty phone, empty row, not a number, national format without the
-    ``phone`` extra, a misaligned CSV row, an invalid context value...), and the duplicates (same
-    normalised number as an earlier row, which is kept). The source is read as a stream: only
-    the result is held in memory.
+    ``phone`` extra, a misaligned CSV row, a quote left open that took in the rows after it,
+    an invalid context value...), and the duplicates (same normalised number as an earlier row,
+    which is kept). Every line is accounted for. The source is read as a stream, in bounded
+    blocks: only the result is held in memory. A file object is read, never closed.
 
-    Raises ``ValueError`` when the source itself is unusable: no header, no phone column, a
-    column named twice, text that is not in ``encoding``.
+    Raises :class:`RecipientSourceError` (a ``ValueError``) when the source itself is
+    unusable: no header, no phone column or several candidates, a column named twice, text
+    not in the encoding, a line over ``MAX_LINE_LENGTH`` characters or a value over
+    ``csv.field_size_limit()``. ``ValueError`` or ``TypeError`` for a wrong argument.
     """
-    region = _check_region(region)
+    region = check_region(region)
+    phone_column = _check_phone_column(phone_column)
+    codec = check_encoding(encoding)
+    delimiter = _check_delimiter(delimiter)
     collector = _Collector(region)
     if isinstance(source, (str, os.PathLike)):
-        name = os.fspath(source)
-        try:
-            with open(name, encoding=encoding, newline="") as stream:
-                _read_csv(iter(stream), collector, phone_column, delimiter, repr(name))
-        except UnicodeDecodeError as error:
-            line = _bad_line(name, encoding)
-            raise _decode_error(repr(name), encoding, error, line) from None
-    elif hasattr(source, "read"):
-        name = repr(getattr(source, "name", "the CSV file"))
-        lines = _text_lines(cast("IO[Any]", source), encoding)
-        try:
-            _read_csv(lines, collector, phone_column, delimiter, name)
-        except UnicodeDecodeError as error:
-            raise _decode_error(name, encoding, error) from None
-        finally:
-            if hasattr(lines, "close"):
-                lines.close()
-    elif isinstance(source, Iterable) and not isinstance(source, (bytes, Mapping)):
-        _read_mappings(source, collector, phone_column)
-    else:
-        raise TypeError(
-            "source must be a CSV path, a file object or an iterable of mappings, "
-            f"not {type(source).__name__}"
-        )
-    return collector.result()
+        name = repr(os.fspath(source))
+        with open(source, "rb") as stream:
+            lines = _LineSource(stream.read, name, _Decoder(codec))
+            _CsvRows(lines, collector, phone_column, delimiter).read()
+        return collector.result(lines.encoding)
+    if hasattr(source, "read"):
+        handle = cast("IO[Any]", source)
+        name = repr(getattr(handle, "name", "the CSV file"))
+        text_mode = isinstance(handle.read(0), str)
+        lines = _LineSource(handle.read, name, None if text_mode else _Decoder(codec))
+        # The file object is the caller's: it is read, never closed nor wrapped.
+        _CsvRows(lines, collector, phone_column, delimiter).read()
+        return collector.result(lines.encoding)
+    if isinstance(source, Iterable) and not isinstance(source, (bytes, Mapping)):
+        _read_mappings(source, collector, phone_column or "phone")
+        return collector.result()
+    raise TypeError(
+        "source must be a CSV path, a file object or an iterable of mappings, "
+        f"not {type(source).__name__}"
+    )

@@ -156,10 +156,10 @@ def test_crash_between_sending_and_recording_leaves_the_chunk_uncertain(
     journal = tmp_path / "run.jsonl"
     real = _bulk.Journal.outcome_created
 
-    def crash_on_chunk_2(self: _bulk.Journal, chunk: Any, campaign_id: str) -> None:
+    def crash_on_chunk_2(self: _bulk.Journal, chunk: Any, campaign_id: str, *rest: Any) -> None:
         if chunk.index == 1:
             raise KeyboardInterrupt  # the process dies after the server created chunk 2
-        real(self, chunk, campaign_id)
+        real(self, chunk, campaign_id, *rest)
 
     monkeypatch.setattr(_bulk.Journal, "outcome_created", crash_on_chunk_2)
     with pytest.raises(KeyboardInterrupt):

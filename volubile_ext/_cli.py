@@ -3,7 +3,8 @@
 Commands (``volubile COMMAND --help`` tells more)::
 
     volubile campaigns create FILE [--recipients CSV] [--dry-run] [--journal PATH]
-                                   [--region FR] [--phone-column phone] [--resend-uncertain]
+                                   [--region FR] [--phone-column phone]
+                                   [--absent K] [--created K[=ID]] [--resend-uncertain]
     volubile campaigns get|pause|resume|cancel ID
     volubile token --scope SCOPE [SCOPE ...]
     volubile slots clip SLOT [SLOT ...]
@@ -31,12 +32,22 @@ import json
 import os
 import sys
 import tomllib
+import uuid
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from ._bulk import MAX_CHUNK, BulkCreateReport, JournalMismatchError
+from ._bulk import (
+    MAX_CHUNK,
+    BulkCreateReport,
+    CampaignMayExistError,
+    ChunkUncertain,
+    JournalLockedError,
+    JournalMismatchError,
+    JournalUnreadableError,
+    Resolution,
+)
 from ._campaign_input import build_campaign_request
 from ._client import API_KEY_ENV, BASE_URL_ENV, Volubile
 from ._errors import (
@@ -53,7 +64,7 @@ from ._errors import (
     VolubileError,
 )
 from ._models import Campaign
-from ._planning import CampaignPlan, plan_campaign
+from ._planning import BulkPlan, CampaignPlan, plan_campaign, plan_many
 from ._recipients import RecipientImport, load_recipients
 from ._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
 from ._version import __version__
@@ -208,14 +219,31 @@ def _parser() -> argparse.ArgumentParser:
         "--journal",
         metavar="PATH",
         type=Path,
-        help="above 1,000 recipients: record each campaign before and after it is sent, so "
-        "that running the same command again resumes without creating anything twice",
+        help="record each campaign on disk before and after it is sent (the file is locked "
+        "meanwhile), so that running the same command again creates nothing twice: it skips "
+        "what was created and resumes after a crash",
+    )
+    create.add_argument(
+        "--absent",
+        metavar="K",
+        action="append",
+        default=[],
+        help="with --journal: uncertain campaign K (as in 'NAME (K/N)'; 1 for a single "
+        "campaign) is not in the account: send it again. Repeatable, or K,K,...",
+    )
+    create.add_argument(
+        "--created",
+        metavar="K[=ID]",
+        action="append",
+        default=[],
+        help="with --journal: uncertain campaign K is in the account (with its id if you have "
+        "it): record it, do not send it. Repeatable",
     )
     create.add_argument(
         "--resend-uncertain",
         action="store_true",
-        help="with --journal: also send again the campaigns the journal marks uncertain (check "
-        "the account first: they may exist)",
+        help="with --journal: send again every campaign the journal marks uncertain (check "
+        "the account first: they may exist; --absent does it one by one)",
     )
     create.add_argument(
         "--region",
@@ -316,8 +344,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hint:
             out.note(hint)
         return EXIT_API_ERROR
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         out.note("volubile: interrupted")
+        # What the interrupt may have left behind (a campaign created, a journal to resume).
+        for note in getattr(interrupt, "__notes__", ()):
+            out.note(note)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # Whoever read stdout went away (`volubile ... | head`): stop quietly, as Unix tools
@@ -474,19 +505,22 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
             )
         imported = _import_recipients(args, out)
         fields["recipients"] = imported.recipients
-    if args.resend_uncertain and args.journal is None:
-        raise UsageError("--resend-uncertain needs --journal: the journal says what is uncertain")
     recipients = fields.get("recipients")
+    listed = len(recipients) if isinstance(recipients, list | tuple) else 0
+    many = listed > MAX_CHUNK
+    resolutions = _resolutions(args, -(-listed // MAX_CHUNK) if many else 1)
 
     campaign_fields: dict[str, Any] = {
         key: fields.get(key) for key in CAMPAIGN_FIELDS if key != "recipients"
     }
-    plan: CampaignPlan | None = None
+    plan: CampaignPlan | BulkPlan | None = None
     try:
         if recipients is not None:
-            # plan_campaign applies the create rules to everything, recipients included (every
-            # problem at once), and lifts the 1,000 limit that bulk creation handles.
-            plan = plan_campaign(**campaign_fields, recipients=recipients)
+            # The planners apply the create rules to everything, recipients included (every
+            # problem at once), without the 1,000 limit that bulk creation handles; above it,
+            # one plan per campaign, calling in parallel.
+            planner = plan_many if many else plan_campaign
+            plan = planner(**campaign_fields, recipients=recipients)
         # Normalised campaign-wide fields (slots as TimeSlot...), for display and sending.
         shape = build_campaign_request(**campaign_fields)
     except ClientValidationError as invalid:
@@ -516,7 +550,13 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
             {"slot": str(slot), "windows": [str(w) for w in windows]} for slot, windows in slot_rows
         ],
         "windows": [str(window) for window in shape.effective_windows],
-        "plan": _plan_json(plan) if plan is not None else None,
+        "plan": (
+            _bulk_plan_json(plan)
+            if isinstance(plan, BulkPlan)
+            else _plan_json(plan)
+            if plan is not None
+            else None
+        ),
         "dry_run": bool(args.dry_run),
         "campaign": None,
         "bulk": None,
@@ -530,22 +570,109 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
         if plan is not None:
             # The plan above already listed these warnings; the library would repeat them.
             warnings.simplefilter("ignore", CampaignWarning)
-        if count > MAX_CHUNK:
-            report = _create_many(args, out, client, campaign_fields, recipients)
-            document["bulk"] = _report_json(report)
-            out.say(str(report))
-            if report.uncertain:
-                out.say(
-                    "  From the command line: run it again with the same --journal and "
-                    "--resend-uncertain, once you have checked those campaigns do not exist."
+        with _journal_errors(args, -(-count // MAX_CHUNK) if count > MAX_CHUNK else 1):
+            if count > MAX_CHUNK:
+                report = _create_many(
+                    args, out, client, campaign_fields, recipients, resolutions=resolutions
                 )
-            out.document(document)
-            return EXIT_OK if report.ok else EXIT_API_ERROR
-        campaign = client.campaigns.create(**campaign_fields, recipients=recipients)
-        out.say(_campaign_text(campaign, "Campaign created"))
+                document["bulk"] = _report_json(report)
+                out.say(report.render(_CLI_RESOLVE_HINT))
+                out.document(document)
+                return EXIT_OK if report.ok else EXIT_API_ERROR
+            try:
+                campaign = client.campaigns.create(
+                    **campaign_fields,
+                    recipients=recipients,
+                    journal=args.journal,
+                    resolve_uncertain=resolutions.get(1),
+                    resend_uncertain=args.resend_uncertain,
+                )
+            except CampaignMayExistError as uncertain:
+                out.note(
+                    f"volubile: error: the journal {args.journal} records that the campaign "
+                    f"may have been created by an earlier run ({uncertain.chunk.reason}); "
+                    "nothing was sent."
+                )
+                out.note(
+                    f"Look for it in the Volubile app ({uncertain.chunk.describe()}), then run "
+                    "the same command again with --absent 1 if it is not there (it is created), "
+                    "or --created 1 (--created 1=ID) if it is."
+                )
+                document["uncertain"] = _uncertain_json(uncertain.chunk)
+                out.document(document)
+                return EXIT_API_ERROR
+        if campaign.response is None:
+            # Read from the journal: nothing was sent.
+            title = f"Campaign already created by an earlier run (journal {args.journal})"
+            out.say(_campaign_text(campaign, title))
+            out.say("Nothing was sent.")
+        else:
+            out.say(_campaign_text(campaign, "Campaign created"))
         document["campaign"] = _campaign_json(campaign)
+        document["from_journal"] = campaign.response is None
         out.document(document)
         return EXIT_OK
+
+
+_CLI_RESOLVE_HINT = (
+    "Check the account's campaigns for the uncertain chunks (by name and first numbers), then "
+    "run the same command again with --absent K for a campaign that is not there (it is sent "
+    "again), --created K (or --created K=ID) for one that is; --resend-uncertain sends every "
+    "uncertain chunk again."
+)
+
+
+def _resolutions(args: argparse.Namespace, campaigns: int) -> dict[int, Resolution]:
+    """--absent / --created, checked: campaign number K -> "absent", "created" or an id."""
+    if (args.absent or args.created or args.resend_uncertain) and args.journal is None:
+        flag = "--absent" if args.absent else "--created" if args.created else "--resend-uncertain"
+        raise UsageError(f"{flag} needs --journal: the journal says what is uncertain")
+    found: dict[int, Resolution] = {}
+
+    def number(text: str, flag: str) -> int:
+        value = text.strip()
+        if not value.isdecimal() or not 1 <= int(value) <= campaigns:
+            which = "1 (there is one campaign)" if campaigns == 1 else f"1..{campaigns}"
+            raise UsageError(f"{flag} {text[:40]!r}: K must be a campaign number {which}")
+        if int(value) in found:
+            raise UsageError(f"campaign {int(value)} is given more than once (--absent/--created)")
+        return int(value)
+
+    for given in args.absent:
+        for part in given.split(","):
+            found[number(part, "--absent")] = "absent"
+    for given in args.created:
+        key, _, campaign_id = given.partition("=")
+        position = number(key, "--created")
+        if not campaign_id.strip():
+            found[position] = "created"
+            continue
+        try:
+            found[position] = uuid.UUID(campaign_id.strip())
+        except ValueError:
+            raise UsageError(
+                f"--created {given[:60]!r}: {campaign_id[:40]!r} is not a campaign id (a UUID); "
+                "give --created K alone if you do not have it"
+            ) from None
+    return found
+
+
+@contextlib.contextmanager
+def _journal_errors(args: argparse.Namespace, campaigns: int) -> Iterator[None]:
+    """Journal problems as the command line reports them; an interrupt says how to resume."""
+    k = "1" if campaigns == 1 else "K"
+    try:
+        yield
+    except (JournalUnreadableError, JournalLockedError) as unusable:
+        raise UsageError(f"--journal {unusable}") from None
+    except KeyboardInterrupt as interrupt:
+        if args.journal is not None:
+            interrupt.add_note(
+                "To resume, run the same command again: what was created is skipped. A "
+                "campaign the journal marks uncertain is not sent again until you check the "
+                f"account and add --absent {k} (not there) or --created {k}[=ID] (there)."
+            )
+        raise
 
 
 def _as_sequence(recipients: Any) -> Sequence[Any]:
@@ -568,6 +695,8 @@ def _create_many(
     client: Volubile,
     campaign_fields: dict[str, Any],
     recipients: Any,
+    *,
+    resolutions: dict[int, Resolution],
 ) -> BulkCreateReport:
     if args.journal is None:
         out.note(
@@ -580,6 +709,7 @@ def _create_many(
             **campaign_fields,
             recipients=recipients,
             journal=args.journal,
+            resolve_uncertain=resolutions,
             resend_uncertain=args.resend_uncertain,
             on_progress=progress,
         )
@@ -859,15 +989,56 @@ def _report_json(report: BulkCreateReport) -> dict[str, Any]:
         "created": [
             {
                 **span(chunk),
+                "campaign_name": chunk.campaign_name,
                 "campaign_id": chunk.campaign_id,
                 "from_journal": chunk.from_journal,
+                "marked_by_caller": chunk.marked_by_caller,
             }
             for chunk in report.created
         ],
         "failed": [{**span(chunk), "error": chunk.error} for chunk in report.failed],
-        "uncertain": [{**span(chunk), "reason": chunk.reason} for chunk in report.uncertain],
+        "uncertain": [_uncertain_json(chunk) for chunk in report.uncertain],
         "not_attempted": [index + 1 for index in report.not_attempted],
         "journal": str(report.journal) if report.journal is not None else None,
+        "notes": list(report.notes),
+    }
+
+
+def _uncertain_json(chunk: ChunkUncertain) -> dict[str, Any]:
+    return {
+        "chunk": chunk.number,
+        "first": chunk.first + 1,
+        "last": chunk.last + 1,
+        "campaign_name": chunk.campaign_name,
+        "first_phones": list(chunk.first_phones),
+        "reason": chunk.reason,
+    }
+
+
+def _bulk_plan_json(plan: BulkPlan) -> dict[str, Any]:
+    # A summary per campaign: each one's day-by-day table is that of a single campaign plan.
+    return {
+        "name": plan.name,
+        "recipient_count": plan.recipient_count,
+        "chunk_size": plan.chunk_size,
+        "campaigns": [
+            {
+                "name": campaign.name,
+                "recipient_count": campaign.recipient_count,
+                "calling_days": len(campaign.days),
+                "first_date": campaign.days[0].date.isoformat() if campaign.days else None,
+                "last_first_attempt_date": (
+                    campaign.last_first_attempt_date.isoformat()
+                    if campaign.last_first_attempt_date
+                    else None
+                ),
+            }
+            for campaign in plan.campaigns
+        ],
+        "last_first_attempt_date": (
+            plan.last_first_attempt_date.isoformat() if plan.last_first_attempt_date else None
+        ),
+        "warnings": list(plan.warnings),
     }
 
 

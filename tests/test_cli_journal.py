@@ -12,12 +12,12 @@ import json
 import os
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from tests import test_cli
+from tests.client_harness import wait_for
 from tests.test_cli import CLI, CONSOLE_SCRIPT, SECRET_KEY, _campaign_file
 from volubile_ext._cli import _parser
 from volubile_ext.testing import Delay, DropConnection, Sandbox
@@ -56,14 +56,6 @@ def _people(tmp_path: Path, count: int) -> Path:
     return path
 
 
-def _wait_for(condition: object, what: str, timeout: float = 30.0) -> None:
-    assert callable(condition)
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
-
-
 def _console(*argv: str | Path) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VOLUBILE_")}
     env["VOLUBILE_API_KEY"] = SECRET_KEY
@@ -80,7 +72,7 @@ def _console(*argv: str | Path) -> subprocess.Popen[str]:
 def _interrupt_once_posted(sandbox: Sandbox, process: subprocess.Popen[str]) -> str:
     """Ctrl-C the command once its create reached the sandbox; its stderr (exit 130 checked)."""
     try:
-        _wait_for(lambda: sandbox.count("POST", "/v1/campaigns") == 1, "the POST")
+        wait_for(lambda: sandbox.count("POST", "/v1/campaigns") == 1, "the POST")
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)
     finally:
@@ -319,7 +311,7 @@ def test_a_second_process_on_a_journal_in_use_fails_at_once_and_sends_nothing(
         *("--journal", journal, "--base-url", sandbox.url, *YES),
     )
     first = _console(*argv)
-    _wait_for(lambda: sandbox.count("POST", "/v1/campaigns") == 1, "the first run's POST")
+    wait_for(lambda: sandbox.count("POST", "/v1/campaigns") == 1, "the first run's POST")
 
     second = cli(*argv)
 

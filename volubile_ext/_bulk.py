@@ -505,6 +505,7 @@ class Journal:
         self._fd: int | None = None
         self._needs_newline = False
         self._unacknowledged_torn: list[int] = []
+        self._existing_size()  # a directory or a device is refused before anything is made
         self._lock = self._acquire_lock()
         try:
             if self._existing_size() > 0:
@@ -528,12 +529,6 @@ class Journal:
     def _acquire_lock(self) -> Any:
         import filelock  # only runs with a journal need it
 
-        if self.path.is_dir():
-            raise JournalUnreadableError(
-                f"{self.path} is a directory: give the path of a journal file (it is created "
-                "if it does not exist); nothing was sent",
-                path=self.path,
-            )
         lock_path = self.path.with_name(self.path.name + ".lock")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -563,6 +558,12 @@ class Journal:
                 f"cannot read the journal {self.path}: {error.strerror or error}; nothing was sent",
                 path=self.path,
             ) from None
+        if stat.S_ISDIR(info.st_mode):
+            raise JournalUnreadableError(
+                f"{self.path} is a directory: give the path of a journal file (it is created "
+                "if it does not exist); nothing was sent",
+                path=self.path,
+            )
         if not stat.S_ISREG(info.st_mode):
             raise JournalUnreadableError(
                 f"{self.path} is not a regular file: a journal must be a file; nothing was sent",

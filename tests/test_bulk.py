@@ -314,8 +314,9 @@ def test_a_single_create_that_may_exist_is_not_sent_again_until_resolved(
 ) -> None:
     journal = tmp_path / "one.jsonl"
     server.then(Drop())  # dropped unprocessed, but the client cannot know it
-    with pytest.raises(APIConnectionError, match="may have been created"):
+    with pytest.raises(APIConnectionError, match="may have been created") as dropped:
         single(harness, journal=journal)
+    assert f"The journal {journal} records it as uncertain" in dropped.value.__notes__[0]
 
     with pytest.raises(CampaignMayExistError) as caught:
         single(harness, journal=journal)

@@ -120,6 +120,26 @@ def test_a_single_campaign_created_twice_with_a_journal_is_created_once(
     assert sandbox.count("POST", "/v1/campaigns") == 1
 
 
+@pytest.mark.parametrize("journaled", [True, False])
+def test_a_create_that_may_exist_does_not_advise_trying_again(
+    cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path, journaled: bool
+) -> None:
+    sandbox.inject(DropConnection(apply=True), method="POST", path="/v1/campaigns")
+    journal = ("--journal", tmp_path / "run.jsonl") if journaled else ()
+    argv = ("campaigns", "create", _campaign_file(tmp_path), *journal, "--base-url", sandbox.url)
+
+    result = cli(*argv, *YES)
+
+    assert result.code == 1
+    assert "The campaign may have been created" in result.err
+    assert "try again" not in result.err
+    assert ("--absent 1 (not there)" in result.err) == journaled
+    assert ("without --journal, a second run creates a second campaign" in result.err) != journaled
+    if journaled:
+        assert cli(*argv, *YES).code == 1
+    assert sandbox.count("POST", "/v1/campaigns") == 1
+
+
 # --- item 2: Ctrl-C while the create is in flight --------------------------------------------
 
 

@@ -1128,6 +1128,12 @@ class BulkRun:
         (chunk,) = self.chunks
         failed = self.failed.get(chunk.index) or self.uncertain.get(chunk.index)
         if failed is not None and failed.exception is not None:
+            if chunk.index in self.uncertain and self.journal is not None:
+                failed.exception.add_note(
+                    f"The journal {self.journal.path} records it as uncertain: the same call "
+                    "does not send it again until you check the account and pass "
+                    "resolve_uncertain='absent' (not there) or 'created' / its id (there)."
+                )
             raise failed.exception  # this run's own error, which says what happened
         if chunk.index in self.created:
             created = self.created[chunk.index]

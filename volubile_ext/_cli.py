@@ -52,6 +52,7 @@ from ._campaign_input import build_campaign_request
 from ._client import API_KEY_ENV, BASE_URL_ENV, Volubile
 from ._errors import (
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     AuthenticationError,
     BadRequestError,
@@ -383,6 +384,18 @@ def _hint(failure: VolubileError, args: argparse.Namespace) -> str:
         return f"The API's rate limit was reached: wait {wait} and run the command again."
     if isinstance(failure, BadRequestError):
         return "The API refused the request: fix the fields listed above."
+    if _create_may_exist(failure, args):
+        # "Try again" would be the wrong advice: a second run may create a second campaign.
+        if args.journal is not None:
+            return (
+                "Check the account for the campaign before running the command again: the "
+                "journal does not send it again until you add --absent 1 (not there) or "
+                "--created 1[=ID] (there)."
+            )
+        return (
+            "Check the account's campaigns before running the command again: without "
+            "--journal, a second run creates a second campaign if this one exists."
+        )
     if isinstance(failure, APIConnectionError):
         return (
             "Check the address (--base-url or $VOLUBILE_BASE_URL) and the network, then try again."
@@ -390,6 +403,17 @@ def _hint(failure: VolubileError, args: argparse.Namespace) -> str:
     if isinstance(failure, APIStatusError) and failure.status_code >= 500:
         return "The server failed; try again later."
     return ""
+
+
+def _create_may_exist(failure: VolubileError, args: argparse.Namespace) -> bool:
+    """Whether a failed ``campaigns create`` may have created the campaign all the same."""
+    if getattr(args, "handler", None) is not _create:
+        return False
+    if isinstance(failure, APIConnectionError):
+        return failure.request_sent
+    if isinstance(failure, APIStatusError):
+        return failure.status_code >= 500
+    return isinstance(failure, APIResponseValidationError)
 
 
 @contextlib.contextmanager

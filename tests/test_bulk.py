@@ -610,3 +610,10 @@ def test_a_campaign_longer_than_the_planner_looks_ahead_is_created_with_a_warnin
         single(harness, recipients=people, batch_size=1, days=["MONDAY"])
 
     assert len(posts(server)) == 1
+
+
+def test_create_many_warnings_point_at_the_callers_line(sync_harness: Harness) -> None:
+    people = [*PEOPLE[:4], Recipient(PEOPLE[0].phone, {"again": True})]
+    with pytest.warns(CampaignWarning, match="repeats") as caught:
+        create_many(sync_harness, recipients=people)
+    assert {Path(warning.filename).name for warning in caught} == {"client_harness.py"}

@@ -884,7 +884,7 @@ def _warn_before_creating_many(chunks: Sequence[Chunk]) -> None:
     # The campaigns call in parallel: the largest one's calendar stands for all (they share
     # it), and a number repeated across two chunks is reported too.
     for text in bulk_creation_warnings([chunk.request for chunk in chunks]):
-        warnings.warn(text, CampaignWarning, stacklevel=4)
+        warnings.warn(text, CampaignWarning, stacklevel=3)
 
 
 def _interrupted_create(stop: BaseException, op: _Operation, request: CampaignRequest) -> None:

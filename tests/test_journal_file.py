@@ -155,6 +155,30 @@ def test_a_torn_last_line_does_not_poison_the_runs_after_the_resume(
     assert '{"type":"torn","line":4}' in text.splitlines()[4]  # acknowledged on a line of its own
 
 
+@pytest.mark.parametrize("kept", [10, -12])
+def test_a_journal_torn_while_its_header_was_written_starts_again(
+    server: ScriptedServer, harness: Harness, tmp_path: Path, kept: int
+) -> None:
+    journal = tmp_path / "run.jsonl"
+    create_many(harness, journal)
+    header = journal.read_bytes().splitlines()[0]
+    journal.write_bytes(header[:kept])  # cut in the fingerprint, or in the timestamp
+    other = tmp_path / "other.jsonl"
+    someone_elses = b'{"type":"run","version":1,"fingerprint":"' + b"0" * 20
+    other.write_bytes(someone_elses)
+    sent = posts(server)
+
+    report = create_many(harness, journal)
+
+    assert report.ok
+    assert not any(chunk.from_journal for chunk in report.created)
+    assert "held only a torn header: started it again" in str(report)
+    assert posts(server) == sent + 5
+    with pytest.raises(JournalUnreadableError):
+        create_many(harness, other)  # not our own header: never truncated
+    assert other.read_bytes() == someone_elses
+
+
 @pytest.mark.parametrize("failing", ["created", "intent"])
 def test_a_full_disk_raises_a_journal_error_naming_every_campaign_created(
     server: ScriptedServer,

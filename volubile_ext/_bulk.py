@@ -508,18 +508,17 @@ class Journal:
         self._existing_size()  # a directory or a device is refused before anything is made
         self._lock = self._acquire_lock()
         try:
-            if self._existing_size() > 0:
+            size = self._existing_size()
+            if size > 0 and self._only_a_torn_header(size):
+                # A crash while this very journal was being started: nothing was sent, and
+                # the bytes are the start of our own header, so starting again loses nothing.
+                self.notes.append(f"{path} held only a torn header: started it again")
+                os.truncate(self.path, 0)
+                size = 0
+            if size > 0:
                 self._load()
             else:
-                self._append(
-                    {
-                        "type": "run",
-                        "version": JOURNAL_VERSION,
-                        "fingerprint": run_fingerprint,
-                        "chunks": total_chunks,
-                        "at": _now(),
-                    }
-                )
+                self._append(self._header() | {"at": _now()})
         except BaseException:
             self.close()
             raise
@@ -570,6 +569,26 @@ class Journal:
                 path=self.path,
             )
         return info.st_size
+
+    def _header(self) -> dict[str, Any]:
+        return {
+            "type": "run",
+            "version": JOURNAL_VERSION,
+            "fingerprint": self.run_fingerprint,
+            "chunks": self.total_chunks,
+        }
+
+    def _only_a_torn_header(self, size: int) -> bool:
+        if size > 1024:
+            return False
+        with self.path.open("rb") as stream:
+            raw = stream.read(1024)
+        if b"\n" in raw:
+            return False
+        # The header as _append writes it, up to its timestamp's value.
+        start = json.dumps(self._header(), separators=(",", ":"))[:-1] + ',"at":"'
+        expected = start.encode("utf-8")
+        return expected.startswith(raw) or raw.startswith(expected)
 
     # -- reading ------------------------------------------------------------------------------
 

@@ -754,7 +754,10 @@ class Journal:
         data = line.encode("utf-8")
         try:
             if self._fd is None:
+                new = not self.path.exists()
                 self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                if new:
+                    _sync_directory(self.path.parent)
             prefix = b"\n" if self._needs_newline else b""
             for torn in self._unacknowledged_torn:
                 # Later runs must not mistake the torn line for a damaged journal.
@@ -827,6 +830,21 @@ class Journal:
             fd, self._fd = self._fd, None
             os.close(fd)
         self._lock.release()
+
+
+def _sync_directory(directory: Path) -> None:
+    # A new file's name is on disk once its directory is synced: without it, a power cut could
+    # lose the whole journal of a campaign already sent. (Windows cannot open a directory, and
+    # makes the name durable with the file.)
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):  # some file systems refuse it: best effort
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 # --------------------------------------------------------------------------------------------

@@ -596,8 +596,11 @@ def test_create_many_of_20000_recipients_at_5_a_day_is_not_refused(
     assert len(posts(server)) == 20
     texts = [str(warning.message) for warning in caught]
     # Each campaign calls 1,000 people at 5 a day: 200 weekdays from 2026-12-01, to 14 July
-    # 2027; nothing about years, nor about more than 1,000 recipients.
-    assert any("Wed 2027-07-14 is a French public holiday (Fête nationale)" in t for t in texts)
+    # 2027, all 20 of them on each day; nothing about years, nor about more than 1,000.
+    assert any(
+        "Wed 2027-07-14 is a French public holiday (Fête nationale) with 100 calls planned" in t
+        for t in texts
+    )
     assert not any("years" in text or "exceed" in text for text in texts)
 
 

@@ -410,6 +410,9 @@ def test_the_plan_above_1000_recipients_is_per_campaign_in_parallel_and_short(
     assert "Renouvellements (1/2)        1000           250  Fri 2028-05-19" in result.out
     assert "Renouvellements (2/2)         500           125  " in result.out
     assert "Last first-attempt calls: Fri 2028-05-19." in result.out
+    # Both campaigns call on 14 July 2027, only the first on 1 May 2028.
+    assert "Wed 2027-07-14 is a French public holiday (Fête nationale) with 8 calls" in result.out
+    assert "Mon 2028-05-01 is a French public holiday (Fête du Travail) with 4 calls" in result.out
     assert len(result.out.splitlines()) < 30
 
     as_json = cli(

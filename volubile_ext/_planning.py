@@ -264,16 +264,23 @@ def creation_warnings(request: CampaignRequest) -> tuple[str, ...]:
 def bulk_creation_warnings(requests: Sequence[CampaignRequest]) -> tuple[str, ...]:
     """The warnings ``create_many`` gives for its campaigns (one request per chunk).
 
-    The campaigns share one schedule and call in parallel, each from the start date: the
-    calendar of the largest covers every day any of them calls. A number repeated across two
-    chunks is counted as well as one repeated inside a chunk.
+    The campaigns share one schedule and call in parallel, each from the start date: calls on
+    weekends and public holidays are counted over all of them, and a number repeated across
+    two chunks is reported as well as one repeated inside a chunk.
     """
-    largest = max(requests, key=lambda request: len(request.recipients or ()))
+    sizes: dict[int, int] = {}
+    for request in requests:
+        size = len(request.recipients or ())
+        sizes[size] = sizes.get(size, 0) + 1
     everyone = tuple(person for request in requests for person in request.recipients or ())
-    return _calendar_of(largest) + tuple(_repeated_phone_warnings(everyone))
+    return _calendar_of(requests[0], tuple(sorted(sizes.items()))) + tuple(
+        _repeated_phone_warnings(everyone)
+    )
 
 
-def _calendar_of(request: CampaignRequest) -> tuple[str, ...]:
+def _calendar_of(
+    request: CampaignRequest, sizes: tuple[tuple[int, int], ...] | None = None
+) -> tuple[str, ...]:
     count = len(request.recipients) if request.recipients is not None else 0
     return _calendar_warnings(
         request.start_date,
@@ -281,7 +288,7 @@ def _calendar_of(request: CampaignRequest) -> tuple[str, ...]:
         request.time_slots,
         request.batch_size,
         request.timezone,
-        count,
+        sizes or ((count, 1),),
         _dt.date.today(),  # part of the key: "in the past" changes daily
     )
 
@@ -296,10 +303,11 @@ def _calendar_warnings(  # noqa: PLR0917 - positional keeps the cache key cheap
     time_slots: tuple[TimeSlot, ...],
     batch_size: int,
     timezone: str | None,
-    count: int,
+    sizes: tuple[tuple[int, int], ...],
     today: _dt.date,
 ) -> tuple[str, ...]:
-    # Only the schedule matters to the calendar: no name, agent or recipients.
+    # Only the schedule matters to the calendar: no name, agent or recipients. ``sizes``:
+    # (recipients, how many campaigns of that size call in parallel).
     schedule = CampaignRequest(
         name="",
         agent_id=_NO_AGENT,
@@ -310,11 +318,39 @@ def _calendar_warnings(  # noqa: PLR0917 - positional keeps the cache key cheap
         timezone=timezone,
     )
     try:
-        return _plan(schedule, count, exclude_public_holidays=False, closed=set()).warnings
+        plans = [
+            (_plan(schedule, size, exclude_public_holidays=False, closed=set()), copies)
+            for size, copies in sizes
+        ]
     except ClientValidationError as too_long:
         # A valid campaign that calls for longer than the planner looks ahead: say so, but a
         # warning must never refuse what the API accepts.
         return tuple(error.message for error in too_long.errors)
+    return _parallel_warnings(schedule, plans)
+
+
+def _parallel_warnings(
+    schedule: CampaignRequest, plans: Sequence[tuple[CampaignPlan, int]]
+) -> tuple[str, ...]:
+    """The calendar warnings of campaigns calling in parallel, given as (plan, copies).
+
+    Those of the largest campaign, with the calls on each day counted over all of them.
+    """
+    if len(plans) == 1 and plans[0][1] == 1:
+        return plans[0][0].warnings
+    import zoneinfo  # as in _plan
+
+    calls: dict[_dt.date, int] = {}
+    first_seen: dict[_dt.date, PlannedDay] = {}
+    for plan, copies in plans:
+        for day in plan.days:
+            calls[day.date] = calls.get(day.date, 0) + day.calls * copies
+            first_seen.setdefault(day.date, day)
+    merged = [attrs.evolve(first_seen[date], calls=calls[date]) for date in sorted(first_seen)]
+    largest = max((plan for plan, _ in plans), key=lambda plan: plan.recipient_count)
+    zone = zoneinfo.ZoneInfo(schedule.timezone or DEFAULT_TIMEZONE)
+    found = _warnings(schedule, largest.recipient_count, merged, list(largest.skipped), zone)
+    return tuple(found)
 
 
 def _plan(
@@ -607,8 +643,13 @@ def plan_many(
             )
         chunk_name = f"{request.name} ({index + 1}/{total})" if total > 1 else request.name
         campaigns.append(attrs.evolve(by_size[size], name=chunk_name, recipient_count=size))
-    largest = by_size[min(chunk_size, count)]
-    warnings = largest.warnings + tuple(_repeated_phone_warnings(request.recipients))
+    copies: dict[int, int] = {}
+    for campaign in campaigns:
+        copies[campaign.recipient_count] = copies.get(campaign.recipient_count, 0) + 1
+    schedule = attrs.evolve(request, recipients=None)
+    warnings = _parallel_warnings(
+        schedule, [(by_size[size], number) for size, number in copies.items()]
+    ) + tuple(_repeated_phone_warnings(request.recipients))
     return BulkPlan(
         name=request.name,
         chunk_size=chunk_size,

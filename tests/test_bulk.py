@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections.abc import Iterator
+import re
+import signal
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.client_harness import API_KEY, CREATE_ARGS, FakeApi, Harness
+from tests.client_harness import API_KEY, CAMPAIGN_ID, CREATE_ARGS, FakeApi, Harness, wait_for
 from tests.scripted_server import Drop, Received, Reply, ScriptedServer
 from volubile_ext import (
+    APIConnectionError,
+    AsyncVolubile,
+    BadRequestError,
     BulkCreateReport,
+    Campaign,
+    CampaignMayExistError,
     CampaignWarning,
     ClientValidationError,
     JournalMismatchError,
@@ -156,10 +165,10 @@ def test_crash_between_sending_and_recording_leaves_the_chunk_uncertain(
     journal = tmp_path / "run.jsonl"
     real = _bulk.Journal.outcome_created
 
-    def crash_on_chunk_2(self: _bulk.Journal, chunk: Any, campaign_id: str) -> None:
+    def crash_on_chunk_2(self: _bulk.Journal, chunk: Any, campaign_id: str, *rest: Any) -> None:
         if chunk.index == 1:
             raise KeyboardInterrupt  # the process dies after the server created chunk 2
-        real(self, chunk, campaign_id)
+        real(self, chunk, campaign_id, *rest)
 
     monkeypatch.setattr(_bulk.Journal, "outcome_created", crash_on_chunk_2)
     with pytest.raises(KeyboardInterrupt):
@@ -244,3 +253,370 @@ def test_a_number_repeated_across_chunks_is_warned_about_once(
         report = create_many(harness, recipients=people)
     assert report.ok
     assert len([w for w in caught if "repeats" in str(w.message)]) == 1
+
+
+def applied_then_dropped(api: CountingApi) -> Callable[[Received], Reply | Drop]:
+    """The campaign is created, then the connection drops: the client cannot know."""
+
+    def action(request: Received) -> Drop:
+        api(request)
+        return Drop()
+
+    return action
+
+
+def single(harness: Harness, **kwargs: Any) -> Campaign:
+    campaign: Campaign = harness.call("campaigns.create", **{**CREATE_ARGS, **kwargs})
+    return campaign
+
+
+def records(journal: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+
+
+# --- every create honours a journal (issue 9, item 1) ---------------------------------------
+
+
+def test_a_single_create_with_a_journal_is_sent_once_then_read_back(
+    harness: Harness, server: ScriptedServer, tmp_path: Path
+) -> None:
+    journal = tmp_path / "one.jsonl"
+
+    first = single(harness, journal=journal)
+    again = single(harness, journal=journal)
+
+    assert len(posts(server)) == 1
+    assert first.response is not None
+    assert again.response is None  # read from the journal: nothing was sent
+    assert again.id == first.id
+    assert again.name == first.name == "Renewals"
+    assert again.time_slots == first.time_slots
+    assert [r["type"] for r in records(journal)] == ["run", "intent", "created"]
+
+
+def test_a_single_create_refused_is_sent_again_on_the_next_run(
+    harness: Harness, server: ScriptedServer, api: CountingApi, tmp_path: Path
+) -> None:
+    journal = tmp_path / "one.jsonl"
+    server.then(Reply(400, json={"message": "Agent is not an OUTBOUND agent"}))
+    with pytest.raises(BadRequestError):
+        single(harness, journal=journal)
+
+    created = single(harness, journal=journal)
+
+    assert created.response is not None
+    assert api.created == ["Renewals"]
+    assert len(posts(server)) == 2
+
+
+def test_a_single_create_that_may_exist_is_not_sent_again_until_resolved(
+    harness: Harness, server: ScriptedServer, api: CountingApi, tmp_path: Path
+) -> None:
+    journal = tmp_path / "one.jsonl"
+    server.then(Drop())  # dropped unprocessed, but the client cannot know it
+    with pytest.raises(APIConnectionError, match="may have been created") as dropped:
+        single(harness, journal=journal)
+    assert f"The journal {journal} records it as uncertain" in dropped.value.__notes__[0]
+
+    with pytest.raises(CampaignMayExistError) as caught:
+        single(harness, journal=journal)
+    assert len(posts(server)) == 1
+    assert caught.value.path == journal
+    assert caught.value.chunk.campaign_name == "Renewals"
+    assert caught.value.chunk.first_phones == ("+33612345678",)
+    assert "resolve_uncertain='absent'" in str(caught.value)
+
+    created = single(harness, journal=journal, resolve_uncertain="absent")
+
+    assert created.response is not None
+    assert api.created == ["Renewals"]
+    assert single(harness, journal=journal).id == created.id
+    assert len(posts(server)) == 2
+    assert [r["as"] for r in records(journal) if r["type"] == "resolved"] == ["absent"]
+
+
+def test_a_single_create_marked_created_with_its_id_sends_nothing(
+    harness: Harness, server: ScriptedServer, api: CountingApi, tmp_path: Path
+) -> None:
+    journal = tmp_path / "one.jsonl"
+    server.then(applied_then_dropped(api))
+    with pytest.raises(APIConnectionError):
+        single(harness, journal=journal)
+
+    found = single(harness, journal=journal, resolve_uncertain=CAMPAIGN_ID)
+
+    assert str(found.id) == CAMPAIGN_ID
+    assert found.name == "Renewals"
+    assert found.response is None
+    assert single(harness, journal=journal).id == found.id
+    assert len(posts(server)) == 1
+
+
+def test_resolutions_are_checked_before_anything_is_sent(
+    harness: Harness, server: ScriptedServer, tmp_path: Path
+) -> None:
+    with pytest.raises(ClientValidationError, match="needs journal="):
+        create_many(harness, resolve_uncertain={1: "absent"})
+    with pytest.raises(ClientValidationError) as caught:
+        create_many(
+            harness,
+            journal=tmp_path / "run.jsonl",
+            resolve_uncertain={0: "absent", 6: "created", 2: "gone", True: "absent"},
+        )
+    assert [e.field for e in caught.value.errors] == [
+        "resolve_uncertain[0]",
+        "resolve_uncertain[6]",
+        "resolve_uncertain[2]",
+        "resolve_uncertain",
+    ]
+    with pytest.raises(ClientValidationError, match="resolve_uncertain"):
+        single(harness, journal=tmp_path / "one.jsonl", resolve_uncertain="maybe")
+    assert server.count() == 0
+    assert not (tmp_path / "run.jsonl").exists()
+
+
+# --- uncertain chunks resolved one by one (item 3) ------------------------------------------
+
+
+def test_uncertain_chunks_are_resolved_one_by_one_and_only_absent_ones_are_sent(
+    harness: Harness, server: ScriptedServer, api: CountingApi, tmp_path: Path
+) -> None:
+    journal = tmp_path / "run.jsonl"
+    # Chunk 2 is created and its answer lost; chunk 4 is lost before it is processed.
+    server.then(api, applied_then_dropped(api), api, Drop())
+    first = create_many(harness, journal=journal)
+    assert [c.number for c in first.uncertain] == [2, 4]
+    chunk_2 = first.uncertain[0]
+    assert chunk_2.campaign_name == "Renewals (2/5)"
+    assert chunk_2.first_phones == (PEOPLE[2].phone, PEOPLE[3].phone)
+    assert (
+        f"UNCERTAIN chunk 2 'Renewals (2/5)': recipients 3-4 (first numbers {PEOPLE[2].phone}, "
+        f"{PEOPLE[3].phone})" in str(first)
+    )
+    assert "resolve_uncertain={k: 'absent'}" in str(first)
+
+    resolved = create_many(
+        harness, journal=journal, resolve_uncertain={2: CAMPAIGN_ID, 4: "absent"}
+    )
+
+    assert resolved.ok
+    assert sorted(api.created) == [f"Renewals ({k}/5)" for k in range(1, 6)]
+    assert len(posts(server)) == 6  # only chunk 4 was sent again
+    marked = resolved.created[1]
+    assert (marked.number, marked.campaign_id, marked.marked_by_caller) == (2, CAMPAIGN_ID, True)
+    assert "marked created by you" in str(resolved)
+    assert [
+        (r["chunk"], r["as"], r["campaign_id"]) for r in records(journal) if r["type"] == "resolved"
+    ] == [
+        (1, "created", CAMPAIGN_ID),
+        (3, "absent", None),
+    ]
+
+    # The same resolutions again (from shell history, say) send nothing.
+    again = create_many(harness, journal=journal, resolve_uncertain={2: CAMPAIGN_ID, 4: "absent"})
+    assert again.ok
+    assert len(posts(server)) == 6
+    assert "chunk 4: the resolution 'absent' was not needed" in str(again)
+
+
+def test_an_uncertain_chunk_marked_created_without_its_id_is_reported_so(
+    harness: Harness, server: ScriptedServer, api: CountingApi, tmp_path: Path
+) -> None:
+    journal = tmp_path / "run.jsonl"
+    server.then(applied_then_dropped(api))
+    create_many(harness, journal=journal, recipients=PEOPLE[:4])
+
+    report = create_many(
+        harness, journal=journal, recipients=PEOPLE[:4], resolve_uncertain={1: "created"}
+    )
+
+    assert report.ok
+    assert report.created[0].campaign_id is None
+    assert len(report.campaign_ids) == 1
+    assert "chunk 1: recipients 1-2 -> campaign (id not given) (marked created by you)" in str(
+        report
+    )
+    assert len(posts(server)) == 2
+
+
+# --- interrupts while a create may be in flight (item 2) ------------------------------------
+
+
+def held(api: CountingApi) -> Callable[[Received], Reply]:
+    """The campaign is created at once; its answer is held back for a minute."""
+
+    def action(request: Received) -> Reply:
+        reply = api(request)
+        return Reply(reply.status, json=reply.json, headers=reply.headers, delay=60)
+
+    return action
+
+
+def interrupt_main_thread_when(condition: Callable[[], object], what: str) -> threading.Thread:
+    """A real SIGINT, delivered to the main thread (as Ctrl-C is) once ``condition`` holds."""
+    main = threading.main_thread().ident
+    assert main is not None
+
+    def watch() -> None:
+        wait_for(condition, what)
+        signal.pthread_kill(main, signal.SIGINT)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    return watcher
+
+
+@pytest.fixture
+def sync_harness(server: ScriptedServer) -> Iterator[Harness]:
+    made = Harness("sync", api_key=API_KEY, base_url=server.url, rate_limit=None)
+    yield made
+    made.close()
+
+
+def test_ctrl_c_while_a_chunk_is_in_flight_records_it_uncertain_and_says_what_exists(
+    sync_harness: Harness, server: ScriptedServer, api: CountingApi, tmp_path: Path
+) -> None:
+    journal = tmp_path / "run.jsonl"
+    server.then(api, held(api))
+    interrupt_main_thread_when(lambda: len(posts(server)) == 2, "chunk 2's POST")
+
+    with pytest.raises(KeyboardInterrupt) as caught:
+        create_many(sync_harness, journal=journal)
+
+    notes = "\n".join(caught.value.__notes__)
+    assert (
+        "Interrupted while creating the campaign 'Renewals (2/5)'. The campaign may have been "
+        "created" in notes
+    )
+    assert "Chunk 2 'Renewals (2/5)' (recipients 3-4) may have been created." in notes
+    assert f"The journal {journal} records it as uncertain" in notes
+    assert re.search(r"Created before the interrupt: 1 -> [0-9a-f-]{36}\.", notes)
+    last = records(journal)[-1]
+    assert (last["type"], last["chunk"], last["applied"]) == ("failed", 1, "unknown")
+
+    resumed = create_many(sync_harness, journal=journal)
+
+    assert [c.number for c in resumed.uncertain] == [2]
+    assert "interrupted (KeyboardInterrupt)" in resumed.uncertain[0].reason
+    assert [c.number for c in resumed.created] == [1, 3, 4, 5]
+    assert len(posts(server)) == 5
+    assert sorted(api.created) == [f"Renewals ({k}/5)" for k in range(1, 6)]
+
+
+def test_ctrl_c_while_waiting_for_the_rate_limit_leaves_nothing_uncertain(
+    server: ScriptedServer, api: CountingApi, sync_harness: Harness, tmp_path: Path
+) -> None:
+    journal = tmp_path / "run.jsonl"
+    limited = Harness("sync", api_key=API_KEY, base_url=server.url, rate_limit=(1, 60.0))
+    # Chunk 2's intent is on disk and its request waits a minute for a rate-limit slot.
+    interrupt_main_thread_when(
+        lambda: journal.exists() and '"type":"intent","chunk":1' in journal.read_text(),
+        "chunk 2's intent",
+    )
+    try:
+        with pytest.raises(KeyboardInterrupt) as caught:
+            create_many(limited, journal=journal)
+    finally:
+        limited.close()
+
+    notes = "\n".join(caught.value.__notes__)
+    assert "Chunk 2 'Renewals (2/5)' (recipients 3-4) was not sent." in notes
+    assert "may have been created" not in notes
+    last = records(journal)[-1]
+    assert (last["type"], last["chunk"], last["applied"]) == ("failed", 1, "no")
+    assert len(posts(server)) == 1
+
+    resumed = create_many(sync_harness, journal=journal)
+
+    assert resumed.ok
+    assert len(posts(server)) == 5
+
+
+def test_ctrl_c_in_a_run_without_a_journal_still_lists_what_was_created(
+    sync_harness: Harness, server: ScriptedServer, api: CountingApi
+) -> None:
+    server.then(api, api, held(api))
+    interrupt_main_thread_when(lambda: len(posts(server)) == 3, "chunk 3's POST")
+
+    with pytest.raises(KeyboardInterrupt) as caught:
+        create_many(sync_harness)
+
+    notes = "\n".join(caught.value.__notes__)
+    assert "Chunk 3 'Renewals (3/5)' (recipients 5-6) may have been created." in notes
+    assert re.search(
+        r"Created before the interrupt: 1 -> [0-9a-f-]{36}, 2 -> [0-9a-f-]{36}\.", notes
+    )
+
+
+def test_cancelling_a_task_while_its_create_is_in_flight_says_the_campaign_may_exist(
+    server: ScriptedServer, api: CountingApi, tmp_path: Path
+) -> None:
+    journal = tmp_path / "one.jsonl"
+    harness = Harness("async", api_key=API_KEY, base_url=server.url, rate_limit=None)
+    server.then(held(api))
+
+    async def cancel_once_sent() -> BaseException:
+        assert isinstance(harness.client, AsyncVolubile)
+        task = asyncio.ensure_future(
+            harness.client.campaigns.create(**CREATE_ARGS, journal=journal)
+        )
+        while not posts(server):
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError) as caught:
+            await task
+        return caught.value
+
+    try:
+        cancelled = harness.run(cancel_once_sent())
+        notes = "\n".join(getattr(cancelled, "__notes__", ()))
+        assert (
+            "Interrupted while creating the campaign 'Renewals'. The campaign may have been "
+            "created" in notes
+        )
+        with pytest.raises(CampaignMayExistError, match="interrupted \\(CancelledError\\)"):
+            single(harness, journal=journal)
+    finally:
+        harness.close()
+    assert len(posts(server)) == 1
+
+
+# --- the warning planner: chunks call in parallel (item 7) ----------------------------------
+
+
+def test_create_many_of_20000_recipients_at_5_a_day_is_not_refused(
+    harness: Harness, server: ScriptedServer
+) -> None:
+    people = [f"+3361{number:07d}" for number in range(20_000)]
+
+    with pytest.warns(CampaignWarning) as caught:
+        report = create_many(harness, recipients=people, batch_size=5, chunk_size=1000)
+
+    assert report.ok
+    assert len(posts(server)) == 20
+    texts = [str(warning.message) for warning in caught]
+    # Each campaign calls 1,000 people at 5 a day: 200 weekdays from 2026-12-01, to 14 July
+    # 2027, all 20 of them on each day; nothing about years, nor about more than 1,000.
+    assert any(
+        "Wed 2027-07-14 is a French public holiday (Fête nationale) with 100 calls planned" in t
+        for t in texts
+    )
+    assert not any("years" in text or "exceed" in text for text in texts)
+
+
+def test_a_campaign_longer_than_the_planner_looks_ahead_is_created_with_a_warning(
+    harness: Harness, server: ScriptedServer
+) -> None:
+    people = [f"+3361{number:07d}" for number in range(600)]  # 600 Mondays: over 11 years
+
+    with pytest.warns(CampaignWarning, match="need more than 10 years"):
+        single(harness, recipients=people, batch_size=1, days=["MONDAY"])
+
+    assert len(posts(server)) == 1
+
+
+def test_create_many_warnings_point_at_the_callers_line(sync_harness: Harness) -> None:
+    people = [*PEOPLE[:4], Recipient(PEOPLE[0].phone, {"again": True})]
+    with pytest.warns(CampaignWarning, match="repeats") as caught:
+        create_many(sync_harness, recipients=people)
+    assert {Path(warning.filename).name for warning in caught} == {"client_harness.py"}

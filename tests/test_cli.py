@@ -436,7 +436,7 @@ def test_bulk_create_with_an_uncertain_chunk_exits_1_and_resumes_only_when_told(
 
     assert first.code == 1
     assert "1 of 2 campaigns created" in first.out
-    assert "UNCERTAIN chunk 1: recipients 1-1000" in first.out
+    assert "UNCERTAIN chunk 1 'Renouvellements (1/2)': recipients 1-1000" in first.out
     assert "--resend-uncertain" in first.out
     assert len(sandbox.campaigns()) == 2  # chunk 1 does exist: the sandbox applied it
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 import zoneinfo
 from typing import Any
@@ -11,6 +12,7 @@ import attrs
 import pytest
 
 from volubile_ext import (
+    BulkPlan,
     CallingWindow,
     CampaignPlan,
     ClientValidationError,
@@ -19,6 +21,7 @@ from volubile_ext import (
     SkippedDay,
     TimeSlot,
     plan_campaign,
+    plan_many,
 )
 from volubile_ext._planning import _aware
 
@@ -356,3 +359,65 @@ def test_the_plan_is_a_plain_immutable_value() -> None:
     assert str(result).endswith("Last first-attempt calls: Tue 2099-06-02.")
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         result.batch_size = 10  # type: ignore[misc]
+
+
+# --- plan_many: the campaigns of create_many call in parallel -------------------------------
+
+
+def test_plan_many_plans_each_campaign_from_the_start_date_in_parallel() -> None:
+    people = [f"+3361{number:07d}" for number in range(20_000)]
+    arguments = {
+        "name": "Renewals",
+        "agent_id": AGENT,
+        "start_date": "2099-06-02",
+        "time_slots": ["09:00-15:00"],
+        "days": "weekdays",
+        "timezone": "Europe/Paris",
+        "batch_size": 5,
+    }
+
+    result = plan_many(**arguments, recipients=people)  # laid end to end: over 15 years
+
+    one = plan(**arguments, recipient_count=1000)
+    assert isinstance(result, BulkPlan)
+    assert [c.name for c in result.campaigns][:2] == ["Renewals (1/20)", "Renewals (2/20)"]
+    assert {c.recipient_count for c in result.campaigns} == {1000}
+    assert result.last_first_attempt_date == one.last_first_attempt_date
+    assert result.campaigns[0].days == one.days
+    text = str(result)
+    assert "20000 recipients in 20 campaigns of at most 1000, calling in parallel" in text
+    assert re.search(r"Renewals \(1/20\) to Renewals \(20/20\) +1000 each +200 each +Mon", text)
+    assert len(text.splitlines()) < 20
+
+
+def test_plan_many_with_a_smaller_last_chunk_and_repeated_numbers() -> None:
+    people = [f"+3361{number:07d}" for number in range(1500)] + ["+33610000000"]
+    result = plan_many(
+        name="Renewals",
+        agent_id=AGENT,
+        start_date="2099-06-02",
+        time_slots=["09:00-15:00"],
+        days="weekdays",
+        timezone="Europe/Paris",
+        batch_size=100,
+        recipients=people,
+        chunk_size=1000,
+    )
+
+    assert [c.recipient_count for c in result.campaigns] == [1000, 501]
+    assert [len(c.days) for c in result.campaigns] == [10, 6]
+    assert result.warnings == (
+        "1 recipient repeats an earlier phone number: those people will be called more than "
+        "once (load_recipients folds duplicates)",
+    )
+    with pytest.raises(ClientValidationError, match="chunk_size"):
+        plan_many(
+            name="Renewals",
+            agent_id=AGENT,
+            start_date="2099-06-02",
+            time_slots=["09:00-15:00"],
+            days="weekdays",
+            batch_size=1,
+            recipient_count=5,
+            chunk_size=0,
+        )

@@ -20,8 +20,10 @@ EXPECTED = [
     "BadRequestError",
     "BearerTokenAuth",
     "BulkCreateReport",
+    "BulkPlan",
     "CallingWindow",
     "Campaign",
+    "CampaignMayExistError",
     "CampaignPlan",
     "CampaignStatus",
     "CampaignWarning",
@@ -34,7 +36,11 @@ EXPECTED = [
     "DuplicateRow",
     "FieldError",
     "InternalServerError",
+    "JournalError",
+    "JournalLockedError",
     "JournalMismatchError",
+    "JournalUnreadableError",
+    "JournalWriteError",
     "MintedTokenAuth",
     "NotFoundError",
     "PermissionDeniedError",
@@ -59,6 +65,7 @@ EXPECTED = [
     "normalize_phone",
     "parse_days",
     "plan_campaign",
+    "plan_many",
 ]
 
 

@@ -6,10 +6,15 @@ Start with :class:`Volubile` (or :class:`AsyncVolubile`); everything public is i
 from ._auth import AccessToken, ApiKeyAuth, BearerTokenAuth, MintedTokenAuth
 from ._bulk import (
     BulkCreateReport,
+    CampaignMayExistError,
     ChunkCreated,
     ChunkFailed,
     ChunkUncertain,
+    JournalError,
+    JournalLockedError,
     JournalMismatchError,
+    JournalUnreadableError,
+    JournalWriteError,
 )
 from ._campaign_input import RetrySettings
 from ._client import AsyncVolubile, Volubile
@@ -34,7 +39,15 @@ from ._errors import (
 )
 from ._holidays import french_public_holidays
 from ._models import Campaign, CampaignStatus, ResponseInfo
-from ._planning import CallingWindow, CampaignPlan, PlannedDay, SkippedDay, plan_campaign
+from ._planning import (
+    BulkPlan,
+    CallingWindow,
+    CampaignPlan,
+    PlannedDay,
+    SkippedDay,
+    plan_campaign,
+    plan_many,
+)
 from ._ratelimit import RateLimitInfo
 from ._recipients import (
     DuplicateRow,
@@ -61,8 +74,10 @@ __all__ = [
     "BadRequestError",
     "BearerTokenAuth",
     "BulkCreateReport",
+    "BulkPlan",
     "CallingWindow",
     "Campaign",
+    "CampaignMayExistError",
     "CampaignPlan",
     "CampaignStatus",
     "CampaignWarning",
@@ -75,7 +90,11 @@ __all__ = [
     "DuplicateRow",
     "FieldError",
     "InternalServerError",
+    "JournalError",
+    "JournalLockedError",
     "JournalMismatchError",
+    "JournalUnreadableError",
+    "JournalWriteError",
     "MintedTokenAuth",
     "NotFoundError",
     "PermissionDeniedError",
@@ -100,4 +119,5 @@ __all__ = [
     "normalize_phone",
     "parse_days",
     "plan_campaign",
+    "plan_many",
 ]

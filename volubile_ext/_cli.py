@@ -3,7 +3,8 @@
 Commands (``volubile COMMAND --help`` tells more)::
 
     volubile campaigns create FILE [--recipients CSV] [--dry-run] [--yes] [--journal PATH]
-                                   [--region FR] [--phone-column phone] [--resend-uncertain]
+                                   [--region FR] [--phone-column phone]
+                                   [--absent K] [--created K[=ID]] [--resend-uncertain]
     volubile campaigns get|pause|resume ID
     volubile campaigns cancel ID [--yes]
     volubile token --scope SCOPE [SCOPE ...]
@@ -36,16 +37,27 @@ import os
 import re
 import sys
 import tomllib
+import uuid
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from ._bulk import MAX_CHUNK, BulkCreateReport, JournalMismatchError
+from ._bulk import (
+    MAX_CHUNK,
+    BulkCreateReport,
+    CampaignMayExistError,
+    ChunkUncertain,
+    JournalLockedError,
+    JournalMismatchError,
+    JournalUnreadableError,
+    Resolution,
+)
 from ._campaign_input import build_campaign_request
 from ._client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, Volubile
 from ._errors import (
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     AuthenticationError,
     BadRequestError,
@@ -58,7 +70,7 @@ from ._errors import (
     VolubileError,
 )
 from ._models import Campaign
-from ._planning import CampaignPlan, plan_campaign
+from ._planning import BulkPlan, CampaignPlan, plan_campaign, plan_many
 from ._recipients import (
     _PHONE_EXTRA,
     RecipientImport,
@@ -332,14 +344,31 @@ def _parser() -> argparse.ArgumentParser:
         "--journal",
         metavar="PATH",
         type=Path,
-        help="above 1,000 recipients: record each campaign before and after it is sent, so "
-        "that running the same command again resumes without creating anything twice",
+        help="record each campaign on disk before and after it is sent (the file is locked "
+        "meanwhile), so that running the same command again creates nothing twice: it skips "
+        "what was created and resumes after a crash",
+    )
+    create.add_argument(
+        "--absent",
+        metavar="K",
+        action="append",
+        default=[],
+        help="with --journal: uncertain campaign K (as in 'NAME (K/N)'; 1 for a single "
+        "campaign) is not in the account: send it again. Repeatable, or K,K,...",
+    )
+    create.add_argument(
+        "--created",
+        metavar="K[=ID]",
+        action="append",
+        default=[],
+        help="with --journal: uncertain campaign K is in the account (with its id if you have "
+        "it): record it, do not send it. Repeatable",
     )
     create.add_argument(
         "--resend-uncertain",
         action="store_true",
-        help="with --journal: also send again the campaigns the journal marks uncertain (check "
-        "the account first: they may exist)",
+        help="with --journal: send again every campaign the journal marks uncertain (check "
+        "the account first: they may exist; --absent does it one by one)",
     )
     create.add_argument(
         "--region",
@@ -503,9 +532,13 @@ def _run(arguments: Sequence[str], out: _Output) -> int:
             hint=hint or None,
             **_error_details(failure),
         )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         out.note("volubile: interrupted")
-        return out.fail(EXIT_INTERRUPTED, "interrupted", "interrupted")
+        # What the interrupt may have left behind (a campaign created, a journal to resume).
+        notes = list(getattr(interrupt, "__notes__", ()))
+        for note in notes:
+            out.note(note)
+        return out.fail(EXIT_INTERRUPTED, "interrupted", "interrupted", notes=notes)
 
 
 def _command_name(args: argparse.Namespace) -> str:
@@ -567,6 +600,18 @@ def _hint(failure: VolubileError, args: argparse.Namespace) -> str:
         return f"The API's rate limit was reached: wait {wait} and run the command again."
     if isinstance(failure, BadRequestError):
         return "The API refused the request: fix the fields listed above."
+    if _create_may_exist(failure, args):
+        # "Try again" would be the wrong advice: a second run may create a second campaign.
+        if args.journal is not None:
+            return (
+                "Check the account for the campaign before running the command again: the "
+                "journal does not send it again until you add --absent 1 (not there) or "
+                "--created 1[=ID] (there)."
+            )
+        return (
+            "Check the account's campaigns before running the command again: without "
+            "--journal, a second run creates a second campaign if this one exists."
+        )
     if isinstance(failure, APIConnectionError):
         return (
             "Check the address (--base-url or $VOLUBILE_BASE_URL) and the network, then try again."
@@ -574,6 +619,17 @@ def _hint(failure: VolubileError, args: argparse.Namespace) -> str:
     if isinstance(failure, APIStatusError) and failure.status_code >= 500:
         return "The server failed; try again later."
     return ""
+
+
+def _create_may_exist(failure: VolubileError, args: argparse.Namespace) -> bool:
+    """Whether a failed ``campaigns create`` may have created the campaign all the same."""
+    if getattr(args, "handler", None) is not _create:
+        return False
+    if isinstance(failure, APIConnectionError):
+        return failure.request_sent
+    if isinstance(failure, APIStatusError):
+        return failure.status_code >= 500
+    return isinstance(failure, APIResponseValidationError)
 
 
 @contextlib.contextmanager
@@ -900,19 +956,22 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
         imported = _import_recipients(args, out)
         _refuse_rows_needing_the_phone_extra(imported, args, out)
         fields["recipients"] = imported.recipients
-    if args.resend_uncertain and args.journal is None:
-        raise UsageError("--resend-uncertain needs --journal: the journal says what is uncertain")
     recipients = fields.get("recipients")
+    listed = len(recipients) if isinstance(recipients, list | tuple) else 0
+    many = listed > MAX_CHUNK
+    resolutions = _resolutions(args, -(-listed // MAX_CHUNK) if many else 1)
 
     campaign_fields: dict[str, Any] = {
         key: fields.get(key) for key in CAMPAIGN_FIELDS if key != "recipients"
     }
-    plan: CampaignPlan | None = None
+    plan: CampaignPlan | BulkPlan | None = None
     try:
         if recipients is not None:
-            # plan_campaign applies the create rules to everything, recipients included (every
-            # problem at once), and lifts the 1,000 limit that bulk creation handles.
-            plan = plan_campaign(**campaign_fields, recipients=recipients)
+            # The planners apply the create rules to everything, recipients included (every
+            # problem at once), without the 1,000 limit that bulk creation handles; above it,
+            # one plan per campaign, calling in parallel.
+            planner = plan_many if many else plan_campaign
+            plan = planner(**campaign_fields, recipients=recipients)
         # Normalised campaign-wide fields (slots as TimeSlot...), for display and sending.
         shape = build_campaign_request(**campaign_fields)
     except ClientValidationError as invalid:
@@ -942,7 +1001,13 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
             {"slot": str(slot), "windows": [str(w) for w in windows]} for slot, windows in slot_rows
         ],
         "windows": [str(window) for window in shape.effective_windows],
-        "plan": _plan_json(plan) if plan is not None else None,
+        "plan": (
+            _bulk_plan_json(plan)
+            if isinstance(plan, BulkPlan)
+            else _plan_json(plan)
+            if plan is not None
+            else None
+        ),
         "dry_run": bool(args.dry_run),
         "campaign": None,
         "bulk": None,
@@ -958,22 +1023,49 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
         if plan is not None:
             # The plan above already listed these warnings; the library would repeat them.
             warnings.simplefilter("ignore", CampaignWarning)
-        if count > MAX_CHUNK:
-            report = _create_many(args, out, client, campaign_fields, recipients)
-            document["bulk"] = _report_json(report)
-            out.say(str(report))
-            if report.uncertain:
-                out.say(
-                    "  From the command line: run it again with the same --journal and "
-                    "--resend-uncertain, once you have checked those campaigns do not exist."
+        with _journal_errors(args, -(-count // MAX_CHUNK) if count > MAX_CHUNK else 1):
+            if count > MAX_CHUNK:
+                report = _create_many(
+                    args, out, client, campaign_fields, recipients, resolutions=resolutions
                 )
-            out.document(document)
-            if report.ok:
-                return EXIT_OK
-            return out.fail(EXIT_API_ERROR, "bulk_incomplete", str(report).splitlines()[0])
-        campaign = client.campaigns.create(**campaign_fields, recipients=recipients)
-        out.say(_campaign_text(campaign, "Campaign created"))
+                document["bulk"] = _report_json(report)
+                out.say(report.render(_CLI_RESOLVE_HINT))
+                out.document(document)
+                if report.ok:
+                    return EXIT_OK
+                return out.fail(EXIT_API_ERROR, "bulk_incomplete", str(report).splitlines()[0])
+            try:
+                campaign = client.campaigns.create(
+                    **campaign_fields,
+                    recipients=recipients,
+                    journal=args.journal,
+                    resolve_uncertain=resolutions.get(1),
+                    resend_uncertain=args.resend_uncertain,
+                )
+            except CampaignMayExistError as uncertain:
+                message = (
+                    f"the journal {args.journal} records that the campaign may have been created "
+                    f"by an earlier run ({uncertain.chunk.reason}); nothing was sent."
+                )
+                hint = (
+                    f"Look for it in the Volubile app ({uncertain.chunk.describe()}), then run "
+                    "the same command again with --absent 1 if it is not there (it is created), "
+                    "or --created 1 (--created 1=ID) if it is."
+                )
+                out.note(f"volubile: error: {message}")
+                out.note(hint)
+                document["uncertain"] = _uncertain_json(uncertain.chunk)
+                out.document(document)
+                return out.fail(EXIT_API_ERROR, "campaign_may_exist", message, hint=hint)
+        if campaign.response is None:
+            # Read from the journal: nothing was sent.
+            title = f"Campaign already created by an earlier run (journal {args.journal})"
+            out.say(_campaign_text(campaign, title))
+            out.say("Nothing was sent.")
+        else:
+            out.say(_campaign_text(campaign, "Campaign created"))
         document["campaign"] = _campaign_json(campaign)
+        document["from_journal"] = campaign.response is None
         out.document(document)
         return EXIT_OK
 
@@ -1021,6 +1113,67 @@ def _create_question(campaign_fields: Mapping[str, Any], count: int) -> Callable
     return question
 
 
+_CLI_RESOLVE_HINT = (
+    "Check the account's campaigns for the uncertain chunks (by name and first numbers), then "
+    "run the same command again with --absent K for a campaign that is not there (it is sent "
+    "again), --created K (or --created K=ID) for one that is; --resend-uncertain sends every "
+    "uncertain chunk again."
+)
+
+
+def _resolutions(args: argparse.Namespace, campaigns: int) -> dict[int, Resolution]:
+    """--absent / --created, checked: campaign number K -> "absent", "created" or an id."""
+    if (args.absent or args.created or args.resend_uncertain) and args.journal is None:
+        flag = "--absent" if args.absent else "--created" if args.created else "--resend-uncertain"
+        raise UsageError(f"{flag} needs --journal: the journal says what is uncertain")
+    found: dict[int, Resolution] = {}
+
+    def number(text: str, flag: str) -> int:
+        value = text.strip()
+        if not value.isdecimal() or not 1 <= int(value) <= campaigns:
+            which = "1 (there is one campaign)" if campaigns == 1 else f"1..{campaigns}"
+            raise UsageError(f"{flag} {text[:40]!r}: K must be a campaign number {which}")
+        if int(value) in found:
+            raise UsageError(f"campaign {int(value)} is given more than once (--absent/--created)")
+        return int(value)
+
+    for given in args.absent:
+        for part in given.split(","):
+            found[number(part, "--absent")] = "absent"
+    for given in args.created:
+        key, _, campaign_id = given.partition("=")
+        position = number(key, "--created")
+        if not campaign_id.strip():
+            found[position] = "created"
+            continue
+        try:
+            found[position] = uuid.UUID(campaign_id.strip())
+        except ValueError:
+            raise UsageError(
+                f"--created {given[:60]!r}: {campaign_id[:40]!r} is not a campaign id (a UUID); "
+                "give --created K alone if you do not have it"
+            ) from None
+    return found
+
+
+@contextlib.contextmanager
+def _journal_errors(args: argparse.Namespace, campaigns: int) -> Iterator[None]:
+    """Journal problems as the command line reports them; an interrupt says how to resume."""
+    k = "1" if campaigns == 1 else "K"
+    try:
+        yield
+    except (JournalUnreadableError, JournalLockedError) as unusable:
+        raise UsageError(f"--journal {unusable}") from None
+    except KeyboardInterrupt as interrupt:
+        if args.journal is not None:
+            interrupt.add_note(
+                "To resume, run the same command again: what was created is skipped. A "
+                "campaign the journal marks uncertain is not sent again until you check the "
+                f"account and add --absent {k} (not there) or --created {k}[=ID] (there)."
+            )
+        raise
+
+
 def _as_sequence(recipients: Any) -> Sequence[Any]:
     # Validation passed, so this is a list (from a file) or the import's tuple.
     return recipients if isinstance(recipients, Sequence) else list(recipients)
@@ -1041,6 +1194,8 @@ def _create_many(
     client: Volubile,
     campaign_fields: dict[str, Any],
     recipients: Any,
+    *,
+    resolutions: dict[int, Resolution],
 ) -> BulkCreateReport:
     if args.journal is None:
         out.note(
@@ -1053,6 +1208,7 @@ def _create_many(
             **campaign_fields,
             recipients=recipients,
             journal=args.journal,
+            resolve_uncertain=resolutions,
             resend_uncertain=args.resend_uncertain,
             on_progress=progress,
         )
@@ -1351,15 +1507,56 @@ def _report_json(report: BulkCreateReport) -> dict[str, Any]:
         "created": [
             {
                 **span(chunk),
+                "campaign_name": chunk.campaign_name,
                 "campaign_id": chunk.campaign_id,
                 "from_journal": chunk.from_journal,
+                "marked_by_caller": chunk.marked_by_caller,
             }
             for chunk in report.created
         ],
         "failed": [{**span(chunk), "error": chunk.error} for chunk in report.failed],
-        "uncertain": [{**span(chunk), "reason": chunk.reason} for chunk in report.uncertain],
+        "uncertain": [_uncertain_json(chunk) for chunk in report.uncertain],
         "not_attempted": [index + 1 for index in report.not_attempted],
         "journal": str(report.journal) if report.journal is not None else None,
+        "notes": list(report.notes),
+    }
+
+
+def _uncertain_json(chunk: ChunkUncertain) -> dict[str, Any]:
+    return {
+        "chunk": chunk.number,
+        "first": chunk.first + 1,
+        "last": chunk.last + 1,
+        "campaign_name": chunk.campaign_name,
+        "first_phones": list(chunk.first_phones),
+        "reason": chunk.reason,
+    }
+
+
+def _bulk_plan_json(plan: BulkPlan) -> dict[str, Any]:
+    # A summary per campaign: each one's day-by-day table is that of a single campaign plan.
+    return {
+        "name": plan.name,
+        "recipient_count": plan.recipient_count,
+        "chunk_size": plan.chunk_size,
+        "campaigns": [
+            {
+                "name": campaign.name,
+                "recipient_count": campaign.recipient_count,
+                "calling_days": len(campaign.days),
+                "first_date": campaign.days[0].date.isoformat() if campaign.days else None,
+                "last_first_attempt_date": (
+                    campaign.last_first_attempt_date.isoformat()
+                    if campaign.last_first_attempt_date
+                    else None
+                ),
+            }
+            for campaign in plan.campaigns
+        ],
+        "last_first_attempt_date": (
+            plan.last_first_attempt_date.isoformat() if plan.last_first_attempt_date else None
+        ),
+        "warnings": list(plan.warnings),
     }
 
 

@@ -19,12 +19,11 @@ import os
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, cast
 from urllib.parse import urlsplit
 
-import attrs
 import httpx
 
 if TYPE_CHECKING:
@@ -33,7 +32,17 @@ if TYPE_CHECKING:
     from volubile_api.models import CampaignStatus as WireCampaignStatus
 
 from ._auth import SECRET_HEADERS, AccessToken, ApiKeyAuth, BearerTokenAuth, MintedTokenAuth
-from ._bulk import BulkCreateReport, BulkRun, Chunk, ProgressCallback, plan_chunks
+from ._bulk import (
+    INTERRUPT_SENT_ATTRIBUTE,
+    BulkCreateReport,
+    BulkRun,
+    Chunk,
+    ProgressCallback,
+    Resolution,
+    plan_chunks,
+    read_resolutions,
+    single_chunk,
+)
 from ._campaign_input import CampaignRequest, build_campaign_request
 from ._errors import (
     APIConnectionError,
@@ -49,7 +58,7 @@ from ._errors import (
     parse_retry_after,
 )
 from ._models import Campaign, CampaignStatus, ResponseInfo, parse_campaign, parse_token
-from ._planning import creation_warnings
+from ._planning import bulk_creation_warnings, creation_warnings
 from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter, Slot
 from ._recipients import RecipientImport
 from ._retry import RetryPolicy, TransportFailure, classify_transport_error
@@ -162,7 +171,16 @@ class _PreparedBody:
 class _Operation:
     """One API operation as the retry loop sees it."""
 
-    __slots__ = ("auth", "creates_campaign", "idempotent", "json", "method", "name", "url")
+    __slots__ = (
+        "auth",
+        "creates_campaign",
+        "idempotent",
+        "json",
+        "may_have_been_sent",
+        "method",
+        "name",
+        "url",
+    )
 
     def __init__(
         self,
@@ -182,6 +200,8 @@ class _Operation:
         self.idempotent = idempotent
         self.auth = auth
         self.creates_campaign = creates_campaign
+        # Set once a request is built to be sent: an interrupt after that may leave it applied.
+        self.may_have_been_sent = False
 
     def __repr__(self) -> str:
         return f"_Operation({self.name!r}, {self.method} {self.url})"
@@ -491,6 +511,7 @@ class _BaseClient:
         self, http: httpx.Client | httpx.AsyncClient, op: _Operation, call: _Call
     ) -> httpx.Request:
         timeout = self._attempt_timeout(call)
+        op.may_have_been_sent = True
         if http.cookies:
             # Only httpx knows how to merge a cookie jar (the API sets none, but a client
             # passed in as http_client may carry some).
@@ -860,10 +881,84 @@ def _warn_before_creating(request: CampaignRequest, stacklevel: int = 3) -> None
 
 
 def _warn_before_creating_many(chunks: Sequence[Chunk]) -> None:
-    # One campaign's calendar stands for all (they share it), with every recipient counted, so
-    # that a number repeated across two chunks is reported too.
-    everyone = tuple(person for chunk in chunks for person in chunk.request.recipients or ())
-    _warn_before_creating(attrs.evolve(chunks[0].request, recipients=everyone), stacklevel=4)
+    # The campaigns call in parallel: the largest one's calendar stands for all (they share
+    # it), and a number repeated across two chunks is reported too.
+    for text in bulk_creation_warnings([chunk.request for chunk in chunks]):
+        warnings.warn(text, CampaignWarning, stacklevel=3)
+
+
+def _interrupted_create(stop: BaseException, op: _Operation, request: CampaignRequest) -> None:
+    # Ctrl-C or a task's cancellation, like any ambiguous failure, must not hide that the
+    # campaign may exist. The exception keeps its type (a KeyboardInterrupt must stay one), and
+    # carries the news as a note, shown with it.
+    setattr(stop, INTERRUPT_SENT_ATTRIBUTE, op.may_have_been_sent)
+    if op.may_have_been_sent:
+        stop.add_note(
+            f"Interrupted while creating the campaign {request.name!r}. {CAMPAIGN_MAY_EXIST}."
+        )
+
+
+def _journaled_single(
+    request: CampaignRequest,
+    journal: str | os.PathLike[str] | None,
+    resolve_uncertain: Resolution | None,
+    resend_uncertain: bool,
+) -> BulkRun:
+    return BulkRun(
+        [single_chunk(request)],
+        total_recipients=len(request.recipients or ()),
+        journal=journal,
+        resend_uncertain=resend_uncertain,
+        on_progress=None,
+        resolutions=read_resolutions(resolve_uncertain, 1),
+    )
+
+
+def _journaled_many(
+    chunks: list[Chunk],
+    count: int,
+    *,
+    journal: str | os.PathLike[str] | None,
+    resolve_uncertain: Mapping[int, Resolution] | None,
+    resend_uncertain: bool,
+    on_progress: ProgressCallback | None,
+) -> BulkRun:
+    return BulkRun(
+        chunks,
+        total_recipients=count,
+        journal=journal,
+        resend_uncertain=resend_uncertain,
+        on_progress=on_progress,
+        resolutions=read_resolutions(resolve_uncertain, len(chunks)),
+    )
+
+
+def _create_chunks(run: BulkRun, create: Callable[[CampaignRequest], Campaign]) -> None:
+    for chunk in run.pending():
+        try:
+            campaign = create(chunk.request)
+        except VolubileError as error:
+            run.failed_with(chunk, error)
+        except BaseException as stop:
+            run.interrupted(chunk, stop)
+            raise
+        else:
+            run.succeeded(chunk, campaign)
+
+
+async def _acreate_chunks(
+    run: BulkRun, create: Callable[[CampaignRequest], Awaitable[Campaign]]
+) -> None:
+    for chunk in run.pending():
+        try:
+            campaign = await create(chunk.request)
+        except VolubileError as error:
+            run.failed_with(chunk, error)
+        except BaseException as stop:
+            run.interrupted(chunk, stop)
+            raise
+        else:
+            run.succeeded(chunk, campaign)
 
 
 class Campaigns:
@@ -884,6 +979,9 @@ class Campaigns:
         retry: Any = None,
         recipients: Any = None,
         timezone: str | None = None,
+        journal: str | os.PathLike[str] | None = None,
+        resolve_uncertain: Resolution | None = None,
+        resend_uncertain: bool = False,
     ) -> Campaign:
         """Create a campaign. Everything is checked before anything is sent.
 
@@ -896,7 +994,16 @@ class Campaigns:
 
         Raises ``ClientValidationError`` (listing every problem) before sending anything. The
         request is sent again only when it provably did not reach the server; otherwise the
-        error says the campaign may have been created.
+        error says the campaign may have been created. An interrupt (Ctrl-C) while the request
+        may be on its way keeps its type and carries a note saying the same.
+
+        With ``journal=path`` the create is recorded on disk before and after it is sent (the
+        file is locked meanwhile), so that running the same call again never creates it twice:
+        once created, the call returns the campaign recorded in the journal without sending
+        anything (its ``response`` is ``None``); after a failure that provably was not applied
+        it is sent again; when an earlier attempt may have created it, the call raises
+        :class:`CampaignMayExistError` until you check the account and say what you found:
+        ``resolve_uncertain="absent"`` (it is created now), ``"created"`` or its campaign id.
         """
         request = build_campaign_request(
             name=name,
@@ -910,13 +1017,22 @@ class Campaigns:
             timezone=timezone,
         )
         _warn_before_creating(request)
-        return self.create_from_request(request)
+        if journal is None and resolve_uncertain is None:
+            return self.create_from_request(request)
+        with _journaled_single(request, journal, resolve_uncertain, resend_uncertain) as run:
+            _create_chunks(run, self.create_from_request)
+            return run.single_result()
 
     def create_from_request(self, request: CampaignRequest) -> Campaign:
         """Create a campaign from an already validated request (used by bulk creation)."""
         op = self._client._create_op(request)
-        response, call = self._client._send(op)
-        return self._client._campaign(op, call, response)
+        try:
+            response, call = self._client._send(op)
+            return self._client._campaign(op, call, response)
+        except BaseException as stop:
+            if not isinstance(stop, Exception):
+                _interrupted_create(stop, op, request)
+            raise
 
     def create_many(
         self,
@@ -932,6 +1048,7 @@ class Campaigns:
         timezone: str | None = None,
         chunk_size: int = 1000,
         journal: str | os.PathLike[str] | None = None,
+        resolve_uncertain: Mapping[int, Resolution] | None = None,
         resend_uncertain: bool = False,
         on_progress: ProgressCallback | None = None,
     ) -> BulkCreateReport:
@@ -939,11 +1056,16 @@ class Campaigns:
 
         Campaigns are named ``"<name> (k/n)"`` and created one after another through the rate
         limiter. Every chunk is validated before the first is sent. With ``journal=path``, each
-        chunk is recorded before and after it is sent, and calling again with the same
+        chunk is recorded before and after it is sent (the file is locked for the run: a second
+        run on it raises :class:`JournalLockedError`), and calling again with the same
         arguments resumes: created chunks are skipped, chunks that provably failed are sent
-        again, and chunks that may exist are reported as uncertain (sent again only with
-        ``resend_uncertain=True``). ``on_progress(done, total)`` is called as chunks finish.
-        Returns a :class:`BulkCreateReport`; errors on single chunks are in the report.
+        again, and chunks that may exist are reported as uncertain, with their names and first
+        numbers to look for in the account. Say what you found, chunk by chunk (k as in the
+        name): ``resolve_uncertain={2: "absent", 5: "created", 7: "<campaign id>"}`` sends
+        again only the absent ones; ``resend_uncertain=True`` sends every uncertain chunk
+        again. ``on_progress(done, total)`` is called as chunks finish. Returns a
+        :class:`BulkCreateReport`; errors on single chunks are in the report. A journal that
+        cannot be written raises :class:`JournalWriteError`, which names every campaign created.
         """
         chunks, count = _bulk_plan(
             name=name,
@@ -958,21 +1080,16 @@ class Campaigns:
             chunk_size=chunk_size,
         )
         _warn_before_creating_many(chunks)
-        run = BulkRun(
+        with _journaled_many(
             chunks,
-            total_recipients=count,
+            count,
             journal=journal,
+            resolve_uncertain=resolve_uncertain,
             resend_uncertain=resend_uncertain,
             on_progress=on_progress,
-        )
-        for chunk in run.pending():
-            try:
-                campaign = self.create_from_request(chunk.request)
-            except VolubileError as error:
-                run.failed_with(chunk, error)
-            else:
-                run.succeeded(chunk, campaign)
-        return run.report()
+        ) as run:
+            _create_chunks(run, self.create_from_request)
+            return run.report()
 
     def get(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Read a campaign by id (``campaigns:read``). Raises NotFoundError when unknown."""
@@ -1020,6 +1137,9 @@ class AsyncCampaigns:
         retry: Any = None,
         recipients: Any = None,
         timezone: str | None = None,
+        journal: str | os.PathLike[str] | None = None,
+        resolve_uncertain: Resolution | None = None,
+        resend_uncertain: bool = False,
     ) -> Campaign:
         """Create a campaign; see :meth:`Campaigns.create`."""
         request = build_campaign_request(
@@ -1034,13 +1154,22 @@ class AsyncCampaigns:
             timezone=timezone,
         )
         _warn_before_creating(request)
-        return await self.create_from_request(request)
+        if journal is None and resolve_uncertain is None:
+            return await self.create_from_request(request)
+        with _journaled_single(request, journal, resolve_uncertain, resend_uncertain) as run:
+            await _acreate_chunks(run, self.create_from_request)
+            return run.single_result()
 
     async def create_from_request(self, request: CampaignRequest) -> Campaign:
         """Create a campaign from an already validated request (used by bulk creation)."""
         op = self._client._create_op(request)
-        response, call = await self._client._send(op)
-        return self._client._campaign(op, call, response)
+        try:
+            response, call = await self._client._send(op)
+            return self._client._campaign(op, call, response)
+        except BaseException as stop:
+            if not isinstance(stop, Exception):  # asyncio.CancelledError, KeyboardInterrupt
+                _interrupted_create(stop, op, request)
+            raise
 
     async def create_many(
         self,
@@ -1056,6 +1185,7 @@ class AsyncCampaigns:
         timezone: str | None = None,
         chunk_size: int = 1000,
         journal: str | os.PathLike[str] | None = None,
+        resolve_uncertain: Mapping[int, Resolution] | None = None,
         resend_uncertain: bool = False,
         on_progress: ProgressCallback | None = None,
     ) -> BulkCreateReport:
@@ -1073,21 +1203,16 @@ class AsyncCampaigns:
             chunk_size=chunk_size,
         )
         _warn_before_creating_many(chunks)
-        run = BulkRun(
+        with _journaled_many(
             chunks,
-            total_recipients=count,
+            count,
             journal=journal,
+            resolve_uncertain=resolve_uncertain,
             resend_uncertain=resend_uncertain,
             on_progress=on_progress,
-        )
-        for chunk in run.pending():
-            try:
-                campaign = await self.create_from_request(chunk.request)
-            except VolubileError as error:
-                run.failed_with(chunk, error)
-            else:
-                run.succeeded(chunk, campaign)
-        return run.report()
+        ) as run:
+            await _acreate_chunks(run, self.create_from_request)
+            return run.report()
 
     async def get(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Read a campaign by id; see :meth:`Campaigns.get`."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -37,7 +37,15 @@ from ._timeslots import TimeSlot
 if TYPE_CHECKING:
     import zoneinfo
 
-__all__ = ["CallingWindow", "CampaignPlan", "PlannedDay", "SkippedDay", "plan_campaign"]
+__all__ = [
+    "BulkPlan",
+    "CallingWindow",
+    "CampaignPlan",
+    "PlannedDay",
+    "SkippedDay",
+    "plan_campaign",
+    "plan_many",
+]
 
 DEFAULT_TIMEZONE = "Europe/Paris"
 # A plan that needs more calendar days than this is a typo in batch_size or in the count.
@@ -241,8 +249,20 @@ def plan_campaign(
         "recipients": recipients,
         "timezone": timezone,
     }
+    request, count, closed = _checked(values, recipient_count, closed_dates)
+    plan = _plan(request, count, exclude_public_holidays=exclude_public_holidays, closed=closed)
+    misspelt = _retry_warnings(request)
+    return attrs.evolve(plan, warnings=plan.warnings + misspelt) if misspelt else plan
+
+
+def _checked(
+    values: dict[str, Any],
+    recipient_count: object,
+    closed_dates: Iterable[_dt.date | str] | None,
+) -> tuple[CampaignRequest, int, set[_dt.date]]:
+    """The arguments of plan_campaign, checked: the request, the recipient count, closed dates."""
     errors: list[FieldError] = ProblemList()
-    count = _count(recipients, recipient_count, errors)
+    count = _count(values["recipients"], recipient_count, errors)
     request, rule_errors = run_rules(values, strict=False, recipient_limit=None)
     closed = _read_dates(closed_dates, errors)
     errors = rule_errors + errors
@@ -251,9 +271,7 @@ def plan_campaign(
     if count is None:
         assert request.recipients is not None
         count = len(request.recipients)
-    plan = _plan(request, count, exclude_public_holidays=exclude_public_holidays, closed=closed)
-    misspelt = _retry_warnings(request)
-    return attrs.evolve(plan, warnings=plan.warnings + misspelt) if misspelt else plan
+    return request, count, closed
 
 
 def _retry_warnings(request: CampaignRequest) -> tuple[str, ...]:
@@ -266,17 +284,45 @@ def creation_warnings(request: CampaignRequest) -> tuple[str, ...]:
     The calendar part depends only on the schedule, the number of recipients and today's date,
     and campaigns are often created with the same schedule, so it is remembered.
     """
+    return (
+        _calendar_of(request)
+        + tuple(_repeated_phone_warnings(request.recipients))
+        + _retry_warnings(request)
+    )
+
+
+def bulk_creation_warnings(requests: Sequence[CampaignRequest]) -> tuple[str, ...]:
+    """The warnings ``create_many`` gives for its campaigns (one request per chunk).
+
+    The campaigns share one schedule and call in parallel, each from the start date: calls on
+    weekends and public holidays are counted over all of them, and a number repeated across
+    two chunks is reported as well as one repeated inside a chunk.
+    """
+    sizes: dict[int, int] = {}
+    for request in requests:
+        size = len(request.recipients or ())
+        sizes[size] = sizes.get(size, 0) + 1
+    everyone = tuple(person for request in requests for person in request.recipients or ())
+    return (
+        _calendar_of(requests[0], tuple(sorted(sizes.items())))
+        + tuple(_repeated_phone_warnings(everyone))
+        + _retry_warnings(requests[0])
+    )
+
+
+def _calendar_of(
+    request: CampaignRequest, sizes: tuple[tuple[int, int], ...] | None = None
+) -> tuple[str, ...]:
     count = len(request.recipients) if request.recipients is not None else 0
-    calendar = _calendar_warnings(
+    return _calendar_warnings(
         request.start_date,
         request.days,
         request.time_slots,
         request.batch_size,
         request.timezone,
-        count,
+        sizes or ((count, 1),),
         _dt.date.today(),  # part of the key: "in the past" changes daily
     )
-    return calendar + tuple(_repeated_phone_warnings(request.recipients)) + _retry_warnings(request)
 
 
 _NO_AGENT = uuid.UUID(int=0)
@@ -289,10 +335,11 @@ def _calendar_warnings(  # noqa: PLR0917 - positional keeps the cache key cheap
     time_slots: tuple[TimeSlot, ...],
     batch_size: int,
     timezone: str | None,
-    count: int,
+    sizes: tuple[tuple[int, int], ...],
     today: _dt.date,
 ) -> tuple[str, ...]:
-    # Only the schedule matters to the calendar: no name, agent or recipients.
+    # Only the schedule matters to the calendar: no name, agent or recipients. ``sizes``:
+    # (recipients, how many campaigns of that size call in parallel).
     schedule = CampaignRequest(
         name="",
         agent_id=_NO_AGENT,
@@ -302,7 +349,40 @@ def _calendar_warnings(  # noqa: PLR0917 - positional keeps the cache key cheap
         days=days,
         timezone=timezone,
     )
-    return _plan(schedule, count, exclude_public_holidays=False, closed=set()).warnings
+    try:
+        plans = [
+            (_plan(schedule, size, exclude_public_holidays=False, closed=set()), copies)
+            for size, copies in sizes
+        ]
+    except ClientValidationError as too_long:
+        # A valid campaign that calls for longer than the planner looks ahead: say so, but a
+        # warning must never refuse what the API accepts.
+        return tuple(error.message for error in too_long.errors)
+    return _parallel_warnings(schedule, plans)
+
+
+def _parallel_warnings(
+    schedule: CampaignRequest, plans: Sequence[tuple[CampaignPlan, int]]
+) -> tuple[str, ...]:
+    """The calendar warnings of campaigns calling in parallel, given as (plan, copies).
+
+    Those of the largest campaign, with the calls on each day counted over all of them.
+    """
+    if len(plans) == 1 and plans[0][1] == 1:
+        return plans[0][0].warnings
+    import zoneinfo  # as in _plan
+
+    calls: dict[_dt.date, int] = {}
+    first_seen: dict[_dt.date, PlannedDay] = {}
+    for plan, copies in plans:
+        for day in plan.days:
+            calls[day.date] = calls.get(day.date, 0) + day.calls * copies
+            first_seen.setdefault(day.date, day)
+    merged = [attrs.evolve(first_seen[date], calls=calls[date]) for date in sorted(first_seen)]
+    largest = max((plan for plan, _ in plans), key=lambda plan: plan.recipient_count)
+    zone = zoneinfo.ZoneInfo(schedule.timezone or DEFAULT_TIMEZONE)
+    found = _warnings(schedule, largest.recipient_count, merged, list(largest.skipped), zone)
+    return tuple(found)
 
 
 def _plan(
@@ -501,6 +581,165 @@ def _render(plan: CampaignPlan) -> str:
     if plan.retry is not None and plan.retry.max > 0:
         closing += (
             f" Retries (up to {plan.retry.max}, at least {plan.retry.delay} h apart) may follow."
+        )
+    lines.append(closing)
+    if plan.warnings:
+        lines.append("")
+        lines.append("Warnings:")
+        lines.extend(f"- {warning}" for warning in plan.warnings)
+    return "\n".join(lines)
+
+
+@attrs.frozen
+class BulkPlan:
+    """When the campaigns of a ``create_many`` call: see :func:`plan_many`.
+
+    ``campaigns`` holds one :class:`CampaignPlan` per chunk, named ``"<name> (k/n)"`` as
+    ``create_many`` names them; they call in parallel, each from the start date. ``str(plan)``
+    is a short summary, one line per group of chunks of the same size.
+    """
+
+    name: str
+    chunk_size: int
+    recipient_count: int
+    campaigns: tuple[CampaignPlan, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def last_first_attempt_date(self) -> _dt.date | None:
+        """The last day any campaign places a first-attempt call (retries may follow)."""
+        dates = [plan.last_first_attempt_date for plan in self.campaigns]
+        known = [date for date in dates if date is not None]
+        return max(known) if known else None
+
+    def __str__(self) -> str:
+        return _render_many(self)
+
+
+def plan_many(
+    *,
+    name: str,
+    agent_id: uuid.UUID | str,
+    start_date: _dt.date | str,
+    time_slots: Iterable[object] | str | TimeSlot,
+    batch_size: int,
+    days: str | Day | Iterable[str | Day],
+    retry: RetrySettings | Mapping[str, Any] | None = None,
+    recipients: Iterable[Recipient | Mapping[str, Any] | str] | RecipientImport | None = None,
+    timezone: str | zoneinfo.ZoneInfo | None = None,
+    recipient_count: int | None = None,
+    chunk_size: int = MAX_RECIPIENTS,
+    exclude_public_holidays: bool = False,
+    closed_dates: Iterable[_dt.date | str] | None = (),
+) -> BulkPlan:
+    """Plan the campaigns ``create_many`` would create: one per ``chunk_size`` recipients.
+
+    Takes the arguments of :func:`plan_campaign` and ``chunk_size`` (1..1000, as in
+    ``create_many``). Each campaign calls its own recipients, ``batch_size`` a day, from the
+    start date: they call in parallel, so the last day is that of the largest campaign, not of
+    all recipients laid end to end. Raises :class:`ClientValidationError` listing every problem.
+    """
+    values = {
+        "name": name,
+        "agentId": agent_id,
+        "startDate": start_date,
+        "timeSlots": time_slots,
+        "batchSize": batch_size,
+        "retry": retry,
+        "days": days,
+        "recipients": recipients,
+        "timezone": timezone,
+    }
+    if (
+        isinstance(chunk_size, bool)
+        or not isinstance(chunk_size, int)
+        or not 1 <= chunk_size <= MAX_RECIPIENTS
+    ):
+        raise ClientValidationError(
+            [FieldError("chunk_size", f"must be a whole number 1..{MAX_RECIPIENTS}", chunk_size)]
+        )
+    request, count, closed = _checked(values, recipient_count, closed_dates)
+    total = -(-count // chunk_size)
+    # The chunks share everything but their size: one plan per distinct size (two at most).
+    by_size: dict[int, CampaignPlan] = {}
+    campaigns = []
+    for index in range(total):
+        size = min(chunk_size, count - index * chunk_size)
+        if size not in by_size:
+            # Without recipients: numbers repeated across chunks are counted once, for all.
+            by_size[size] = _plan(
+                attrs.evolve(request, recipients=None),
+                size,
+                exclude_public_holidays=exclude_public_holidays,
+                closed=closed,
+            )
+        chunk_name = f"{request.name} ({index + 1}/{total})" if total > 1 else request.name
+        campaigns.append(attrs.evolve(by_size[size], name=chunk_name, recipient_count=size))
+    copies: dict[int, int] = {}
+    for campaign in campaigns:
+        copies[campaign.recipient_count] = copies.get(campaign.recipient_count, 0) + 1
+    schedule = attrs.evolve(request, recipients=None)
+    warnings = (
+        _parallel_warnings(schedule, [(by_size[size], number) for size, number in copies.items()])
+        + tuple(_repeated_phone_warnings(request.recipients))
+        + _retry_warnings(request)
+    )
+    return BulkPlan(
+        name=request.name,
+        chunk_size=chunk_size,
+        recipient_count=count,
+        campaigns=tuple(campaigns),
+        warnings=warnings,
+    )
+
+
+def _render_many(plan: BulkPlan) -> str:
+    first = plan.campaigns[0]
+    windows = ", ".join(str(window) for window in first.windows)
+    per_day = sum((window.duration for window in first.windows), _dt.timedelta())
+    hours, minutes = divmod(int(per_day.total_seconds()) // 60, 60)
+    total = len(plan.campaigns)
+    lines = [
+        f"Plan for {plan.name!r}: {_count_of(plan.recipient_count, 'recipient')} in "
+        f"{_count_of(total, 'campaign')} of at most {plan.chunk_size}, calling in parallel, "
+        f"{_count_of(first.batch_size, 'call')} a day each from {_day_text(first.start_date)} "
+        f"({first.timezone})",
+        f"Calling windows: {windows} ({hours}h{minutes:02d} a day)",
+        "",
+    ]
+    # Consecutive campaigns of one size have the same calendar: one row for them all.
+    groups: list[list[CampaignPlan]] = []
+    for campaign in plan.campaigns:
+        if groups and groups[-1][0].recipient_count == campaign.recipient_count:
+            groups[-1].append(campaign)
+        else:
+            groups.append([campaign])
+    rows = []
+    for group in groups:
+        head = group[0]
+        label = head.name if len(group) == 1 else f"{head.name} to {group[-1].name}"
+        each = "" if len(group) == 1 else " each"
+        last = head.last_first_attempt_date
+        rows.append(
+            (
+                label,
+                f"{head.recipient_count}{each}",
+                f"{len(head.days)}{each}",
+                _day_text(last) if last else "-",
+            )
+        )
+    header = ("Campaigns", "Recipients", "Calling days", "Last first-attempt calls")
+    widths = [max(len(header[i]), *(len(row[i]) for row in rows)) for i in range(4)]
+    for row in (header, *rows):
+        lines.append(
+            f"{row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}"
+        )
+    lines.append("")
+    last = plan.last_first_attempt_date
+    closing = f"Last first-attempt calls: {_day_text(last)}." if last else "No calls planned."
+    if first.retry is not None and first.retry.max > 0:
+        closing += (
+            f" Retries (up to {first.retry.max}, at least {first.retry.delay} h apart) may follow."
         )
     lines.append(closing)
     if plan.warnings:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import ast
 import difflib
+import hashlib
 import importlib.metadata
 import os
 import re
@@ -31,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 CONFIG = ROOT / "scripts" / "generator-config.yaml"
+TEMPLATES = ROOT / "scripts" / "templates"
 TARGET = ROOT / "generated" / "volubile_api"
 PYPROJECT = ROOT / "pyproject.toml"
 PINNED_TOOLS = ("openapi-python-client", "ruff")
@@ -79,6 +81,78 @@ def check_tool_versions() -> None:
             )
 
 
+_OVERRIDE_HEADER = re.compile(
+    r"\A\{#- Override of openapi-python-client (?P<version>\S+) templates/(?P<path>\S+)\s+"
+    r"upstream sha256 (?P<sha256>[0-9a-f]{64})\s"
+)
+_NEW_TEMPLATE_HEADER = re.compile(r"\A\{#- volubile template, no upstream counterpart")
+
+
+def upstream_templates() -> Path:
+    """The template folder of the installed openapi-python-client."""
+    import openapi_python_client
+
+    return Path(openapi_python_client.__file__).resolve().parent / "templates"
+
+
+def check_templates(templates: Path = TEMPLATES, upstream: Path | None = None) -> None:
+    """Refuse a custom template that no longer matches the pinned generator's template set.
+
+    An override replaces the generator's template of the same path, so it is a copy of that
+    template with our changes: its first line names the upstream template, the generator
+    version and the SHA-256 of the upstream text it was derived from. A different upstream text
+    (another generator version) or a file that overrides nothing (a misspelt name, which the
+    generator would silently ignore) stops generation here, before it writes code that quietly
+    lost a fix. A helper template of ours says so in its first line and must be imported.
+    """
+    upstream = upstream or upstream_templates()
+    version = pinned_version("openapi-python-client")
+    files = sorted(path for path in templates.rglob("*") if path.is_file())
+    texts = {path: path.read_text(encoding="utf-8") for path in files}
+    problems: list[str] = []
+    for path, text in texts.items():
+        name = path.relative_to(templates).as_posix()
+        shown = _shown(path)
+        original = upstream / name
+        if _NEW_TEMPLATE_HEADER.match(text):
+            if original.exists():
+                problems.append(f"{shown} is marked as new, yet it overrides templates/{name}")
+            elif not any(name in texts[other] for other in texts if other != path):
+                problems.append(f"{shown} is a helper template that no override imports")
+            continue
+        header = _OVERRIDE_HEADER.match(text)
+        if header is None:
+            problems.append(
+                f"{shown} must start with '{{#- Override of openapi-python-client {version} "
+                f"templates/{name}' and the upstream template's sha256 (or, for a helper, "
+                "'{#- volubile template, no upstream counterpart')"
+            )
+            continue
+        if header["path"] != name:
+            problems.append(f"{shown} says it overrides templates/{header['path']}, not {name}")
+        elif not original.exists():
+            problems.append(
+                f"{shown} overrides templates/{name}, which openapi-python-client {version} "
+                "does not have: the generator would ignore it"
+            )
+        elif header["version"] != version:
+            problems.append(
+                f"{shown} was derived from openapi-python-client {header['version']}, "
+                f"but {version} is pinned: derive it again from the pinned template"
+            )
+        else:
+            actual = hashlib.sha256(original.read_bytes()).hexdigest()
+            if actual != header["sha256"]:
+                problems.append(
+                    f"{shown} was derived from a templates/{name} with sha256 "
+                    f"{header['sha256']}, but the installed openapi-python-client {version} "
+                    f"has sha256 {actual}: compare the two, carry our change over and update "
+                    "the header"
+                )
+    if problems:
+        raise RegenerationError("custom templates out of date:\n  " + "\n  ".join(problems))
+
+
 def validate_spec(spec: Path) -> None:
     """Fail with the validator's message when ``spec`` is not a valid OpenAPI document."""
     from openapi_spec_validator import validate
@@ -91,7 +165,7 @@ def validate_spec(spec: Path) -> None:
         raise RegenerationError(f"{spec} is not a valid OpenAPI document: {error}") from error
 
 
-def generate(spec: Path, workdir: Path) -> Path:
+def generate(spec: Path, workdir: Path, templates: Path = TEMPLATES) -> Path:
     """Generate the package from ``spec`` into a fresh folder under ``workdir``; return it."""
     output = workdir / "volubile_api"
     # The post-hooks call `ruff`: make the one installed beside this interpreter the one found.
@@ -106,6 +180,8 @@ def generate(spec: Path, workdir: Path) -> Path:
         str(spec),
         "--config",
         str(CONFIG),
+        "--custom-template-path",
+        str(templates),
         "--meta",
         "none",
         "--output-path",
@@ -262,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         check_tool_versions()
+        check_templates()
         validate_spec(spec)
         with tempfile.TemporaryDirectory(prefix="volubile-regen-") as workdir:
             fresh = generate(spec, Path(workdir))

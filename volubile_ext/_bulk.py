@@ -28,7 +28,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from ._campaign_input import CampaignRequest, build_campaign_request
+from ._campaign_input import MAX_RECIPIENTS, CampaignRequest, build_campaign_request
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -49,7 +49,7 @@ __all__ = [
     "JournalMismatchError",
 ]
 
-MAX_CHUNK = 1000
+MAX_CHUNK = MAX_RECIPIENTS  # one chunk is one campaign
 JOURNAL_VERSION = 1
 
 ProgressCallback = Callable[[int, int], None]

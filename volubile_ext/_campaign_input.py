@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from volubile_api import _spec
+
 from ._days import Day, DayProblem, Outcome, read_days
 from ._errors import ClientValidationError, FieldError
 from ._recipients import (
@@ -59,11 +61,12 @@ __all__ = [
     "check_campaign_payload",
 ]
 
-MAX_TIME_SLOTS: Final = 2
-MIN_BATCH_SIZE: Final = 1
-MAX_BATCH_SIZE: Final = 1000
-MAX_RECIPIENTS: Final = 1000
-MAX_RETRIES: Final = 3
+# The API's limits, from openapi.yaml through its generated table (volubile_api/_spec.py).
+MAX_TIME_SLOTS: Final = _spec.CreateCampaignRequest.timeSlots.maxItems
+MIN_BATCH_SIZE: Final = _spec.CreateCampaignRequest.batchSize.minimum
+MAX_BATCH_SIZE: Final = _spec.CreateCampaignRequest.batchSize.maximum
+MAX_RECIPIENTS: Final = _spec.CreateCampaignRequest.recipients.maxItems
+MAX_RETRIES: Final = _spec.Retry.max.maximum
 
 # The body's fields in the order of the API's schema; to_json writes them in this order.
 FIELDS: Final = (
@@ -77,7 +80,9 @@ FIELDS: Final = (
     "recipients",
     "timezone",
 )
-_REQUIRED: Final = frozenset({"name", "agentId", "startDate", "timeSlots", "batchSize", "days"})
+_REQUIRED: Final = frozenset(
+    field for field in FIELDS if getattr(_spec.CreateCampaignRequest, field).required
+)
 _SNAKE_TO_CAMEL: Final = {
     "agent_id": "agentId",
     "start_date": "startDate",

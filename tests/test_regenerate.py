@@ -340,11 +340,11 @@ def test_a_required_response_field_may_still_be_missing(
     ]
 
 
-def test_a_renamed_request_field_fails_loudly_with_its_name(
+def test_a_renamed_request_field_fails_mypy_and_import_with_its_name(
     tmp_path: Path, committed_copy: Path
 ) -> None:
-    # Part of scenario (e): the client reads the request's fields from the spec table, so a
-    # field renamed in the spec stops the library at import (and mypy) with the old name.
+    # Part of scenario (e): the client reads the request's limits and fields from the spec
+    # table, so a field renamed in the spec fails type checking, and the import, by name.
     def edit(schemas: dict[str, Any]) -> None:
         request = schemas["CreateCampaignRequest"]
         request["properties"]["callsPerDay"] = request["properties"].pop("batchSize")
@@ -352,7 +352,20 @@ def test_a_renamed_request_field_fails_loudly_with_its_name(
             "callsPerDay" if name == "batchSize" else name for name in request["required"]
         ]
 
-    regenerated(edited_spec(tmp_path, edit), committed_copy)
+    summary = regenerated(edited_spec(tmp_path, edit), committed_copy)
+    assert "-CreateCampaignRequest.batchSize.maximum" in summary
+    mypy = [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml")]
+    checked = subprocess.run(
+        [*mypy, "--no-incremental", "--cache-dir", str(tmp_path / "mypy"), "-p", "volubile_ext"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, "MYPYPATH": str(committed_copy.parent)},
+        timeout=300,
+    )
+    assert checked.returncode == 1
+    assert '"type[CreateCampaignRequest]" has no attribute "batchSize"' in checked.stdout
     probe = run_with_package(committed_copy, "import volubile_ext")
     assert probe.returncode == 1
     assert "has no attribute 'batchSize'" in probe.stderr

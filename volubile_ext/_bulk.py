@@ -40,7 +40,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._campaign_input import CampaignRequest, build_campaign_request
+from ._campaign_input import MAX_RECIPIENTS, CampaignRequest, build_campaign_request
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -68,7 +68,7 @@ __all__ = [
 
 logger = logging.getLogger("volubile")
 
-MAX_CHUNK = 1000
+MAX_CHUNK = MAX_RECIPIENTS  # one chunk is one campaign
 JOURNAL_VERSION = 1
 # Records are a few hundred bytes (a created one carries the campaign without its recipients):
 # a longer line, or a file larger than thousands of chunks could write, is not a journal, and

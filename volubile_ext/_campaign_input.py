@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from volubile_api import _spec
+
 from ._days import Day, DayProblem, Outcome, read_days
 from ._errors import (
     MAX_LISTED_PROBLEMS,
@@ -69,11 +71,12 @@ __all__ = [
     "retry_warnings",
 ]
 
-MAX_TIME_SLOTS: Final = 2
-MIN_BATCH_SIZE: Final = 1
-MAX_BATCH_SIZE: Final = 1000
-MAX_RECIPIENTS: Final = 1000
-MAX_RETRIES: Final = 3
+# The API's limits, from openapi.yaml through its generated table (volubile_api/_spec.py).
+MAX_TIME_SLOTS: Final = _spec.CreateCampaignRequest.timeSlots.maxItems
+MIN_BATCH_SIZE: Final = _spec.CreateCampaignRequest.batchSize.minimum
+MAX_BATCH_SIZE: Final = _spec.CreateCampaignRequest.batchSize.maximum
+MAX_RECIPIENTS: Final = _spec.CreateCampaignRequest.recipients.maxItems
+MAX_RETRIES: Final = _spec.Retry.max.maximum
 # The call statuses of the API reference (CallResponse.status): what retry.retryOn names most
 # often. Accounts define their own qualifiers too, so other values are sent, with a warning when
 # they look like a misspelt status.
@@ -102,7 +105,9 @@ FIELDS: Final = (
     "recipients",
     "timezone",
 )
-_REQUIRED: Final = frozenset({"name", "agentId", "startDate", "timeSlots", "batchSize", "days"})
+_REQUIRED: Final = frozenset(
+    field for field in FIELDS if getattr(_spec.CreateCampaignRequest, field).required
+)
 _SNAKE_TO_CAMEL: Final = {
     "agent_id": "agentId",
     "start_date": "startDate",

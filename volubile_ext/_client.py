@@ -29,7 +29,7 @@ import httpx
 if TYPE_CHECKING:
     from volubile_api import Client as GeneratedClient
     from volubile_api.models import AuthTokenRequest, CreateCampaignRequest, Scope
-    from volubile_api.models import CampaignStatus as WireCampaignStatus
+    from volubile_api.models import CampaignStatusUpdate as WireCampaignStatus
 
 from ._auth import SECRET_HEADERS, AccessToken, ApiKeyAuth, BearerTokenAuth, MintedTokenAuth
 from ._bulk import (
@@ -136,7 +136,7 @@ def _generated() -> _GeneratedLayer:
     from volubile_api import Client
     from volubile_api.api.authentication import issue_token
     from volubile_api.api.campaigns import create, get, update_status
-    from volubile_api.models import AuthTokenRequest, CampaignStatus, Scope
+    from volubile_api.models import AuthTokenRequest, CampaignStatusUpdate, Scope
 
     return _GeneratedLayer(
         client=Client,
@@ -145,7 +145,7 @@ def _generated() -> _GeneratedLayer:
         status_kwargs=update_status._get_kwargs,
         token_kwargs=issue_token._get_kwargs,
         token_request=AuthTokenRequest,
-        wire_status=CampaignStatus,
+        wire_status=CampaignStatusUpdate,
         known_scopes={scope.value: scope for scope in Scope},
     )
 

@@ -21,6 +21,8 @@ from typing import IO, Any, Final, cast
 
 import attrs
 
+from volubile_api import _spec
+
 from ._errors import (
     CappedList,
     ClientValidationError,
@@ -41,10 +43,11 @@ __all__ = [
     "normalize_phone",
 ]
 
-# E.164: "+", a country code that does not start with 0, at most 15 digits in all. Seven digits
-# is the shortest real international number (small Pacific states). ASCII digits only: \d would
-# also accept Arabic-Indic digits, which no telephone network dials.
-_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+# E.164, as openapi.yaml's pattern states it (its x-volubile-fix note says why): "+", a country
+# code that does not start with 0, 7 to 15 digits in all. Seven digits is the shortest real
+# international number (small Pacific states). ASCII digits only ([0-9]): \d would also accept
+# Arabic-Indic digits, which no telephone network dials.
+_E164 = re.compile(_spec.CreateCampaignRecipientRequest.phone.pattern)
 is_e164 = _E164.fullmatch  # bound once: called for every row of an import
 # What people put between digits: spaces (no-break ones too, as spreadsheets write them), dots,
 # hyphens, slashes, parentheses.

@@ -1,10 +1,12 @@
 """Contains some shared types for properties"""
 
 from collections.abc import Mapping, MutableMapping
+from enum import Enum
 from http import HTTPStatus
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
 
-from attrs import define
+import httpx
+from attrs import define, field
 
 
 class Unset:
@@ -43,12 +45,69 @@ T = TypeVar("T")
 
 @define
 class Response(Generic[T]):
-    """A response from an endpoint"""
+    """A response from an endpoint
 
-    status_code: HTTPStatus
+    ``status_code`` is an ``HTTPStatus`` for a code the standard library knows, otherwise the
+    code as a plain ``int`` (a proxy's 520, say). ``parsed`` is None for a status the spec does
+    not document, and when the body could not be parsed: ``parse_error`` then holds the
+    exception. ``http_response`` is always the response as httpx received it.
+    """
+
+    status_code: HTTPStatus | int
     content: bytes
     headers: MutableMapping[str, str]
     parsed: T | None
+    parse_error: Exception | None = field(default=None, kw_only=True)
+    http_response: httpx.Response = field(kw_only=True)
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+# What parsing a body can raise: invalid JSON (a ValueError), a value of the wrong type or form,
+# a missing key, nesting deeper than the interpreter's limit.
+RESPONSE_PARSE_ERRORS = (
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    RecursionError,
+)
+
+
+def status_code_of(code: int) -> HTTPStatus | int:
+    """The ``HTTPStatus`` member for ``code``, or ``code`` itself when it has none"""
+    try:
+        return HTTPStatus(code)
+    except ValueError:
+        return code
+
+
+EnumT = TypeVar("EnumT", bound=Enum)
+EnumValueT = TypeVar("EnumValueT", str, int)
+
+
+def parse_open_enum(
+    enum: type[EnumT], value: object, passthrough: type[EnumValueT]
+) -> EnumT | EnumValueT:
+    """The member of ``enum`` for ``value``, else ``value`` itself when it is a ``passthrough``
+
+    Response models read enums as open: a server that adds a value tomorrow must not break
+    parsing today. Requests are built from the members only. Any other value raises ValueError.
+    """
+    try:
+        return enum(value)
+    except ValueError:
+        if isinstance(value, passthrough) and not isinstance(value, bool):
+            return value
+        raise
+
+
+__all__ = [
+    "RESPONSE_PARSE_ERRORS",
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "parse_open_enum",
+    "status_code_of",
+]

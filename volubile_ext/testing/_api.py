@@ -21,6 +21,8 @@ from urllib.parse import unquote
 
 import attrs
 
+from volubile_api import _spec
+
 from .._campaign_input import check_campaign_payload
 from .._errors import FieldError
 from ._ratelimit import FixedWindowLimiter
@@ -39,18 +41,9 @@ __all__ = [
 ]
 
 #: The scopes POST /v1/auth/token accepts (openapi.yaml, AuthTokenRequest.scope).
-SCOPES: tuple[str, ...] = (
-    "calls:read",
-    "calls:write",
-    "campaigns:read",
-    "campaigns:write",
-    "agents:read",
-    "agents:write",
-    "integrations:read",
-    "integrations:write",
-)
-#: The campaign statuses POST /v1/campaigns/{id}/status accepts.
-CAMPAIGN_STATUSES: tuple[str, ...] = ("ACTIVE", "PAUSED", "CANCELLED")
+SCOPES: tuple[str, ...] = _spec.AuthTokenRequest.scope.items.enum
+#: The campaign statuses POST /v1/campaigns/{id}/status accepts (openapi.yaml, its body).
+CAMPAIGN_STATUSES: tuple[str, ...] = _spec.operations.updateStatus.requestBody.enum
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _CAMPAIGN_PATH = re.compile(r"/v1/campaigns/([^/]+)")

@@ -4,6 +4,7 @@ from .auth_token_request import AuthTokenRequest
 from .auth_token_response import AuthTokenResponse
 from .campaign_response import CampaignResponse
 from .campaign_status import CampaignStatus
+from .campaign_status_update import CampaignStatusUpdate
 from .create_campaign_recipient_request import CreateCampaignRecipientRequest
 from .create_campaign_request import CreateCampaignRequest
 from .day_of_week import DayOfWeek
@@ -20,6 +21,7 @@ __all__ = (
     "AuthTokenResponse",
     "CampaignResponse",
     "CampaignStatus",
+    "CampaignStatusUpdate",
     "CreateCampaignRecipientRequest",
     "CreateCampaignRequest",
     "DayOfWeek",

@@ -35,7 +35,6 @@ class AuthTokenResponse:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if token is not UNSET:
             field_dict["token"] = token
         if expires_in is not UNSET:

@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.campaign_status import CampaignStatus
 from ..models.day_of_week import DayOfWeek
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_open_enum
 
 if TYPE_CHECKING:
     from ..models.retry import Retry
@@ -32,8 +32,8 @@ class CampaignResponse:
             day). Max 2 timeslots
         batch_size (int | Unset): The number of calls per...
         retry (Retry | Unset): Retry parameters when the contact cannot be reached
-        days (list[DayOfWeek] | Unset): Days of the campaign
-        status (CampaignStatus | Unset): Status of the campaign
+        days (list[DayOfWeek | str] | Unset): Days of the campaign
+        status (CampaignStatus | str | Unset): Status of the campaign
         timezone (str | Unset): The timezone of the campaign Example: Europe/Paris.
     """
 
@@ -44,8 +44,8 @@ class CampaignResponse:
     time_slots: list[TimeSlot] | Unset = UNSET
     batch_size: int | Unset = UNSET
     retry: Retry | Unset = UNSET
-    days: list[DayOfWeek] | Unset = UNSET
-    status: CampaignStatus | Unset = UNSET
+    days: list[DayOfWeek | str] | Unset = UNSET
+    status: CampaignStatus | str | Unset = UNSET
     timezone: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -81,18 +81,25 @@ class CampaignResponse:
         if not isinstance(self.days, Unset):
             days = []
             for days_item_data in self.days:
-                days_item = days_item_data.value
+                days_item = (
+                    days_item_data.value
+                    if isinstance(days_item_data, DayOfWeek)
+                    else days_item_data
+                )
                 days.append(days_item)
 
         status: str | Unset = UNSET
         if not isinstance(self.status, Unset):
-            status = self.status.value
+            status = (
+                self.status.value
+                if isinstance(self.status, CampaignStatus)
+                else self.status
+            )
 
         timezone = self.timezone
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
         if name is not UNSET:
@@ -164,20 +171,19 @@ class CampaignResponse:
             retry = Retry.from_dict(_retry)
 
         _days = d.pop("days", UNSET)
-        days: list[DayOfWeek] | Unset = UNSET
+        days: list[DayOfWeek | str] | Unset = UNSET
         if _days is not UNSET:
             days = []
             for days_item_data in _days:
-                days_item = DayOfWeek(days_item_data)
-
+                days_item = parse_open_enum(DayOfWeek, days_item_data, str)
                 days.append(days_item)
 
         _status = d.pop("status", UNSET)
-        status: CampaignStatus | Unset
+        status: CampaignStatus | str | Unset
         if isinstance(_status, Unset):
             status = UNSET
         else:
-            status = CampaignStatus(_status)
+            status = parse_open_enum(CampaignStatus, _status, str)
 
         timezone = d.pop("timezone", UNSET)
 

@@ -52,7 +52,6 @@ class ErrorResponse:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if timestamp is not UNSET:
             field_dict["timestamp"] = timestamp
         if status is not UNSET:

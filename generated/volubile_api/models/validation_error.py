@@ -35,7 +35,6 @@ class ValidationError:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if field is not UNSET:
             field_dict["field"] = field
         if rejected_value is not UNSET:

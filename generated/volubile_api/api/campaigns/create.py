@@ -1,4 +1,3 @@
-from http import HTTPStatus
 from typing import Any
 
 import httpx
@@ -8,7 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.campaign_response import CampaignResponse
 from ...models.create_campaign_request import CreateCampaignRequest
 from ...models.error_response import ErrorResponse
-from ...types import Response
+from ...types import RESPONSE_PARSE_ERRORS, Response, status_code_of
 
 
 def _get_kwargs(
@@ -67,11 +66,19 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[CampaignResponse | ErrorResponse]:
+    parsed: CampaignResponse | ErrorResponse | None = None
+    parse_error: Exception | None = None
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except RESPONSE_PARSE_ERRORS as error:
+        parse_error = error
     return Response(
-        status_code=HTTPStatus(response.status_code),
+        status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
+        parse_error=parse_error,
+        http_response=response,
     )
 
 

@@ -1,4 +1,3 @@
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 from uuid import UUID
@@ -8,15 +7,15 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.campaign_response import CampaignResponse
-from ...models.campaign_status import CampaignStatus
+from ...models.campaign_status_update import CampaignStatusUpdate
 from ...models.error_response import ErrorResponse
-from ...types import Response
+from ...types import RESPONSE_PARSE_ERRORS, Response, status_code_of
 
 
 def _get_kwargs(
     id: UUID,
     *,
-    body: CampaignStatus,
+    body: CampaignStatusUpdate,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -77,11 +76,19 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[CampaignResponse | ErrorResponse]:
+    parsed: CampaignResponse | ErrorResponse | None = None
+    parse_error: Exception | None = None
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except RESPONSE_PARSE_ERRORS as error:
+        parse_error = error
     return Response(
-        status_code=HTTPStatus(response.status_code),
+        status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parsed,
+        parse_error=parse_error,
+        http_response=response,
     )
 
 
@@ -89,13 +96,13 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    body: CampaignStatus,
+    body: CampaignStatusUpdate,
 ) -> Response[CampaignResponse | ErrorResponse]:
     """Update campaign status
 
     Args:
         id (UUID):
-        body (CampaignStatus):
+        body (CampaignStatusUpdate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,13 +128,13 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    body: CampaignStatus,
+    body: CampaignStatusUpdate,
 ) -> CampaignResponse | ErrorResponse | None:
     """Update campaign status
 
     Args:
         id (UUID):
-        body (CampaignStatus):
+        body (CampaignStatusUpdate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,13 +155,13 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    body: CampaignStatus,
+    body: CampaignStatusUpdate,
 ) -> Response[CampaignResponse | ErrorResponse]:
     """Update campaign status
 
     Args:
         id (UUID):
-        body (CampaignStatus):
+        body (CampaignStatusUpdate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,13 +185,13 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient,
-    body: CampaignStatus,
+    body: CampaignStatusUpdate,
 ) -> CampaignResponse | ErrorResponse | None:
     """Update campaign status
 
     Args:
         id (UUID):
-        body (CampaignStatus):
+        body (CampaignStatusUpdate):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

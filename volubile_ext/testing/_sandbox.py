@@ -95,7 +95,9 @@ class Sandbox:
       first. All keys belong to one account (one rate-limit window, one set of campaigns).
     - ``rate_limit``: ``(requests, seconds)`` per fixed window, or ``None`` for no limit.
     - ``token_lifetime``: seconds a minted token is valid (``expiresIn``).
-    - ``db_path``: an SQLite file that keeps campaigns across restarts; in memory by default.
+    - ``db_path``: an SQLite file that keeps campaigns, and the API key the sandbox generated,
+      across restarts; in memory by default. Its folder must exist. ``ValueError`` when the
+      file cannot be used (no such folder, a folder, no permission, not a sandbox database).
     - ``clock``: returns the time in seconds since the epoch (``time.time`` by default); a test
       that controls it can expire tokens and end rate-limit windows without sleeping.
     - ``request_log_size``: how many records :attr:`requests` keeps (the oldest go first);
@@ -126,9 +128,13 @@ class Sandbox:
         if isinstance(api_keys, str):
             # list("vsb_...") would make one key per character.
             raise TypeError("api_keys takes a list of keys, not a single string")
-        keys = [generate_api_key()] if api_keys is None else list(api_keys)
-        if not keys:
+        given = None if api_keys is None else list(api_keys)
+        if given is not None and not given:
             raise ValueError("api_keys must name at least one key (or be None to generate one)")
+        # Opened (and checked) first: a persistent sandbox keeps the key it generated, so a
+        # restart on the same file serves the same key; keys given explicitly always win.
+        store = CampaignStore(db_path)
+        keys = [store.generated_api_key(generate_api_key)] if given is None else given
         self._host = host
         self._requested_port = port
         self._api_key = keys[0]
@@ -143,7 +149,7 @@ class Sandbox:
             keys=ApiKeys(keys),
             signer=TokenSigner(self._clock),
             limiter=limiter,
-            store=CampaignStore(db_path),
+            store=store,
             token_lifetime=token_lifetime,
             clock=self._clock,
         )
@@ -253,7 +259,8 @@ class Sandbox:
 
     @property
     def api_key(self) -> str:
-        """The account's first API key (the generated one unless ``api_keys`` was given)."""
+        """The account's first API key: the generated one unless ``api_keys`` was given (with
+        ``db_path``, generated once and kept in the file)."""
         return self._api_key
 
     def add_api_key(self, key: str | None = None) -> str:

@@ -503,3 +503,29 @@ def test_the_server_logs_a_real_bug_through_logging_not_stderr(
     (record,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert record.exc_info is not None
     assert "a bug in the sandbox" in str(record.exc_info[1])
+
+
+def test_connections_beyond_the_limit_get_a_503_and_the_others_are_served(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from volubile_ext.testing._sandbox import _Server
+
+    monkeypatch.setattr(_Server, "max_connections", 2)
+    with Sandbox() as sandbox:
+        held = [socket.create_connection(("127.0.0.1", sandbox.port), timeout=10) for _ in range(2)]
+        try:
+            # Each held connection has its thread once it has been served once.
+            request = token_request(
+                sandbox, b"Content-Length: " + str(len(TOKEN_BODY)).encode() + b"\r\n"
+            )
+            for connection in held:
+                connection.sendall(request)
+                received = b""
+                while not parse_responses(received)[0]:
+                    received += connection.recv(65536)
+            response = refused(exchange(sandbox, request), 503, "Too many connections")
+            assert response.headers["retry-after"] == "1"
+            assert sandbox.count() == 2  # the refused one was never read
+        finally:
+            for connection in held:
+                connection.close()

@@ -17,7 +17,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from os import PathLike
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, Literal, Self, cast
 
 import attrs
 
@@ -126,7 +126,8 @@ class Sandbox:
     8 MiB; a repeated ``Content-Length``, one that is not ASCII digits, ``Content-Length`` with
     ``Transfer-Encoding``, folded or malformed header lines are answered 400 and the
     connection is closed (they are how requests are smuggled); JSON nested deeper than 64
-    levels, with repeated keys or lone surrogates is refused with 400.
+    levels, with repeated keys or lone surrogates is refused with 400. Beyond 1,024 open
+    connections (a thread each), a new one is answered 503 with ``Retry-After``.
 
     Every method is thread-safe. Secrets (keys, tokens) appear in no repr, exception message,
     log line or request-log record.
@@ -487,6 +488,9 @@ class _Server(ThreadingHTTPServer):
     # The default backlog of 5 drops connections when tests open dozens at once, and a dropped
     # SYN costs the client a one-second retransmission.
     request_queue_size = 128
+    # One thread per connection: beyond this many open at once, a new connection is answered
+    # 503 and closed, so that a client opening thousands cannot exhaust the process.
+    max_connections = 1024
 
     def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
         self.sandbox = sandbox
@@ -517,13 +521,16 @@ class _Server(ThreadingHTTPServer):
         else:
             _logger.error("sandbox error serving %s", client_address, exc_info=True)
 
-    def track(self, connection: socket.socket) -> bool:
-        """Register a client connection; ``False`` when the server is already closing."""
+    def track(self, connection: socket.socket) -> Literal["tracked", "closing", "full"]:
+        """Register a client connection, unless the server is closing or already holds
+        :attr:`max_connections` (each one is a thread)."""
         with self._idle:
             if self._closing:
-                return False
+                return "closing"
+            if len(self._connections) >= self.max_connections:
+                return "full"
             self._connections.add(connection)
-            return True
+            return "tracked"
 
     def untrack(self, connection: socket.socket) -> None:
         with self._idle:
@@ -564,11 +571,19 @@ class _Handler(BaseHTTPRequestHandler):
         self._reader = DeadlineSocket(self.connection, idle=float(self.timeout))
         self._buffered = io.BufferedReader(self._reader)
         self.rfile = self._buffered
-        self._tracked = self._server().track(self.connection)
+        self._admission = self._server().track(self.connection)
+        self._tracked = self._admission == "tracked"
 
     def handle(self) -> None:
         if self._tracked:
             super().handle()
+        elif self._admission == "full":
+            # Answered before its request is read: the lingering close lets the client see it.
+            # Nothing was processed, so a client may safely send it again.
+            self.command = self.path = self.requestline = ""
+            self.close_connection = self._linger = True
+            busy = self._protocol_error(503, "Too many connections to the sandbox: retry shortly")
+            self._send(busy.with_headers({"Retry-After": "1"}))
 
     def finish(self) -> None:
         try:

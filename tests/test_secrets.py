@@ -41,7 +41,8 @@ SURROUNDED = [
     "\t" + SECRET + " \n",
     "\ufeff" + SECRET,
 ]
-INSIDE = ["\n", "\r\n", "\r", "\x00", "\x7f", "\x1b", " ", "\t", "é", "\u2028"]
+# Spaces and tabs between visible characters are a legal header value, and are sent as is.
+INSIDE = ["\n", "\r\n", "\r", "\x00", "\x7f", "\x1b", "\xa0", "é", "\u2028"]
 
 
 @pytest.fixture
@@ -164,6 +165,16 @@ def test_a_credential_with_a_character_inside_is_refused_without_showing_it(
         assert_secret_absent(chain_text(raised.value))
     assert_secret_absent(logged())
     assert sandbox.requests == []
+
+
+def test_spaces_between_visible_characters_are_a_legal_header_value_and_kept(
+    sandbox: Sandbox,
+) -> None:
+    seen = []
+    transport = httpx.MockTransport(lambda request: seen.append(request) or httpx.Response(204))
+    with httpx.Client(transport=transport, auth=BearerTokenAuth(" two\tparts here\n")) as http:
+        http.get("https://api.example/")
+    assert seen[0].headers["Authorization"] == "Bearer two\tparts here"
 
 
 def test_a_bad_key_in_the_environment_is_refused_naming_the_variable(

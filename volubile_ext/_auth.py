@@ -41,12 +41,13 @@ SECRET_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization",
 def clean_credential(value: object, name: str) -> str:
     """``value`` as a credential that can travel in an HTTP header: surrounding whitespace
     (and a leading byte-order mark) removed, since a key read with ``open(f).read()`` ends
-    with a newline; then nothing but visible ASCII characters.
+    with a newline; then a legal header value that httpx can send: visible ASCII characters,
+    with spaces or tabs only between them.
 
-    Raises ``ValueError`` naming ``name`` and the position of the first bad
-    character, never the value: an API key or a token must not reach an error message, a log
-    line or an exception chain. A control character that got as far as httpx would: h11 quotes
-    the whole header value in its error, which httpcore logs at DEBUG.
+    Raises ``ValueError`` naming ``name`` and the position of the first bad character, never
+    the value: an API key or a token must not reach an error message, a log line or an
+    exception chain. A control character that got as far as httpx would: h11 quotes the whole
+    header value in its error, which httpcore logs at DEBUG.
     """
     if not isinstance(value, str):
         raise ValueError(f"{name} must be a non-empty string, not {type(value).__name__}")
@@ -55,7 +56,7 @@ def clean_credential(value: object, name: str) -> str:
     if not cleaned:
         raise ValueError(f"{name} must be a non-empty string: it is empty or only whitespace")
     for position, character in enumerate(cleaned, 1):
-        if "!" <= character <= "~":
+        if "!" <= character <= "~" or character in " \t":
             continue
         if character.isspace():
             kind = "a line break" if character in "\r\n\x0b\x0c\x85\u2028\u2029" else "a space"

@@ -211,6 +211,74 @@ def test_a_database_that_is_not_a_sandbox_one_is_refused(tmp_path: Path) -> None
         Sandbox(db_path=text)
 
 
+def test_a_persistent_sandbox_keeps_the_key_it_generated(tmp_path: Path) -> None:
+    database = tmp_path / "campaigns.db"
+    with Sandbox(db_path=database) as first:
+        generated = first.api_key
+    with Sandbox(db_path=database) as second:
+        assert second.api_key == generated
+        response = httpx.get(
+            f"{second.url}/v1/campaigns/{uuid.uuid4()}", headers={"X-Api-Key": generated}
+        )
+        assert response.status_code == 404  # authenticated; no such campaign
+    # A key given explicitly wins, and is not written to the file: the generated one stays.
+    with Sandbox(db_path=database, api_keys=["vsb_explicit"]) as explicit:
+        assert explicit.api_key == "vsb_explicit"
+        refused = httpx.get(
+            f"{explicit.url}/v1/campaigns/{uuid.uuid4()}", headers={"X-Api-Key": generated}
+        )
+        assert refused.status_code == 401
+    assert b"vsb_explicit" not in database.read_bytes()
+    assert Sandbox(db_path=database).api_key == generated
+    # In memory, every sandbox has a key of its own.
+    assert Sandbox().api_key != Sandbox().api_key
+
+
+def test_a_database_of_the_first_schema_is_upgraded_with_its_campaigns(tmp_path: Path) -> None:
+    database = tmp_path / "v1.db"
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "CREATE TABLE campaigns (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL "
+            "UNIQUE, status TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL, "
+            "request TEXT NOT NULL)"
+        )
+        connection.execute(
+            "INSERT INTO campaigns (id, status, created_at, updated_at, request) "
+            "VALUES ('0d5e8a4c-6f0b-4b8e-9a51-2c3d4e5f6a7b', 'PAUSED', 1.0, 2.0, ?)",
+            ('{"name": "Old"}',),
+        )
+        connection.execute("PRAGMA application_id = 1450142837")  # "Volu"
+        connection.execute("PRAGMA user_version = 1")
+    connection.close()
+    sandbox = Sandbox(db_path=database)
+    (campaign,) = sandbox.campaigns()
+    assert (campaign.name, campaign.status) == ("Old", "PAUSED")
+    assert Sandbox(db_path=database).api_key == sandbox.api_key
+
+
+@pytest.mark.parametrize(
+    ("relative", "reason"),
+    [
+        ("missing/dir/x.sqlite", "the folder missing/dir does not exist: create it first"),
+        (".", "it is a folder: give the path of a database file inside it"),
+        ("notes.txt/x.sqlite", "notes.txt is not a folder"),
+    ],
+)
+def test_a_database_path_that_cannot_be_used_is_a_clear_value_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relative: str, reason: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("not a folder")
+    with pytest.raises(ValueError, match="cannot use this file") as raised:
+        Sandbox(db_path=relative)
+    assert str(raised.value) == (
+        f"{relative}: cannot use this file as the sandbox database ({reason})"
+    )
+    assert raised.value.__cause__ is None
+    assert raised.value.__suppress_context__
+    assert not (tmp_path / "missing").exists()
+
+
 # --- keep-alive and framing ------------------------------------------------------------------
 
 

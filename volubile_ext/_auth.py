@@ -24,11 +24,52 @@ if TYPE_CHECKING:
     # Loaded by the async paths only: importing asyncio costs a sync-only program ~10 ms.
     import asyncio
 
-__all__ = ["AccessToken", "ApiKeyAuth", "BearerTokenAuth", "MintedTokenAuth", "refresh_margin"]
+__all__ = [
+    "AccessToken",
+    "ApiKeyAuth",
+    "BearerTokenAuth",
+    "MintedTokenAuth",
+    "clean_credential",
+    "refresh_margin",
+]
 
 API_KEY_HEADER = "X-Api-Key"
 # Headers whose values are secrets: redacted wherever requests are shown or logged.
 SECRET_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie"})
+
+
+def clean_credential(value: object, name: str) -> str:
+    """``value`` as a credential that can travel in an HTTP header: surrounding whitespace
+    (and a leading byte-order mark) removed, since a key read with ``open(f).read()`` ends
+    with a newline; then a legal header value that httpx can send: visible ASCII characters,
+    with spaces or tabs only between them.
+
+    Raises ``ValueError`` naming ``name`` and the position of the first bad character, never
+    the value: an API key or a token must not reach an error message, a log line or an
+    exception chain. A control character that got as far as httpx would: h11 quotes the whole
+    header value in its error, which httpcore logs at DEBUG.
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a non-empty string, not {type(value).__name__}")
+    # A byte-order mark is what Windows editors put at the start of a UTF-8 file.
+    cleaned = value.strip().removeprefix("\ufeff").strip()
+    if not cleaned:
+        raise ValueError(f"{name} must be a non-empty string: it is empty or only whitespace")
+    for position, character in enumerate(cleaned, 1):
+        if "!" <= character <= "~" or character in " \t":
+            continue
+        if character.isspace():
+            kind = "a line break" if character in "\r\n\x0b\x0c\x85\u2028\u2029" else "a space"
+        elif character.isprintable():
+            kind = "a character outside ASCII"
+        else:
+            kind = "a control character"
+        # Only the position and the length: enough to find the mistake, useless to an attacker.
+        raise ValueError(
+            f"{name} contains {kind} at position {position} of {len(cleaned)} (the value is "
+            "not shown); an API key or token is visible ASCII characters only"
+        )
+    return cleaned
 
 
 def _masked(secret: str) -> str:
@@ -75,9 +116,8 @@ class ApiKeyAuth(httpx.Auth):
     """Send the API key in ``X-Api-Key`` on every request."""
 
     def __init__(self, api_key: str) -> None:
-        if not api_key or not isinstance(api_key, str):
-            raise ValueError("api_key must be a non-empty string")
-        self._api_key = api_key
+        # Checked here, before any request: see clean_credential.
+        self._api_key = clean_credential(api_key, "api_key")
 
     def __repr__(self) -> str:
         return f"ApiKeyAuth(api_key={_masked(self._api_key)})"
@@ -109,8 +149,7 @@ class BearerTokenAuth(httpx.Auth):
     """
 
     def __init__(self, token: str) -> None:
-        if not token or not isinstance(token, str):
-            raise ValueError("bearer_token must be a non-empty string")
+        token = clean_credential(token, "bearer_token")
         self._header = f"Bearer {token}"
         self._token = token
 
@@ -135,12 +174,20 @@ class BearerTokenAuth(httpx.Auth):
         yield request
 
 
+def _usable(token: AccessToken) -> AccessToken:
+    """A minted token, checked before it is cached or sent (``mint`` may be anyone's)."""
+    cleaned = clean_credential(token.token, "the minted token")
+    return token if cleaned == token.token else attrs.evolve(token, token=cleaned)
+
+
 class MintedTokenAuth(httpx.Auth):
     """Bearer tokens minted on demand, cached, refreshed ahead of expiry, single flight.
 
     ``mint`` and ``amint`` obtain a new :class:`AccessToken` (the client passes functions that
     call ``POST /v1/auth/token`` with the API key). They raise the typed error of the token
-    endpoint's response when minting fails; that error reaches the caller unchanged.
+    endpoint's response when minting fails; that error reaches the caller unchanged. A token
+    they return is checked before it is cached or sent: surrounding whitespace is removed, and
+    a control or non-ASCII character raises ``ValueError`` (which never quotes the token).
 
     On a 401 the token that was refused is dropped (only if it is still the cached one, so that
     concurrent 401s cause one mint, not one each), a new one is minted, and the request is
@@ -199,7 +246,7 @@ class MintedTokenAuth(httpx.Auth):
             # Whoever held the lock before us may have minted already.
             token = self._fresh()
             if token is None:
-                token = self._mint()
+                token = _usable(self._mint())
                 self.mints += 1
                 self._token = token
             return token
@@ -247,7 +294,7 @@ class MintedTokenAuth(httpx.Auth):
 
     async def _amint_and_store(self) -> AccessToken:
         try:
-            token = await self._amint()
+            token = _usable(await self._amint())
             with self._lock:
                 self.mints += 1
                 self._token = token

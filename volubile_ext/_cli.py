@@ -1358,15 +1358,20 @@ def _sandbox(args: argparse.Namespace, out: _Output) -> int:
     import sqlite3
 
     from .testing import Sandbox
+    from .testing._store import SandboxDatabaseError
 
     # A key already in the environment is the sandbox's key, so a shell set up for the sandbox
     # keeps working across restarts (campaigns too, with --db) and nothing needs printing.
+    # Without one, a sandbox with --db keeps the key it generated in the database: a restart
+    # prints the same key, and the shell that exported it keeps working.
     env_key = os.environ.get(API_KEY_ENV, "").strip() or None
     try:
         sandbox: Sandbox = Sandbox(
             port=args.port, db_path=args.db, api_keys=[env_key] if env_key else None
         )
         sandbox.start()
+    except SandboxDatabaseError as error:
+        raise UsageError(f"cannot start the sandbox: --db {error.path}: {error.reason}") from None
     except (OSError, ValueError, sqlite3.Error) as error:
         raise UsageError(f"cannot start the sandbox: {error}") from None
     storage = f"campaigns kept in {args.db}" if args.db else "campaigns in memory"

@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, cast
 from urllib.parse import urlsplit
 
+import attrs
 import httpx
 
 if TYPE_CHECKING:
@@ -31,7 +32,14 @@ if TYPE_CHECKING:
     from volubile_api.models import AuthTokenRequest, CreateCampaignRequest, Scope
     from volubile_api.models import CampaignStatusUpdate as WireCampaignStatus
 
-from ._auth import SECRET_HEADERS, AccessToken, ApiKeyAuth, BearerTokenAuth, MintedTokenAuth
+from ._auth import (
+    SECRET_HEADERS,
+    AccessToken,
+    ApiKeyAuth,
+    BearerTokenAuth,
+    MintedTokenAuth,
+    clean_credential,
+)
 from ._bulk import (
     INTERRUPT_SENT_ATTRIBUTE,
     BulkCreateReport,
@@ -328,15 +336,25 @@ class _BaseClient:
         retry_after_ceiling: float = 60.0,
         allow_insecure_http: bool = False,
     ) -> None:
-        if api_key is None and bearer_token is None:
-            api_key = os.environ.get(API_KEY_ENV) or None
+        # Credentials are checked first, before anything can be sent or logged: surrounding
+        # whitespace removed (a key read from a file ends with a newline), control characters
+        # refused with an error that never shows the value (clean_credential).
+        if api_key is not None and bearer_token is not None:
+            raise ValueError("pass api_key or bearer_token, not both")
+        if api_key is not None:
+            api_key = clean_credential(api_key, "api_key")
+        elif bearer_token is not None:
+            bearer_token = clean_credential(bearer_token, "bearer_token")
+        else:
+            from_env = os.environ.get(API_KEY_ENV, "")
+            # Set but blank (`export VOLUBILE_API_KEY=`) counts as not set.
+            if from_env.strip():
+                api_key = clean_credential(from_env, f"the {API_KEY_ENV} environment variable")
         if api_key is None and bearer_token is None:
             raise VolubileError(
                 f"No credentials: pass api_key=... (or bearer_token=...), or set the {API_KEY_ENV} "
                 "environment variable"
             )
-        if api_key is not None and bearer_token is not None:
-            raise ValueError("pass api_key or bearer_token, not both")
         if scopes is not None and api_key is None:
             raise ValueError("scopes= mints tokens from an API key: pass api_key= as well")
         if deadline is not None and not deadline > 0:
@@ -672,7 +690,15 @@ class _BaseClient:
                 f"{op.name}: the server answered {response.status_code} without a token",
                 response=response,
             )
-        return token
+        try:
+            cleaned = clean_credential(token.token, "the token")
+        except ValueError as exc:
+            # Sent on, it would fail inside httpx, whose error and DEBUG log quote it in full.
+            raise APIResponseValidationError(
+                f"{op.name}: the server answered a token that cannot be sent in a header: {exc}",
+                response=response,
+            ) from None
+        return token if cleaned == token.token else attrs.evolve(token, token=cleaned)
 
 
 def _redacted(headers: httpx.Headers) -> dict[str, str]:

@@ -14,8 +14,9 @@ from ._prism import PrismMock, PrismUnavailable, ensure_prism_installed, prism_o
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OUR_SPEC = REPO_ROOT / "openapi.yaml"
-# CI lays shared/ beside the clone, as every developer's machine has it.
-VENDOR_SPEC = REPO_ROOT.parent / "shared" / "reference" / "vendor-create-campaign.openapi.yaml"
+# The vendor's published create-campaign spec, kept verbatim inside the repository (vendor/README.md
+# says where it comes from), so that a fresh clone runs every test with nothing beside it.
+VENDOR_SPEC = REPO_ROOT / "vendor" / "vendor-create-campaign.openapi.yaml"
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +52,7 @@ def prism_vendor(
     """Prism serving the vendor's published create-campaign spec (``*/*`` as JSON)."""
     if not VENDOR_SPEC.exists():
         pytest.fail(
-            f"the vendor's spec is missing: {VENDOR_SPEC} (shared/ must be beside the clone)"
+            f"the vendor's spec is missing: {VENDOR_SPEC} (part of the repository: restore it)"
         )
     with prism_on(VENDOR_SPEC, tmp_path_factory.mktemp("prism-vendor")) as prism:
         yield prism

@@ -31,6 +31,7 @@ from ._tokens import TokenError, TokenSigner
 
 __all__ = [
     "CAMPAIGN_STATUSES",
+    "MAX_JSON_DEPTH",
     "SCOPES",
     "ApiKeys",
     "Reply",
@@ -49,6 +50,8 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}
 _CAMPAIGN_PATH = re.compile(r"/v1/campaigns/([^/]+)")
 _STATUS_PATH = re.compile(r"/v1/campaigns/([^/]+)/status")
 _API_KEY_PREFIX = "vsb_"
+#: How deeply a request body may nest arrays and objects (a campaign needs 4 levels).
+MAX_JSON_DEPTH = 64
 
 
 def generate_api_key() -> str:
@@ -83,13 +86,21 @@ class Reply:
     content_type: str = "application/json"
     #: The campaign the request created or addressed, for the request log.
     campaign_id: str | None = None
+    #: False when the request was refused before its body was looked at (route, credentials,
+    #: rate limit, scope): the request log then keeps no copy of the body.
+    body_read: bool = True
 
     def body(self) -> bytes:
         if self.raw_body is not None:
             return self.raw_body
         if self.document is None:
             return b""
-        return json.dumps(self.document, ensure_ascii=False, separators=(",", ":")).encode()
+        text = json.dumps(self.document, ensure_ascii=False, separators=(",", ":"))
+        try:
+            return text.encode()
+        except UnicodeEncodeError:
+            # A lone surrogate got into a document (an echoed value): escaped, still JSON.
+            return json.dumps(self.document, separators=(",", ":")).encode()
 
     def with_headers(self, headers: Mapping[str, str]) -> Reply:
         """A copy with ``headers`` added (replacing same-named ones)."""
@@ -227,30 +238,38 @@ class SandboxAPI:
         now = self._clock()
         route = self._route(request.method, request.path, now)
         if isinstance(route, Reply):
-            return route.with_headers(self.rate_headers())
+            return _unread(route.with_headers(self.rate_headers()))
         principal = self._authenticate(request.headers, now)
         if isinstance(principal, Reply):
-            return principal.with_headers(self.rate_headers())
+            return _unread(principal.with_headers(self.rate_headers()))
         rate: dict[str, str] = {}
         if self.limiter is not None:
             decision = self.limiter.acquire()
             rate = decision.headers()
             if not decision.allowed:
-                return error_reply(
-                    429,
-                    f"Rate limit exceeded: {decision.limit} requests per "
-                    f"{self.limiter.seconds:g} seconds; retry after {decision.retry_after} s",
-                    now=now,
-                    headers=rate,
+                return _unread(
+                    error_reply(
+                        429,
+                        f"Rate limit exceeded: {decision.limit} requests per "
+                        f"{self.limiter.seconds:g} seconds; retry after {decision.retry_after} s",
+                        now=now,
+                        headers=rate,
+                    )
                 )
         if route.scope is None and principal.kind == "bearer":
-            return error_reply(
-                403, "Bearer tokens cannot be used to mint another token: use an API key", now=now
-            ).with_headers(rate)
+            return _unread(
+                error_reply(
+                    403,
+                    "Bearer tokens cannot be used to mint another token: use an API key",
+                    now=now,
+                ).with_headers(rate)
+            )
         if route.scope is not None and route.scope not in principal.scopes:
-            return error_reply(
-                403, f"Insufficient scope: this operation requires {route.scope}", now=now
-            ).with_headers(rate)
+            return _unread(
+                error_reply(
+                    403, f"Insufficient scope: this operation requires {route.scope}", now=now
+                ).with_headers(rate)
+            )
         try:
             reply = route.operation(request, route.campaign_id)
         except _Refused as refused:
@@ -328,13 +347,23 @@ class SandboxAPI:
             )
             raise _Refused(error_reply(415, message, now=now))
         try:
-            return json.loads(request.body.decode("utf-8"), parse_constant=_refuse_constant)
+            document = json.loads(
+                request.body.decode("utf-8"),
+                parse_constant=_refuse_constant,
+                object_pairs_hook=_object_without_repeated_keys,
+            )
+            problem = _document_problem(document)
+            if problem is None:
+                return document
+            message = f"Malformed JSON request body: {problem}"
         except UnicodeDecodeError:
             message = "Malformed JSON request body: not UTF-8"
         except json.JSONDecodeError as exc:
             message = (
                 f"Malformed JSON request body: {exc.msg} (line {exc.lineno}, column {exc.colno})"
             )
+        except RecursionError:
+            message = f"Malformed JSON request body: nested deeper than {MAX_JSON_DEPTH} levels"
         except ValueError as exc:
             message = f"Malformed JSON request body: {exc}"
         raise _Refused(error_reply(400, message, now=now))
@@ -424,6 +453,10 @@ class SandboxAPI:
 _MISSING: Any = object()
 
 
+def _unread(reply: Reply) -> Reply:
+    return attrs.evolve(reply, body_read=False)
+
+
 class _Refused(Exception):
     """Raised by an operation's helpers to answer with ``reply`` at once."""
 
@@ -435,6 +468,56 @@ class _Refused(Exception):
 def _refuse_constant(name: str) -> Any:
     # Python's json accepts NaN and Infinity; JSON (and the API's parser) does not.
     raise ValueError(f"{name} is not valid JSON")
+
+
+def _object_without_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # Python keeps the last of repeated keys, other parsers the first: which one was meant is
+    # ambiguous, and a validator and a consumer that disagree on it is how checks are bypassed.
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {_shown(key)} appears more than once in an object")
+            seen.add(key)
+    return document
+
+
+def _document_problem(document: Any) -> str | None:
+    """Why a parsed body is refused: nested deeper than :data:`MAX_JSON_DEPTH` (the rules
+    walk it recursively), or a string with a lone surrogate (``"\\ud800"``: valid JSON
+    syntax, but no Unicode text, which nothing can store or answer)."""
+    pending: list[tuple[Any, int]] = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            if not value.isascii() and _has_lone_surrogate(value):
+                return f"the string {_shown(value)} holds a lone surrogate (not Unicode text)"
+            continue
+        if isinstance(value, dict):
+            children: Iterable[Any] = [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > MAX_JSON_DEPTH:
+            return f"nested deeper than {MAX_JSON_DEPTH} levels"
+        pending.extend((child, depth + 1) for child in children)
+    return None
+
+
+def _has_lone_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _shown(text: str) -> str:
+    """A bounded, printable quotation of client-sent text for an error message."""
+    shown = text if len(text) <= 40 else text[:40] + "…"
+    return ascii(shown)
 
 
 def _not_found(campaign_id: str | None, now: float) -> Reply:

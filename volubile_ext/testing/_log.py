@@ -70,12 +70,15 @@ def redact_query(query: str) -> str:
 
 
 def parse_body(raw: bytes) -> Any:
-    """The body as JSON when it parses, otherwise the raw bytes (``b""`` when there is none)."""
+    """The body as JSON when it parses, otherwise the raw bytes (``b""`` when there is none).
+
+    Never raises: a body nested too deeply for Python's parser is shown as its bytes too.
+    """
     if not raw:
         return raw
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         return raw
 
 
@@ -86,13 +89,18 @@ class RequestRecord:
     - ``time``: arrival, by the sandbox clock (seconds since the epoch).
     - ``method``, ``path`` (no query string), ``query`` (secret-looking values redacted).
     - ``headers``: lower-case names; ``x-api-key`` and ``authorization`` values redacted.
-    - ``body``: the parsed JSON, or the raw bytes when it is not JSON; ``raw_body``: the bytes.
+    - ``raw_body``: the body's bytes, or ``None`` when the log did not keep them: for a request
+      refused before its body was read (unknown route, credentials, rate limit, scope), and
+      for older records once the log's bodies outgrow ``request_log_bytes``.
+      ``body_size``: how many body bytes were received, kept or not.
     - ``status``: the status the client was sent; ``None`` when the connection was closed
       without a response (a :class:`DropConnection`, or a :class:`Delay` with ``apply=False``).
     - ``api_status``: the status the API's own processing produced, which a fault may have
       replaced or suppressed; ``None`` when the request was not processed.
     - ``fault``: the injected fault that hit this request, if any.
     - ``campaign_id``: the campaign the request created or addressed, when there is one.
+
+    :attr:`body` parses ``raw_body`` when asked, not when the request arrives.
     """
 
     time: float
@@ -100,12 +108,14 @@ class RequestRecord:
     path: str
     query: str
     headers: Mapping[str, str]
-    body: Any
-    raw_body: bytes
+    raw_body: bytes | None
     status: int | None
     api_status: int | None
     fault: Fault | None = None
     campaign_id: str | None = None
+    body_size: int = attrs.field(
+        default=attrs.Factory(lambda self: len(self.raw_body or b""), takes_self=True)
+    )
 
     def __repr__(self) -> str:
         # Headers and body stay out: a create's body can hold a thousand recipients.
@@ -115,6 +125,13 @@ class RequestRecord:
             f"RequestRecord({self.method} {self.path}, status={self.status}, "
             f"api_status={self.api_status}, applied={self.applied}{fault}{campaign})"
         )
+
+    @property
+    def body(self) -> Any:
+        """The body as parsed JSON, or its bytes when it is not JSON (``b""`` when there was
+        none); ``None`` when the log did not keep it (see ``raw_body``). Parsed at each access:
+        keep the result rather than asking again for a large body."""
+        return None if self.raw_body is None else parse_body(self.raw_body)
 
     @property
     def processed(self) -> bool:
@@ -131,26 +148,100 @@ class RequestRecord:
         return self.api_status is not None and 200 <= self.api_status < 300
 
 
-class RequestLog:
-    """A thread-safe, bounded list of :class:`RequestRecord` (oldest dropped beyond ``limit``)."""
+# What a record costs beyond its body and headers (the object, its fields, the deque slot).
+_RECORD_OVERHEAD = 600
 
-    def __init__(self, limit: int | None) -> None:
+
+class _Entry:
+    """A place in the log: its record can lose its body to the byte bound, never its place."""
+
+    __slots__ = ("in_log", "record", "size")
+
+    def __init__(self, record: RequestRecord) -> None:
+        self.record = record
+        self.size = _weight(record)
+        self.in_log = True
+
+
+def _weight(record: RequestRecord) -> int:
+    headers = sum(len(name) + len(value) for name, value in record.headers.items())
+    return (
+        _RECORD_OVERHEAD
+        + len(record.raw_body or b"")
+        + headers
+        + len(record.path)
+        + len(record.query)
+    )
+
+
+class RequestLog:
+    """A thread-safe list of :class:`RequestRecord`, bounded in records and in bytes.
+
+    Beyond ``limit`` records the oldest go first. Beyond ``max_bytes`` (bodies, headers and
+    a fixed cost per record) the oldest bodies are dropped first, keeping their records, so
+    that counts and outcomes stay exact; only when no body is left to drop do the oldest
+    records go.
+    """
+
+    def __init__(self, limit: int | None, max_bytes: int | None = None) -> None:
         if limit is not None and limit < 1:
             raise ValueError(f"the request log must keep at least 1 record, got {limit}")
+        if max_bytes is not None and max_bytes < 1:
+            raise ValueError(f"the request log must keep at least 1 byte, got {max_bytes}")
         self._lock = threading.Lock()
-        self._records: collections.deque[RequestRecord] = collections.deque(maxlen=limit)
+        self._limit = limit
+        self._max_bytes = max_bytes
+        self._entries: collections.deque[_Entry] = collections.deque()
+        # The entries whose record still holds a body, oldest first: the next to lose it.
+        self._bodies: collections.deque[_Entry] = collections.deque()
+        self._bytes = 0
+
+    @property
+    def size_in_bytes(self) -> int:
+        """What the log holds, as counted against ``max_bytes``."""
+        return self._bytes
 
     def append(self, record: RequestRecord) -> None:
+        entry = _Entry(record)
         with self._lock:
-            self._records.append(record)
+            self._entries.append(entry)
+            self._bytes += entry.size
+            if record.raw_body:
+                self._bodies.append(entry)
+            if self._limit is not None and len(self._entries) > self._limit:
+                self._drop_oldest()
+            while self._max_bytes is not None and self._bytes > self._max_bytes:
+                if not self._drop_oldest_body():
+                    if len(self._entries) == 1:
+                        break  # the newest record is kept whatever it weighs without a body
+                    self._drop_oldest()
+
+    def _drop_oldest(self) -> None:
+        entry = self._entries.popleft()
+        entry.in_log = False
+        self._bytes -= entry.size
+
+    def _drop_oldest_body(self) -> bool:
+        while self._bodies:
+            entry = self._bodies.popleft()
+            if not entry.in_log:
+                continue
+            entry.record = attrs.evolve(entry.record, raw_body=None)
+            size = _weight(entry.record)
+            self._bytes -= entry.size - size
+            entry.size = size
+            return True
+        return False
 
     def snapshot(self) -> list[RequestRecord]:
         with self._lock:
-            return list(self._records)
+            return [entry.record for entry in self._entries]
 
     def clear(self) -> None:
         with self._lock:
-            self._records.clear()
+            self._entries.clear()
+            self._bodies.clear()
+            self._bytes = 0
 
     def count(
         self,

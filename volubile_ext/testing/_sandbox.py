@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import ipaddress
 import logging
-import re
 import socket
 import socketserver
+import sys
 import threading
 import time
 import uuid
@@ -16,7 +17,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from os import PathLike
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, Literal, Self, cast
 
 import attrs
 
@@ -33,7 +34,18 @@ from ._faults import (
     PathMatcher,
     UnknownValues,
 )
-from ._log import RequestLog, RequestRecord, parse_body, redact_headers, redact_query
+from ._http import (
+    MAX_HEAD_BYTES,
+    MAX_REQUEST_LINE,
+    BodyError,
+    DeadlineSocket,
+    HeadReader,
+    body_framing,
+    head_problem,
+    read_chunked,
+    request_line_problem,
+)
+from ._log import RequestLog, RequestRecord, redact_headers, redact_query
 from ._ratelimit import FixedWindowLimiter
 from ._store import CampaignStore, StoredCampaign
 from ._tokens import TokenSigner
@@ -42,10 +54,9 @@ __all__ = ["Sandbox"]
 
 _logger = logging.getLogger("volubile_ext.testing")
 
-# Far above the API's largest request (1,000 recipients with context); a bigger body is a bug
-# or an attack, refused before it is read into memory.
-_MAX_BODY_BYTES = 8 * 1024 * 1024
-_CHUNK_SIZE = re.compile(rb"[0-9a-fA-F]{1,16}")
+# After an error, how long and how much the sandbox reads and discards before closing.
+_LINGER_SECONDS = 2.0
+_LINGER_BYTES = 16 * 1024 * 1024
 # How often the serving loop checks for shutdown: stop() waits up to this long.
 _POLL_INTERVAL = 0.05
 # How long stop() waits for handler threads to finish the request they are processing.
@@ -95,11 +106,28 @@ class Sandbox:
       first. All keys belong to one account (one rate-limit window, one set of campaigns).
     - ``rate_limit``: ``(requests, seconds)`` per fixed window, or ``None`` for no limit.
     - ``token_lifetime``: seconds a minted token is valid (``expiresIn``).
-    - ``db_path``: an SQLite file that keeps campaigns across restarts; in memory by default.
+    - ``db_path``: an SQLite file that keeps campaigns, and the API key the sandbox generated,
+      across restarts; in memory by default. Its folder must exist. ``ValueError`` when the
+      file cannot be used (no such folder, a folder, no permission, not a sandbox database).
     - ``clock``: returns the time in seconds since the epoch (``time.time`` by default); a test
       that controls it can expire tokens and end rate-limit windows without sleeping.
     - ``request_log_size``: how many records :attr:`requests` keeps (the oldest go first);
       ``None`` keeps all, which a long-running sandbox should not do.
+    - ``request_log_bytes``: how much the log may hold (bodies and headers); beyond it the
+      oldest records lose their bodies first (``raw_body`` becomes ``None``), so counts stay
+      exact. ``None``: no bound. The log never keeps the body of a request refused before
+      its body was read (unknown route, credentials, rate limit, scope).
+    - ``request_timeout``: seconds a client has, once it has begun a request, to send all of it
+      (request line, headers, body); a slower one gets 408 and the connection closes. An idle
+      keep-alive connection is closed after 120 s.
+
+    As a server it is strict about framing, since it may be reachable by more than a test:
+    a request line of at most 8 KiB, a header section of at most 64 KiB, a body of at most
+    8 MiB; a repeated ``Content-Length``, one that is not ASCII digits, ``Content-Length`` with
+    ``Transfer-Encoding``, folded or malformed header lines are answered 400 and the
+    connection is closed (they are how requests are smuggled); JSON nested deeper than 64
+    levels, with repeated keys or lone surrogates is refused with 400. Beyond 1,024 open
+    connections (a thread each), a new one is answered 503 with ``Retry-After``.
 
     Every method is thread-safe. Secrets (keys, tokens) appear in no repr, exception message,
     log line or request-log record.
@@ -116,9 +144,15 @@ class Sandbox:
         db_path: str | PathLike[str] | None = None,
         clock: Callable[[], float] | None = None,
         request_log_size: int | None = 10_000,
+        request_log_bytes: int | None = 32 * 1024 * 1024,
+        request_timeout: float = 30.0,
     ) -> None:
         if not 0 <= port <= 65535:
             raise ValueError(f"port must be between 0 and 65535, got {port}")
+        if isinstance(request_timeout, bool) or not isinstance(request_timeout, int | float):
+            raise TypeError("request_timeout must be a number of seconds")
+        if not 0 < request_timeout < float("inf"):
+            raise ValueError(f"request_timeout must be a number of seconds > 0: {request_timeout}")
         if isinstance(token_lifetime, bool) or not isinstance(token_lifetime, int):
             raise TypeError("token_lifetime must be a whole number of seconds")
         if token_lifetime < 1:
@@ -126,15 +160,20 @@ class Sandbox:
         if isinstance(api_keys, str):
             # list("vsb_...") would make one key per character.
             raise TypeError("api_keys takes a list of keys, not a single string")
-        keys = [generate_api_key()] if api_keys is None else list(api_keys)
-        if not keys:
+        given = None if api_keys is None else list(api_keys)
+        if given is not None and not given:
             raise ValueError("api_keys must name at least one key (or be None to generate one)")
+        # Opened (and checked) first: a persistent sandbox keeps the key it generated, so a
+        # restart on the same file serves the same key; keys given explicitly always win.
+        store = CampaignStore(db_path)
+        keys = [store.generated_api_key(generate_api_key)] if given is None else given
         self._host = host
         self._requested_port = port
+        self._request_timeout = float(request_timeout)
         self._api_key = keys[0]
         self._clock: Callable[[], float] = clock if clock is not None else time.time
         self._faults = FaultQueue()
-        self._log = RequestLog(request_log_size)
+        self._log = RequestLog(request_log_size, request_log_bytes)
         limiter = None
         if rate_limit is not None:
             limit, seconds = rate_limit
@@ -143,7 +182,7 @@ class Sandbox:
             keys=ApiKeys(keys),
             signer=TokenSigner(self._clock),
             limiter=limiter,
-            store=CampaignStore(db_path),
+            store=store,
             token_lifetime=token_lifetime,
             clock=self._clock,
         )
@@ -253,7 +292,8 @@ class Sandbox:
 
     @property
     def api_key(self) -> str:
-        """The account's first API key (the generated one unless ``api_keys`` was given)."""
+        """The account's first API key: the generated one unless ``api_keys`` was given (with
+        ``db_path``, generated once and kept in the file)."""
         return self._api_key
 
     def add_api_key(self, key: str | None = None) -> str:
@@ -377,8 +417,10 @@ class Sandbox:
                 path=request.path,
                 query=redact_query(query),
                 headers=redact_headers(raw_headers),
-                body=parse_body(request.body),
-                raw_body=request.body,
+                # A body the API refused to look at (no credentials, over the rate limit) is
+                # not kept: an attacker's 8 MB bodies must not pile up in the log.
+                raw_body=request.body if api_reply is None or api_reply.body_read else None,
+                body_size=len(request.body),
                 status=reply.status if reply is not None else None,
                 api_status=api_reply.status if api_reply is not None else None,
                 fault=fault,
@@ -441,20 +483,14 @@ def _url(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-class _BodyError(Exception):
-    """The request body cannot be read: answer ``status`` (``None``: the client went away)."""
-
-    def __init__(self, status: int | None, message: str = "") -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     # The default backlog of 5 drops connections when tests open dozens at once, and a dropped
     # SYN costs the client a one-second retransmission.
     request_queue_size = 128
+    # One thread per connection: beyond this many open at once, a new connection is answered
+    # 503 and closed, so that a client opening thousands cannot exhaust the process.
+    max_connections = 1024
 
     def __init__(self, address: tuple[str, int], sandbox: Sandbox) -> None:
         self.sandbox = sandbox
@@ -475,13 +511,26 @@ class _Server(ThreadingHTTPServer):
         self.server_name = str(host)
         self.server_port = int(port)
 
-    def track(self, connection: socket.socket) -> bool:
-        """Register a client connection; ``False`` when the server is already closing."""
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # socketserver prints a traceback to stderr for any exception a handler lets escape.
+        # A client that resets or abandons its connection is no error of the sandbox's; a real
+        # bug is logged through `logging`, where the application decides what to show.
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError):
+            _logger.debug("connection from %s ended: %r", client_address, error)
+        else:
+            _logger.error("sandbox error serving %s", client_address, exc_info=True)
+
+    def track(self, connection: socket.socket) -> Literal["tracked", "closing", "full"]:
+        """Register a client connection, unless the server is closing or already holds
+        :attr:`max_connections` (each one is a thread)."""
         with self._idle:
             if self._closing:
-                return False
+                return "closing"
+            if len(self._connections) >= self.max_connections:
+                return "full"
             self._connections.add(connection)
-            return True
+            return "tracked"
 
     def untrack(self, connection: socket.socket) -> None:
         with self._idle:
@@ -505,30 +554,65 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
     server_version = f"VolubileSandbox/{__version__}"
     # An idle keep-alive connection is closed after this long, as servers do, so that a client
-    # that never closes its pool does not hold a thread forever.
+    # that never closes its pool does not hold a thread forever. Also the bound on each write.
     timeout = 120
 
     _tracked = False
+    _linger = False
+    _head: HeadReader | None = None
 
     def _server(self) -> _Server:
         return cast(_Server, self.server)
 
     def setup(self) -> None:
         super().setup()
-        self._tracked = self._server().track(self.connection)
+        # Reads go through a raw reader that enforces the request deadline on every recv.
+        self.rfile.close()
+        self._reader = DeadlineSocket(self.connection, idle=float(self.timeout))
+        self._buffered = io.BufferedReader(self._reader)
+        self.rfile = self._buffered
+        self._admission = self._server().track(self.connection)
+        self._tracked = self._admission == "tracked"
 
     def handle(self) -> None:
         if self._tracked:
             super().handle()
+        elif self._admission == "full":
+            # Answered before its request is read: the lingering close lets the client see it.
+            # Nothing was processed, so a client may safely send it again.
+            self.command = self.path = self.requestline = ""
+            self.close_connection = self._linger = True
+            busy = self._protocol_error(503, "Too many connections to the sandbox: retry shortly")
+            self._send(busy.with_headers({"Retry-After": "1"}))
 
     def finish(self) -> None:
         try:
             super().finish()
+            if self._linger:
+                self._drain()
         except OSError:
             pass  # the client or stop() already closed the socket
         finally:
             if self._tracked:
                 self._server().untrack(self.connection)
+
+    def _drain(self) -> None:
+        """Close after an error the way servers must (RFC 9112 section 9.6): stop sending, then
+        read and discard what the client is still sending, for a bounded time. Closing with
+        unread bytes makes the kernel send a reset, which can destroy the error response
+        before the client has read it."""
+        self.connection.shutdown(socket.SHUT_WR)
+        deadline = time.monotonic() + _LINGER_SECONDS
+        drained = 0
+        while drained < _LINGER_BYTES:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            self.connection.settimeout(remaining)
+            chunk = self.connection.recv(65536)
+            if not chunk:
+                return
+            drained += len(chunk)
 
     def version_string(self) -> str:
         return self.server_version
@@ -541,15 +625,90 @@ class _Handler(BaseHTTPRequestHandler):
             return self._serve
         raise AttributeError(name)
 
+    def handle_one_request(self) -> None:
+        # http.server's own version, with bounds: a request line of MAX_REQUEST_LINE bytes,
+        # a header section of MAX_HEAD_BYTES, and once a request has begun, request_timeout
+        # seconds to send all of it (a client that trickles bytes is cut off, with a 408).
+        self.close_connection = True
+        # What an error answer reads when the request line is not known yet.
+        self.command = self.path = self.requestline = ""
+        self.request_version = self.default_request_version
+        reader = self._reader
+        reader.deadline = None
+        try:
+            if not self._buffered.peek(1):
+                return  # the client closed its idle connection
+        except OSError:
+            return  # idle for too long, or reset: nothing to answer
+        reader.deadline = time.monotonic() + self._server().sandbox._request_timeout
+        try:
+            self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
+            if len(self.raw_requestline) > MAX_REQUEST_LINE:
+                self.requestline = self.request_version = self.command = ""
+                self.send_error(414, f"Request line longer than {MAX_REQUEST_LINE} bytes")
+                return
+            if not self.raw_requestline.endswith(b"\n"):
+                return  # the connection ended inside the request line
+            if not self.parse_request():
+                return  # answered already
+            self._serve()
+        except TimeoutError:
+            self.send_error(408, "Request timeout: the request was not sent in time")
+        except OSError:
+            self.close_connection = True  # reset by the client: nobody to answer
+        finally:
+            reader.deadline = None
+
+    def parse_request(self) -> bool:
+        problem = request_line_problem(self.raw_requestline)
+        if problem is not None:
+            self.requestline = self.request_version = self.command = ""
+            self.send_error(400, problem)
+            return False
+        body_reader = self.rfile
+        self._head = HeadReader(body_reader, MAX_HEAD_BYTES - len(self.raw_requestline))
+        self.rfile = cast(io.BufferedReader, self._head)
+        try:
+            if not super().parse_request():
+                return False
+        finally:
+            self.rfile = body_reader
+        if self._head is not None:  # not checked yet by handle_expect_100
+            return self._check_head()
+        return True
+
+    def handle_expect_100(self) -> bool:
+        # Judge the head before inviting the body: a client that waits for 100 Continue must
+        # not be asked to send 9 MB only to be refused.
+        return self._check_head() and super().handle_expect_100()
+
+    def _check_head(self) -> bool:
+        """Refuse a malformed or ambiguous header section, or a body that cannot be read."""
+        head, self._head = self._head, None
+        assert head is not None
+        problem = head_problem(
+            self.headers, bare_line_feed=head.bare_line_feed, version=self.request_version
+        )
+        try:
+            if problem is not None:
+                raise BodyError(400, problem)
+            self._framing = body_framing(self.headers, self.request_version)
+        except BodyError as error:
+            self.send_error(error.status or 400, error.message)
+            return False
+        return True
+
     def _serve(self) -> None:
         path, _, query = self.path.partition("?")
         try:
             body = self._read_body()
-        except _BodyError as error:
+        except BodyError as error:
             self.close_connection = True  # the rest of the body is unread: the stream is lost
             if error.status is not None:
-                self._send(self._protocol_error(error.status, error.message))
+                self.send_error(error.status, error.message)
             return
+        # Read whole: the request deadline no longer applies (a Delay fault may hold the reply).
+        self._reader.deadline = None
         headers = self.headers.items()
         request = Request(self.command, path, _merge_headers(headers), body)
         reply = self._server().sandbox._exchange(request, query, headers)
@@ -561,51 +720,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(reply)
 
     def _read_body(self) -> bytes:
-        transfer_encoding = self.headers.get("Transfer-Encoding")
-        if transfer_encoding is not None:
-            if transfer_encoding.strip().lower() != "chunked":
-                raise _BodyError(400, f"Unsupported Transfer-Encoding: {transfer_encoding}")
-            return self._read_chunked()
-        length_header = self.headers.get("Content-Length")
-        if length_header is None:
-            return b""
-        if not length_header.strip().isdigit():
-            raise _BodyError(400, "Invalid Content-Length")
-        length = int(length_header)
-        if length > _MAX_BODY_BYTES:
-            raise _BodyError(413, f"Request body larger than {_MAX_BODY_BYTES} bytes")
-        body = self.rfile.read(length)
-        if len(body) < length:
-            raise _BodyError(None)
+        framing = self._framing
+        if framing.chunked:
+            return read_chunked(self.rfile)
+        assert framing.length is not None
+        body = self.rfile.read(framing.length)
+        if len(body) < framing.length:
+            raise BodyError(None)
         return body
-
-    def _read_chunked(self) -> bytes:
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            line = self.rfile.readline(1024)
-            if not line.endswith(b"\n"):
-                raise _BodyError(None if not line else 400, "Malformed chunked body")
-            size_text = line.split(b";", 1)[0].strip()
-            if not _CHUNK_SIZE.fullmatch(size_text):
-                raise _BodyError(400, "Malformed chunked body")
-            size = int(size_text, 16)
-            if size == 0:
-                break
-            total += size
-            if total > _MAX_BODY_BYTES:
-                raise _BodyError(413, f"Request body larger than {_MAX_BODY_BYTES} bytes")
-            data = self.rfile.read(size + 2)
-            if len(data) < size + 2:
-                raise _BodyError(None)
-            if not data.endswith(b"\r\n"):
-                raise _BodyError(400, "Malformed chunked body")
-            chunks.append(data[:-2])
-        while True:  # trailer fields, ignored, up to the blank line
-            line = self.rfile.readline(8192)
-            if line in (b"", b"\r\n", b"\n"):
-                break
-        return b"".join(chunks)
 
     def _protocol_error(self, status: int, message: str) -> Reply:
         sandbox = self._server().sandbox
@@ -636,6 +758,8 @@ class _Handler(BaseHTTPRequestHandler):
         path = (getattr(self, "path", None) or "").partition("?")[0]
         _logger.debug("%s %s -> %s", self.command, path, reply.status)
         try:
+            # A client that does not read its response holds the thread this long at most.
+            self.connection.settimeout(self.timeout)
             self.wfile.write(payload)
         except OSError:
             self.close_connection = True  # the client went away; nothing left to tell it
@@ -645,6 +769,7 @@ class _Handler(BaseHTTPRequestHandler):
         # are answered in the API's ErrorResponse format too, and end the connection: after
         # a protocol error the position in the byte stream cannot be trusted.
         self.close_connection = True
+        self._linger = True
         try:
             text = message or HTTPStatus(code).phrase
         except ValueError:

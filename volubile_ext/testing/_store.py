@@ -12,13 +12,13 @@ import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 import attrs
 
-__all__ = ["DEFAULT_TIMEZONE", "CampaignStore", "StoredCampaign"]
+__all__ = ["DEFAULT_TIMEZONE", "CampaignStore", "SandboxDatabaseError", "StoredCampaign"]
 
 #: The time zone a campaign gets when its create request names none.
 DEFAULT_TIMEZONE = "Europe/Paris"
@@ -26,8 +26,8 @@ DEFAULT_TIMEZONE = "Europe/Paris"
 # PRAGMA application_id marks a file as ours ("Volu" in ASCII), so that pointing db_path at
 # some other SQLite database fails loudly instead of adding a table to it.
 _APPLICATION_ID = 0x566F6C75
-_SCHEMA_VERSION = 1
-_SCHEMA = """
+_SCHEMA_VERSION = 2
+_CAMPAIGNS_TABLE = """
 CREATE TABLE campaigns (
     seq        INTEGER PRIMARY KEY AUTOINCREMENT,
     id         TEXT NOT NULL UNIQUE,
@@ -37,6 +37,15 @@ CREATE TABLE campaigns (
     request    TEXT NOT NULL
 )
 """
+# Version 2: the sandbox's own settings, so far the API key it generated, which a persistent
+# sandbox keeps across restarts (a shell set up with it goes on working).
+_SETTINGS_TABLE = """
+CREATE TABLE settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+)
+"""
+_GENERATED_KEY = "generated_api_key"
 _COLUMNS = "id, status, created_at, updated_at, request"
 
 _RESPONSE_FIELDS = ("name", "agentId", "startDate")
@@ -196,6 +205,28 @@ class CampaignStore:
             raise KeyError(f"no campaign {campaign_id}")
         return _campaign(row)
 
+    def generated_api_key(self, generate: Callable[[], str]) -> str:
+        """The API key this store's sandbox generated: the one kept in the database file when
+        there is one, else a new one from ``generate``, kept for the next start.
+
+        Only a generated key is kept (a sandbox-only ``vsb_`` key); keys a caller passes are
+        theirs and are never written anywhere. Two sandboxes starting together on one file
+        get the same key: the first one written wins.
+        """
+        select = "SELECT value FROM settings WHERE name = ?"
+        with self._use() as connection:
+            row = connection.execute(select, (_GENERATED_KEY,)).fetchone()
+            if row is None:
+                try:
+                    connection.execute(
+                        "INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)",
+                        (_GENERATED_KEY, generate()),
+                    )
+                except sqlite3.OperationalError as exc:  # a read-only file, a full disk
+                    raise SandboxDatabaseError(self._path or ":memory:", exc) from None
+                row = connection.execute(select, (_GENERATED_KEY,)).fetchone()
+        return str(row[0])
+
     def all(self) -> list[StoredCampaign]:
         """Every stored campaign, oldest first."""
         with self._use() as connection:
@@ -212,22 +243,64 @@ def _connect(path: str) -> sqlite3.Connection:
     # check_same_thread=False: handler threads share the connection, serialised by the store's
     # lock. isolation_level=None (autocommit): each write is durable as soon as it returns, so a
     # campaign the client was told about survives a crash of the process.
-    connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
+    try:
+        connection = sqlite3.connect(
+            path, check_same_thread=False, isolation_level=None, timeout=10
+        )
+    except sqlite3.Error as exc:
+        raise SandboxDatabaseError(path, exc) from None
     try:
         _prepare(connection, path)
+    except sqlite3.OperationalError as exc:
+        # Opened, but it cannot be read or written (read-only, locked, disk full, folder
+        # without write permission): the file may well be ours.
+        connection.close()
+        raise SandboxDatabaseError(path, exc) from None
     except sqlite3.DatabaseError as exc:
         connection.close()
-        raise ValueError(f"{path}: not a Volubile sandbox database ({exc})") from exc
+        raise ValueError(f"{path}: not a Volubile sandbox database ({exc})") from None
     except BaseException:
         connection.close()
         raise
     return connection
 
 
+class SandboxDatabaseError(ValueError):
+    """The sandbox's database file cannot be used: ``path`` as given, ``reason`` what to fix."""
+
+    def __init__(self, path: str, error: sqlite3.Error) -> None:
+        self.path = path
+        self.reason = _unusable(path, error)
+        super().__init__(f"{path}: cannot use this file as the sandbox database ({self.reason})")
+
+
+def _unusable(path: str, error: sqlite3.Error) -> str:
+    """Why the database file cannot be used, in terms of the path the caller gave."""
+    if path == ":memory:":
+        return f"an in-memory database: {error}"
+    folder = os.path.dirname(os.path.abspath(path))
+    shown = os.path.dirname(path) or folder
+    if os.path.isdir(path):
+        return "it is a folder: give the path of a database file inside it"
+    if not os.path.exists(folder):
+        return f"the folder {shown} does not exist: create it first"
+    if not os.path.isdir(folder):
+        return f"{shown} is not a folder"
+    return f"{error}: check the permissions of the file and of its folder"
+
+
 def _prepare(connection: sqlite3.Connection, path: str) -> None:
     application_id = connection.execute("PRAGMA application_id").fetchone()[0]
     if application_id == _APPLICATION_ID:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version == 1:
+            # A database from before the settings table: upgraded in place, campaigns kept.
+            with connection:
+                connection.execute("BEGIN IMMEDIATE")
+                if connection.execute("PRAGMA user_version").fetchone()[0] == 1:
+                    connection.execute(_SETTINGS_TABLE)
+                    connection.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+            return
         if version != _SCHEMA_VERSION:
             raise ValueError(
                 f"{path}: sandbox database schema version {version}, this version of volubile "
@@ -238,7 +311,11 @@ def _prepare(connection: sqlite3.Connection, path: str) -> None:
     if application_id != 0 or tables:
         raise ValueError(f"{path}: an SQLite database, but not a Volubile sandbox database")
     with connection:
-        connection.execute("BEGIN")
-        connection.execute(_SCHEMA)
-        connection.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
-        connection.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+        # IMMEDIATE, then look again: two sandboxes started together on a new file create the
+        # schema once, and the second one reads it.
+        connection.execute("BEGIN IMMEDIATE")
+        if connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+            connection.execute(_CAMPAIGNS_TABLE)
+            connection.execute(_SETTINGS_TABLE)
+            connection.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
+            connection.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")

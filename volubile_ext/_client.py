@@ -666,10 +666,16 @@ class _BaseClient:
         if 200 <= status < 300:
             return None
         error = self._status_error(op, response)
+        # None also for a Retry-After that gives no usable wait (garbage, 0, negative, a past
+        # date, more than a year): then the normal backoff applies.
         retry_after = error.retry_after if isinstance(error, RateLimitError) else None
-        if status == 429 and self.limiter is not None and retry_after:
-            self.limiter.pause_for(retry_after)
-        if retry_after is not None and retry_after > self.retry_policy.retry_after_ceiling:
+        ceiling = self.retry_policy.retry_after_ceiling
+        if retry_after is not None and self.limiter is not None:
+            # Every caller of this client waits as the server asked, but never past the
+            # ceiling: a longer wait fails this call at once, and must not hold every later call
+            # (or, with deadline=None, hang it) for hours.
+            self.limiter.pause_for(min(retry_after, ceiling))
+        if retry_after is not None and retry_after > ceiling:
             raise error
         if not self.retry_policy.may_retry(
             idempotent=op.idempotent, retries_taken=call.retries, sent=True, status=status
@@ -698,7 +704,7 @@ class _BaseClient:
             if wait is not None and wait > ceiling:
                 note = (
                     f"The server asks to wait {wait:.0f} s, more than the client's "
-                    f"retry_after_ceiling of {ceiling:.0f} s; try again later"
+                    f"retry_after_ceiling of {ceiling:g} s; try again later"
                 )
         elif op.creates_campaign and status >= 500:
             note = CAMPAIGN_MAY_EXIST

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from bisect import bisect_left
 
 import pytest
@@ -120,10 +121,12 @@ def test_bad_configuration_is_refused(bad: tuple[int, float]) -> None:
 def test_the_margin_is_added_to_every_wait_a_window_imposes() -> None:
     clock = FakeClock()
     limiter = SlidingWindowLimiter(1, 15.0, clock=clock)
-    assert limiter.margin == 0.02  # a hundredth of the period, at most 20 ms
-    assert SlidingWindowLimiter(1, 0.5).margin == 0.005
+    # The clock's resolution, plus a ten-thousandth of the period.
+    resolution = time.get_clock_info("monotonic").resolution
+    assert limiter.margin == pytest.approx(resolution + 0.0015)
     assert limiter.reserve() == 0
-    assert limiter.reserve() == pytest.approx(15.02)
+    assert limiter.reserve() == pytest.approx(15.0 + limiter.margin)
+    assert SlidingWindowLimiter(1, 1.0, margin=0.25).margin == 0.25
     with pytest.raises(ValueError, match="margin"):
         SlidingWindowLimiter(1, 1.0, margin=-1)
 

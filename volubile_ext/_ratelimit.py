@@ -43,6 +43,9 @@ _WAITING, _RUNNING, _DONE, _WITHDRAWN = range(4)
 _STATE_NAMES = ("waiting", "running", "done", "withdrawn")
 
 
+_CLOCK_RESOLUTION = time.get_clock_info("monotonic").resolution
+
+
 @attrs.frozen
 class RateLimitInfo:
     """The rate-limit figures the server last reported (``X-RateLimit-*`` headers).
@@ -84,9 +87,10 @@ class SlidingWindowLimiter:
     is more than 0, sleep that long and call :meth:`wait`; send; then call :meth:`finished`
     (also when the request failed, or was never sent: a place that never started is withdrawn).
 
-    ``margin`` (seconds, by default a hundredth of the period, at most 20 ms) is added to every
-    wait a window imposes: it absorbs a coarse clock (Windows ticks every 15.6 ms) and the
-    difference between the client's and the server's clocks over one window.
+    ``margin`` (seconds) is added to every wait a window imposes. By default it is the clock's
+    resolution (a coarse clock reads an end up to one tick early: Windows' monotonic clock
+    ticks every 15.6 ms) plus a ten-thousandth of the period (clocks of two machines may run
+    apart by that much over a window): 1.5 ms for the API's 15 s on Linux.
 
     Thread-safe; shared by every thread or task of one client. ``clock`` is a monotonic clock in
     seconds (injectable for tests).
@@ -109,7 +113,7 @@ class SlidingWindowLimiter:
         if not 0 < period < math.inf:
             raise ValueError(f"rate_limit needs a period in seconds > 0, not {period!r}")
         if margin is None:
-            margin = min(0.02, period / 100)
+            margin = _CLOCK_RESOLUTION + period * 1e-4
         elif not 0 <= margin < math.inf:
             raise ValueError(f"the limiter's margin must be 0 or more seconds, not {margin!r}")
         self.max_requests = max_requests

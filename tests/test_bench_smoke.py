@@ -20,6 +20,7 @@ SECTIONS = (
     "A 1,000-recipient campaign body",
     "Importing recipients from CSV",
     "Bulk creation under the rate limit",
+    "A burst of concurrent requests under the rate limit",
     "Token single flight",
 )
 

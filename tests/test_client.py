@@ -447,7 +447,7 @@ def test_rate_limit_error_after_exhausting_retries(make: Any, server: ScriptedSe
     server.then(*[Reply(429, headers={"Retry-After": "0"})] * 3)
     with pytest.raises(RateLimitError) as caught:
         make(base_url=server.url, max_retries=2).call("campaigns.create", **CREATE_ARGS)
-    assert caught.value.retry_after == 0.0
+    assert caught.value.retry_after is None  # "0" asks for no wait: the backoff applies
     assert server.count() == 3
 
 

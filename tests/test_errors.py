@@ -160,7 +160,7 @@ def test_retry_after_as_http_date() -> None:
     header = email.utils.formatdate(now + 30, usegmt=True)
     assert parse_retry_after(header, now=now) == pytest.approx(30, abs=1)
     assert parse_retry_after("0.5") == 0.5
-    assert parse_retry_after("-3") == 0.0
+    assert parse_retry_after("-3") is None  # no usable wait: the caller backs off instead
     assert parse_retry_after("soon") is None
     assert parse_retry_after("nan") is None
 

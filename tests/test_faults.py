@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextvars
+import email.utils
 import random
 import re
 import threading
@@ -43,7 +44,9 @@ from volubile_ext import (
     RateLimitError,
     Volubile,
     VolubileError,
+    _retry,
 )
+from volubile_ext._errors import MAX_RETRY_AFTER
 from volubile_ext.testing import (
     Delay,
     DropConnection,
@@ -106,8 +109,6 @@ def make(kind: str, sandbox: Sandbox) -> Iterator[Callable[..., Harness]]:
 def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     # Exponential backoff is not what these tests measure (Retry-After waits are, and stay
     # real); short waits keep the many retried cases fast.
-    from volubile_ext import _retry
-
     monkeypatch.setattr(_retry.RetryPolicy, "backoff", lambda self, n: 0.01)
 
 
@@ -233,6 +234,121 @@ def test_retry_after_beyond_the_ceiling_raises_at_once(
     assert time.monotonic() - started < 1.0
     assert sandbox.count("POST", CREATE) == 1
     assert sandbox.campaigns() == []
+
+
+# --- odd Retry-After values: never a client paused for good --------------------------------
+
+DEFAULT_LIMIT = (100, 15.0)
+
+
+@pytest.fixture
+def backoffs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Records each use of the normal backoff (and keeps it short)."""
+    used: list[int] = []
+
+    def backoff(self: _retry.RetryPolicy, retry_number: int) -> float:
+        used.append(retry_number)
+        return 0.01
+
+    monkeypatch.setattr(_retry.RetryPolicy, "backoff", backoff)
+    return used
+
+
+def test_a_wait_beyond_the_ceiling_fails_at_once_and_holds_no_later_call_past_it(
+    make: Callable[..., Harness], sandbox: Sandbox
+) -> None:
+    campaign_id = _created_id(sandbox)
+    sandbox.inject(ErrorStatus(429, retry_after=100_000), method="GET")
+    # No deadline: a client paused for the server's 100,000 s would hang here.
+    harness = make(rate_limit=DEFAULT_LIMIT, retry_after_ceiling=0.5, deadline=None)
+
+    with pytest.raises(RateLimitError) as raised:
+        harness.call("campaigns.get", campaign_id)
+    assert raised.value.retry_after == 100_000
+    assert "asks to wait 100000 s, more than the client's retry_after_ceiling of 0.5 s" in str(
+        raised.value
+    )
+    assert harness.client.limiter is not None
+    assert harness.client.limiter.reserve() <= 0.5  # paused for the ceiling at most
+
+    campaign = harness.call("campaigns.get", campaign_id)
+
+    assert str(campaign.id) == campaign_id
+    assert [r.status for r in sandbox.requests if r.method == "GET"] == [429, 200]
+
+
+def test_a_later_call_with_a_deadline_is_not_refused_after_a_huge_retry_after(
+    make: Callable[..., Harness], sandbox: Sandbox
+) -> None:
+    campaign_id = _created_id(sandbox)
+    sandbox.inject(ErrorStatus(429, retry_after=100_000), method="GET")
+    harness = make(rate_limit=DEFAULT_LIMIT, retry_after_ceiling=0.5, deadline=10.0)
+    with pytest.raises(RateLimitError):
+        harness.call("campaigns.get", campaign_id)
+
+    # Before: "the rate limit would delay the request by 100000.0 s", nothing sent.
+    assert str(harness.call("campaigns.get", campaign_id).id) == campaign_id
+    assert sandbox.count("GET") == 2
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "0",
+        "-5",
+        "nan",
+        "inf",
+        "-inf",
+        "1e308",
+        "99999999999999999999",
+        str(int(MAX_RETRY_AFTER) + 1),
+        "soon",
+        "",
+        "5 seconds",
+        "Wed, 21 Oct 2015 07:28:00 GMT",
+    ],
+)
+def test_a_retry_after_with_no_usable_wait_falls_back_to_the_normal_backoff(
+    make: Callable[..., Harness], sandbox: Sandbox, backoffs: list[int], header: str
+) -> None:
+    campaign_id = _created_id(sandbox)
+    sandbox.inject(ErrorStatus(429, retry_after=header), method="GET")
+    harness = make(rate_limit=DEFAULT_LIMIT, deadline=None)
+
+    campaign = harness.call("campaigns.get", campaign_id)
+
+    assert campaign.response.retries_taken == 1
+    assert backoffs == [0]
+    assert [r.status for r in sandbox.requests if r.method == "GET"] == [429, 200]
+    assert harness.client.limiter is not None
+    assert harness.client.limiter.reserve() == 0  # nobody else was paused
+
+
+def test_exhausted_retries_on_unusable_values_report_no_retry_after(
+    make: Callable[..., Harness], sandbox: Sandbox, backoffs: list[int]
+) -> None:
+    campaign_id = _created_id(sandbox)
+    sandbox.inject(ErrorStatus(429, retry_after="1e308"), method="GET", times=3)
+
+    with pytest.raises(RateLimitError) as raised:
+        make(max_retries=2).call("campaigns.get", campaign_id)
+
+    assert raised.value.retry_after is None
+    assert backoffs == [0, 1]
+    assert sandbox.count("GET") == 3
+
+
+def test_a_future_http_date_within_the_ceiling_is_honoured(
+    make: Callable[..., Harness], sandbox: Sandbox, backoffs: list[int]
+) -> None:
+    campaign_id = _created_id(sandbox)
+    header = email.utils.formatdate(time.time() + 1.5, usegmt=True)
+    sandbox.inject(ErrorStatus(429, retry_after=header), method="GET")
+
+    campaign = make().call("campaigns.get", campaign_id)
+
+    assert campaign.response.retries_taken == 1
+    assert backoffs == []  # the server's wait, not the backoff
 
 
 # --- idempotent operations: retried when the outcome is unknown ------------------------------

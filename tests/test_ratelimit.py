@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from bisect import bisect_left
 
 import pytest
@@ -43,7 +45,7 @@ def test_never_more_than_the_bound_in_any_window(
     limit: int, period: float, gaps: list[float]
 ) -> None:
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(limit, period, clock=clock)
+    limiter = SlidingWindowLimiter(limit, period, clock=clock, margin=0)
     starts = []
     for gap in gaps:
         clock.now += gap
@@ -55,7 +57,7 @@ def test_never_more_than_the_bound_in_any_window(
 
 def test_first_n_start_at_once_then_wait_for_the_window() -> None:
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(3, 10.0, clock=clock)
+    limiter = SlidingWindowLimiter(3, 10.0, clock=clock, margin=0)
     assert [limiter.reserve() for _ in range(3)] == [0, 0, 0]
     assert limiter.reserve() == 10.0
     assert limiter.reserve() == 10.0
@@ -66,7 +68,7 @@ def test_first_n_start_at_once_then_wait_for_the_window() -> None:
 
 def test_a_wait_beyond_max_wait_reserves_nothing() -> None:
     clock = FakeClock()
-    limiter = SlidingWindowLimiter(1, 10.0, clock=clock)
+    limiter = SlidingWindowLimiter(1, 10.0, clock=clock, margin=0)
     assert limiter.reserve() == 0
     with pytest.raises(RateLimitWaitTooLong) as caught:
         limiter.reserve(max_wait=5.0)
@@ -85,7 +87,7 @@ def test_pause_for_delays_every_start() -> None:
 
 def test_threads_share_one_bound() -> None:
     # The clock stands still, so each wait is the absolute start time the limiter granted.
-    limiter = SlidingWindowLimiter(10, 0.3, clock=FakeClock())
+    limiter = SlidingWindowLimiter(10, 0.3, clock=FakeClock(), margin=0)
     starts: list[float] = []
     lock = threading.Lock()
     barrier = threading.Barrier(20)
@@ -107,7 +109,31 @@ def test_threads_share_one_bound() -> None:
     assert sorted(starts) == [pytest.approx(0.3 * (i // 10)) for i in range(60)]
 
 
-@pytest.mark.parametrize("bad", [(0, 15.0), (-1, 15.0), (True, 15.0), (10, 0), (10, -1.0)])
+@pytest.mark.parametrize(
+    "bad",
+    [(0, 15.0), (-1, 15.0), (True, 15.0), (10, 0), (10, -1.0), (10, math.nan), (10, math.inf)],
+)
 def test_bad_configuration_is_refused(bad: tuple[int, float]) -> None:
     with pytest.raises(ValueError, match="rate_limit"):
         SlidingWindowLimiter(*bad)
+
+
+def test_the_margin_is_added_to_every_wait_a_window_imposes() -> None:
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(1, 15.0, clock=clock)
+    # The clock's resolution, plus a ten-thousandth of the period.
+    resolution = time.get_clock_info("monotonic").resolution
+    assert limiter.margin == pytest.approx(resolution + 0.0015)
+    assert limiter.reserve() == 0
+    assert limiter.reserve() == pytest.approx(15.0 + limiter.margin)
+    assert SlidingWindowLimiter(1, 1.0, margin=0.25).margin == 0.25
+    with pytest.raises(ValueError, match="margin"):
+        SlidingWindowLimiter(1, 1.0, margin=-1)
+
+
+@pytest.mark.parametrize("seconds", [0, -5, math.nan, math.inf, -math.inf])
+def test_a_pause_that_is_no_number_of_seconds_is_ignored(seconds: float) -> None:
+    clock = FakeClock()
+    limiter = SlidingWindowLimiter(100, 15.0, clock=clock)
+    limiter.pause_for(seconds)
+    assert limiter.reserve() == 0.0

@@ -19,7 +19,15 @@ import os
 import time
 import uuid
 import warnings
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self, cast
 from urllib.parse import urlsplit
@@ -232,6 +240,84 @@ class _Call:
         return None if self.deadline_at is None else self.deadline_at - now
 
 
+class _LimitedAuth(httpx.Auth):
+    """``op.auth`` whose every request takes its own place in the client's rate limiter.
+
+    The place is taken just before a request leaves, once the wrapped flow has done its own
+    work, and held until its response is back (or it failed). So the call's request and a replay
+    after a 401 each count once, from when they may reach the server; and minting a token (a
+    call of its own, with its own place, made inside the flow) never waits for a place behind
+    the request that needs the token.
+    """
+
+    __slots__ = ("_call", "_client", "_op")
+
+    def __init__(self, client: _BaseClient, op: _Operation, call: _Call) -> None:
+        self._client = client
+        self._op = op
+        self._call = call
+
+    @property
+    def requires_request_body(self) -> bool:  # type: ignore[override]
+        return self._op.auth.requires_request_body
+
+    @property
+    def requires_response_body(self) -> bool:  # type: ignore[override]
+        return self._op.auth.requires_response_body
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        client, op, call = self._client, self._op, self._call
+        flow = op.auth.sync_auth_flow(request)
+        try:
+            request, replay = next(flow), False
+            while True:
+                wait, slot = client._reserve_slot(op, call, replay=replay)
+                try:
+                    if wait > 0:
+                        while wait > 0:
+                            time.sleep(wait)
+                            wait = client._slot_wait(op, call, slot, replay=replay)
+                        client._retimed(request, call)
+                    response = yield request
+                finally:
+                    client._finished(slot)
+                try:
+                    request, replay = flow.send(response), True
+                except StopIteration:
+                    return
+        finally:
+            flow.close()
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        import asyncio
+
+        client, op, call = self._client, self._op, self._call
+        flow = op.auth.async_auth_flow(request)
+        try:
+            request, replay = await flow.__anext__(), False
+            while True:
+                wait, slot = client._reserve_slot(op, call, replay=replay)
+                try:
+                    if wait > 0:
+                        while wait > 0:
+                            await asyncio.sleep(wait)
+                            wait = client._slot_wait(op, call, slot, replay=replay)
+                        client._retimed(request, call)
+                    response = yield request
+                finally:
+                    client._finished(slot)
+                try:
+                    request, replay = await flow.asend(response), True
+                except StopAsyncIteration:
+                    return
+        finally:
+            await flow.aclose()
+
+
 def _operation_kwargs(kwargs: dict[str, Any]) -> tuple[str, str, Any]:
     # httpx sets Content-Type: application/json itself for a JSON body; the generated per-call
     # headers dict would only cost a header merge on every request.
@@ -315,10 +401,6 @@ def _header_int(value: str | None) -> int | None:
         return None
 
 
-def _nothing() -> None:
-    pass
-
-
 class _BaseClient:
     """Configuration and every decision shared by :class:`Volubile` and :class:`AsyncVolubile`."""
 
@@ -379,9 +461,9 @@ class _BaseClient:
         if bearer_token is not None:
             self._auth = BearerTokenAuth(bearer_token)
         elif self._scopes is not None:
-            self._auth = MintedTokenAuth(
-                self._mint_sync, self._mint_async, before_replay=self._replay_slot
-            )
+            # No before_replay: a replay after a 401 takes its own place in the limiter like
+            # every request the flow sends (_LimitedAuth).
+            self._auth = MintedTokenAuth(self._mint_sync, self._mint_async)
         else:
             self._auth = cast(ApiKeyAuth, self._api_key_auth)
         self._api = _generated()
@@ -415,14 +497,6 @@ class _BaseClient:
             headers={"User-Agent": f"volubile-python/{__version__}", "Accept": "application/json"},
             httpx_args={"auth": self._auth},
         )
-
-    def _replay_slot(self) -> tuple[float, Callable[[], None]]:
-        """A limiter place for a request the auth flow sends again after a 401."""
-        limiter = self.limiter
-        if limiter is None:
-            return 0.0, _nothing
-        wait, slot = limiter.reserve_slot()
-        return wait, lambda: limiter.finished(slot)
 
     # Token minting is wired by the concrete classes, which know how to send.
     def _mint_sync(self) -> AccessToken:
@@ -480,29 +554,54 @@ class _BaseClient:
         now = time.monotonic()
         return _Call(started=now, deadline_at=now + self.deadline if self.deadline else None)
 
-    def _reserve_slot(self, op: _Operation, call: _Call) -> tuple[float, Slot | None]:
-        """Seconds to wait for a rate-limit slot, and the slot to release once the attempt ends.
+    def _limited(self, op: _Operation, call: _Call) -> httpx.Auth:
+        """``op.auth``, with every request it sends taking a place in the limiter (if any)."""
+        return op.auth if self.limiter is None else _LimitedAuth(self, op, call)
 
-        Raises when the wait outlives the deadline.
+    def _reserve_slot(self, op: _Operation, call: _Call, *, replay: bool) -> tuple[float, Slot]:
+        """Seconds to wait for a rate-limit place, and the place to release once the request ends.
+
+        Raises when the wait outlives the deadline. While the wait is more than 0, sleep and ask
+        :meth:`_slot_wait` again: the first figure is an estimate while requests ahead run.
         """
-        if self.limiter is None:
-            return 0.0, None
-        remaining = call.remaining(time.monotonic())
+        assert self.limiter is not None
         try:
-            return self.limiter.reserve_slot(max_wait=remaining)
+            return self.limiter.reserve_slot(max_wait=call.remaining(time.monotonic()))
         except RateLimitWaitTooLong as too_long:
-            raise APITimeoutError(
-                f"{op.name}: the client-side rate limit would delay the request by "
-                f"{too_long.wait:.1f} s, past the call's deadline of {self.deadline} s; "
-                "nothing was sent",
-                request_sent=False,
-            ) from None
+            raise self._rate_limit_timeout(op, too_long, replay) from None
 
-    def _finished(self, slot: Slot | None) -> None:
+    def _slot_wait(self, op: _Operation, call: _Call, slot: Slot, *, replay: bool) -> float:
+        """Seconds the place must still wait (0: send now); raises past the deadline."""
+        assert self.limiter is not None
+        try:
+            return self.limiter.wait(slot, max_wait=call.remaining(time.monotonic()))
+        except RateLimitWaitTooLong as too_long:
+            raise self._rate_limit_timeout(op, too_long, replay) from None
+
+    def _rate_limit_timeout(
+        self, op: _Operation, too_long: RateLimitWaitTooLong, replay: bool
+    ) -> APITimeoutError:
+        cause = (
+            "the server's Retry-After pause" if too_long.paused else "the client-side rate limit"
+        )
+        what = "the request's replay after a 401" if replay else "the request"
+        return APITimeoutError(
+            f"{op.name}: {cause} would delay {what} by {too_long.wait:.1f} s, past the call's "
+            f"deadline of {self.deadline} s; it was not sent",
+            request_sent=False,
+        )
+
+    def _finished(self, slot: Slot) -> None:
         # The server counted the request somewhere between its start and now: it keeps its
-        # place in the limiter's window until now (see _ratelimit).
-        if slot is not None and self.limiter is not None:
-            self.limiter.finished(slot)
+        # place in the limiter's window until now (see _ratelimit). A place that never started
+        # (the call gave up or was cancelled while waiting) is withdrawn.
+        assert self.limiter is not None
+        self.limiter.finished(slot)
+
+    def _retimed(self, request: httpx.Request, call: _Call) -> None:
+        # The request was built before its wait for a place: cut its timeout to what is left.
+        if call.deadline_at is not None:
+            request.extensions["timeout"] = self._attempt_timeout(call).as_dict()
 
     def _attempt_timeout(self, call: _Call) -> httpx.Timeout:
         remaining = call.remaining(time.monotonic())
@@ -614,10 +713,16 @@ class _BaseClient:
         if 200 <= status < 300:
             return None
         error = self._status_error(op, response)
+        # None also for a Retry-After that gives no usable wait (garbage, 0, negative, a past
+        # date, more than a year): then the normal backoff applies.
         retry_after = error.retry_after if isinstance(error, RateLimitError) else None
-        if status == 429 and self.limiter is not None and retry_after:
-            self.limiter.pause_for(retry_after)
-        if retry_after is not None and retry_after > self.retry_policy.retry_after_ceiling:
+        ceiling = self.retry_policy.retry_after_ceiling
+        if retry_after is not None and self.limiter is not None:
+            # Every caller of this client waits as the server asked, but never past the
+            # ceiling: a longer wait fails this call at once, and must not hold every later call
+            # (or, with deadline=None, hang it) for hours.
+            self.limiter.pause_for(min(retry_after, ceiling))
+        if retry_after is not None and retry_after > ceiling:
             raise error
         if not self.retry_policy.may_retry(
             idempotent=op.idempotent, retries_taken=call.retries, sent=True, status=status
@@ -646,7 +751,7 @@ class _BaseClient:
             if wait is not None and wait > ceiling:
                 note = (
                     f"The server asks to wait {wait:.0f} s, more than the client's "
-                    f"retry_after_ceiling of {ceiling:.0f} s; try again later"
+                    f"retry_after_ceiling of {ceiling:g} s; try again later"
                 )
         elif op.creates_campaign and status >= 500:
             note = CAMPAIGN_MAY_EXIST
@@ -776,21 +881,14 @@ class Volubile(_BaseClient):
 
     def _send(self, op: _Operation) -> tuple[httpx.Response, _Call]:
         call = self._start()
+        auth = self._limited(op, call)
         while True:
-            wait, slot = self._reserve_slot(op, call)
-            if wait > 0:
-                time.sleep(wait)
             request = self._build_request(self._http, op, call)
             try:
-                response = self._http.send(request, auth=op.auth)
+                response = self._http.send(request, auth=auth)
             except httpx.TransportError as error:
-                self._finished(slot)
                 delay = self._after_transport_error(op, call, request, error)
-            except BaseException:
-                self._finished(slot)
-                raise
             else:
-                self._finished(slot)
                 maybe_delay = self._after_response(op, call, response)
                 if maybe_delay is None:
                     return response, call
@@ -863,21 +961,14 @@ class AsyncVolubile(_BaseClient):
         import asyncio  # not at module level: sync-only programs need not load asyncio
 
         call = self._start()
+        auth = self._limited(op, call)
         while True:
-            wait, slot = self._reserve_slot(op, call)
-            if wait > 0:
-                await asyncio.sleep(wait)
             request = self._build_request(self._http, op, call)
             try:
-                response = await self._http.send(request, auth=op.auth)
+                response = await self._http.send(request, auth=auth)
             except httpx.TransportError as error:
-                self._finished(slot)
                 delay = self._after_transport_error(op, call, request, error)
-            except BaseException:
-                self._finished(slot)
-                raise
             else:
-                self._finished(slot)
                 maybe_delay = self._after_response(op, call, response)
                 if maybe_delay is None:
                     return response, call

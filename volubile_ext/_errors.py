@@ -16,6 +16,7 @@ Everything the library raises on purpose is a :class:`VolubileError`:
 from __future__ import annotations
 
 import contextlib
+import datetime
 import itertools
 import json
 import math
@@ -482,27 +483,49 @@ def _text_excerpt(response: httpx.Response) -> str:
     return text[:200] + ("…" if len(text) > 200 else "")
 
 
+# A Retry-After longer than this is not an instruction but a broken header (an epoch timestamp
+# where seconds were meant, a number that overflows): it is ignored, like garbage.
+MAX_RETRY_AFTER = 366 * 86_400.0
+# RFC 9110 delay-seconds are ASCII digits; a decimal fraction is tolerated. float() alone would
+# also take "1e308", "inf", "1_000" and non-ASCII digits.
+_DELAY_SECONDS = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,20})?")
+
+
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delay-seconds or an HTTP date), or None."""
+    """Seconds to wait from a ``Retry-After`` header (delay-seconds or an HTTP date), or None.
+
+    None also when the value gives no usable wait, so that the caller backs off as it would
+    without the header: garbage, a negative number, zero, an HTTP date already past, or more
+    than a year (``MAX_RETRY_AFTER``).
+    """
     if value is None:
         return None
     value = value.strip()
-    try:
+    if _DELAY_SECONDS.fullmatch(value):
         seconds = float(value)
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        import time
-
-        current = time.time() if now is None else now
-        return max(0.0, when.timestamp() - current)
-    if not math.isfinite(seconds):
+    else:
+        seconds = _seconds_until_http_date(value, now)
+    if not 0 < seconds <= MAX_RETRY_AFTER:  # NaN fails too
         return None
-    return max(0.0, seconds)
+    return seconds
+
+
+def _seconds_until_http_date(value: str, now: float | None) -> float:
+    from email.utils import parsedate_to_datetime
+
+    if len(value) > 64:  # an HTTP date is 29 characters; a huge value is garbage
+        return math.nan
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return math.nan
+    if when.tzinfo is None:
+        # "-0000" parses to a naive datetime; HTTP dates are always GMT.
+        when = when.replace(tzinfo=datetime.UTC)
+    import time
+
+    current = time.time() if now is None else now
+    return when.timestamp() - current
 
 
 def error_from_response(response: httpx.Response, *, note: str | None = None) -> APIStatusError:

@@ -1,26 +1,32 @@
-"""Client-side rate limiting: never start more requests than the API allows.
+"""Client-side rate limiting: never send more requests than the API allows.
 
-The API allows 100 requests per 15 seconds per account, counted in fixed windows. A client that
-starts at most N requests in *any* sliding window of T seconds can never exceed N in one of the
-server's fixed windows either, whatever their alignment, so the limiter keeps a sliding window.
+The API allows 100 requests per 15 seconds per account, counted in fixed windows that the server
+opens when a request *arrives*. The client cannot see arrivals: a request arrives some time after
+it started (after a pool wait, a new connection's set-up, a busy event loop) and before its
+response ends. So the limiter keeps this rule, which holds whatever the latencies:
 
-The server counts a request when it arrives, which is some time after the client started it.
-Start times alone are therefore not enough: if the first request of a window took longer to
-arrive than the (N+1)-th (a new connection against a reused one, say), both may land in the same
-server window and the server answers 429. So a request holds its place in the window until it
-*ends* (:meth:`SlidingWindowLimiter.finished`): the (N+1)-th request starts at least T seconds
-after every request N places before it has ended, hence arrives at least T seconds after they
-arrived, whatever the latencies. Waits grow by one round trip per window at most.
+    a request starts at least ``period`` seconds after every request ``max_requests`` places
+    before it (in the order places were granted) has *ended*.
 
-The limiter hands out start times instead of blocking: :meth:`SlidingWindowLimiter.reserve`
-returns how long the caller must wait before starting its request, and records the start. One
-object therefore serves threads and asyncio tasks alike (the lock is held only for the arithmetic,
-never during a wait), and callers are served in the order they asked.
+Then any ``max_requests + 1`` requests include two, k places apart with k >= ``max_requests``,
+of which the later arrived after its start, hence at least ``period`` after the earlier one
+ended, hence after the earlier one arrived: no window of ``period`` seconds, sliding or fixed,
+anchored anywhere, holds more than ``max_requests`` arrivals.
+
+The end of a request still running is unknown, so a place granted behind it gets an *estimate*:
+the earliest start the rule allows given what is known now (a running request ends no sooner
+than now). The caller sleeps until then and asks again (:meth:`SlidingWindowLimiter.wait`) until
+nothing is left to wait. An estimate never comes too early and is exact once the requests it
+depends on have ended, so a burst keeps the bound and loses no time: its (N+1)-th request goes
+``period`` after the first one ended, as the server's window allows.
+
+The limiter hands out waits instead of blocking: one object serves threads and asyncio tasks
+alike (its lock is held only for the arithmetic, never during a wait).
 """
 
 from __future__ import annotations
 
-import itertools
+import math
 import threading
 import time
 from collections import deque
@@ -29,6 +35,15 @@ from collections.abc import Callable
 import attrs
 
 __all__ = ["RateLimitInfo", "RateLimitWaitTooLong", "SlidingWindowLimiter", "Slot"]
+
+# A place's states. WAITING: granted, not started; ``at`` is its estimated start. RUNNING: its
+# request is on its way; ``at`` is its start. DONE: ``at`` is its end. WITHDRAWN: never sent,
+# removed from the window.
+_WAITING, _RUNNING, _DONE, _WITHDRAWN = range(4)
+_STATE_NAMES = ("waiting", "running", "done", "withdrawn")
+
+
+_CLOCK_RESOLUTION = time.get_clock_info("monotonic").resolution
 
 
 @attrs.frozen
@@ -43,31 +58,39 @@ class RateLimitInfo:
 
 
 class RateLimitWaitTooLong(Exception):
-    """Internal: the wait for a start slot would exceed the caller's deadline. Nothing reserved."""
+    """Internal: the wait for a place would exceed the caller's deadline. Nothing is held."""
 
-    def __init__(self, wait: float) -> None:
+    def __init__(self, wait: float, *, paused: bool = False) -> None:
         super().__init__(f"the rate limiter would wait {wait:.2f} s")
         self.wait = wait
+        #: Whether the wait comes (at least in part) from a server's ``Retry-After`` pause.
+        self.paused = paused
 
 
 class Slot:
-    """A place in the window: when its request started, then when it ended (see ``finished``)."""
+    """One request's place in the window, from when it is granted until its request has ended."""
 
-    __slots__ = ("at",)
+    __slots__ = ("at", "state")
 
-    def __init__(self, at: float) -> None:
+    def __init__(self, at: float, state: int) -> None:
         self.at = at
+        self.state = state
 
     def __repr__(self) -> str:
-        return f"Slot(at={self.at!r})"
+        return f"Slot({_STATE_NAMES[self.state]}, at={self.at!r})"
 
 
 class SlidingWindowLimiter:
-    """At most ``max_requests`` starts in any window of ``period`` seconds.
+    """At most ``max_requests`` requests per ``period`` seconds, as the server counts them.
 
-    Stronger still when callers report the end of their requests (:meth:`reserve_slot`, then
-    :meth:`finished`): a start comes at least ``period`` seconds after the end of every request
-    ``max_requests`` places before it, so that arrivals at the server keep the bound too.
+    For each request: :meth:`reserve_slot` grants a place and the seconds to wait; while that
+    is more than 0, sleep that long and call :meth:`wait`; send; then call :meth:`finished`
+    (also when the request failed, or was never sent: a place that never started is withdrawn).
+
+    ``margin`` (seconds) is added to every wait a window imposes. By default it is the clock's
+    resolution (a coarse clock reads an end up to one tick early: Windows' monotonic clock
+    ticks every 15.6 ms) plus a ten-thousandth of the period (clocks of two machines may run
+    apart by that much over a window): 1.5 ms for the API's 15 s on Linux.
 
     Thread-safe; shared by every thread or task of one client. ``clock`` is a monotonic clock in
     seconds (injectable for tests).
@@ -79,70 +102,144 @@ class SlidingWindowLimiter:
         period: float,
         *,
         clock: Callable[[], float] = time.monotonic,
+        margin: float | None = None,
     ) -> None:
         if isinstance(max_requests, bool) or not isinstance(max_requests, int) or max_requests < 1:
             raise ValueError(
                 f"rate_limit needs a whole number of requests >= 1, not {max_requests!r}"
             )
-        if not period > 0:
+        if isinstance(period, bool) or not isinstance(period, (int, float)):
+            raise ValueError(f"rate_limit needs a period in seconds, not {period!r}")
+        if not 0 < period < math.inf:
             raise ValueError(f"rate_limit needs a period in seconds > 0, not {period!r}")
+        if margin is None:
+            margin = _CLOCK_RESOLUTION + period * 1e-4
+        elif not 0 <= margin < math.inf:
+            raise ValueError(f"the limiter's margin must be 0 or more seconds, not {margin!r}")
         self.max_requests = max_requests
         self.period = float(period)
+        self.margin = float(margin)
         self._clock = clock
         self._lock = threading.Lock()
-        # Slots granted, in the order they were granted: each holds its start (which may lie in
-        # the future: reserved, not yet due), then the end of its request once finished.
-        self._starts: deque[Slot] = deque()
-        self._paused_until = 0.0
+        # Places in the order they were granted. Only DONE places a whole window old are pruned
+        # (from the left): a request still running may yet arrive at the server.
+        self._slots: deque[Slot] = deque()
+        self._paused_until = -math.inf
 
     def __repr__(self) -> str:
         return f"SlidingWindowLimiter(max_requests={self.max_requests}, period={self.period})"
 
     def reserve(self, *, max_wait: float | None = None) -> float:
-        """Reserve the next start slot and return how many seconds to wait before using it.
+        """Reserve a start and return how many seconds to wait before it.
 
-        With ``max_wait``, a slot further away than that is not reserved and
-        :class:`RateLimitWaitTooLong` is raised instead, so a caller with a deadline gives up
-        without taking a slot from anybody. The slot is held as if its request ended at once;
-        :meth:`reserve_slot` and :meth:`finished` hold it until the request really ends.
+        The place is held as if its request ended the moment it started: for callers that know
+        only starts. With ``max_wait``, a start further away than that is not reserved and
+        :class:`RateLimitWaitTooLong` is raised instead.
         """
-        return self.reserve_slot(max_wait=max_wait)[0]
+        wait, slot = self.reserve_slot(max_wait=max_wait)
+        with self._lock:
+            slot.state = _DONE
+        return wait
 
     def reserve_slot(self, *, max_wait: float | None = None) -> tuple[float, Slot]:
-        """:meth:`reserve`, also returning the slot to hand to :meth:`finished` afterwards."""
+        """Grant the next place: the seconds to wait before starting (0: start now), and the place.
+
+        The wait is an estimate when requests ahead are still running: once it is over, ask
+        :meth:`wait` again. With ``max_wait``, a wait longer than that grants nothing and
+        raises :class:`RateLimitWaitTooLong`, so that a caller with a deadline gives up without
+        taking a place from anybody.
+        """
         with self._lock:
             now = self._clock()
-            horizon = now - self.period
-            starts = self._starts
-            while starts and starts[0].at <= horizon:
-                starts.popleft()
-            start = max(now, self._paused_until)
-            behind = len(starts) - self.max_requests
-            if behind >= 0:
-                # The slot frees a period after every request max_requests places back (or
-                # more) has ended; the slots left of those are in the deque only until pruned.
-                latest = max(slot.at for slot in itertools.islice(starts, 0, behind + 1))
-                start = max(start, latest + self.period)
+            self._prune(now)
+            slots = self._slots
+            start, paused = self._earliest_start(len(slots), now)
             wait = start - now
-            if max_wait is not None and wait > max_wait:
-                raise RateLimitWaitTooLong(wait)
-            slot = Slot(start)
-            starts.append(slot)
+            if wait <= 0:
+                slot = Slot(now, _RUNNING)
+                wait = 0.0
+            elif max_wait is not None and wait > max_wait:
+                raise RateLimitWaitTooLong(wait, paused=paused)
+            else:
+                slot = Slot(start, _WAITING)
+            slots.append(slot)
             return wait, slot
 
-    def finished(self, slot: Slot) -> None:
-        """The request that used ``slot`` has ended (answered, or failed): it counts till now."""
+    def wait(self, slot: Slot, *, max_wait: float | None = None) -> float:
+        """Seconds ``slot`` must still wait, from what is known now; 0 means: start now.
+
+        With ``max_wait``, a wait longer than that withdraws the place and raises
+        :class:`RateLimitWaitTooLong`.
+        """
         with self._lock:
+            if slot.state != _WAITING:
+                return 0.0
             now = self._clock()
-            slot.at = max(slot.at, now)
+            self._prune(now)
+            start, paused = self._earliest_start(self._slots.index(slot), now)
+            wait = start - now
+            if wait <= 0:
+                slot.at, slot.state = now, _RUNNING
+                return 0.0
+            if max_wait is not None and wait > max_wait:
+                self._withdraw(slot)
+                raise RateLimitWaitTooLong(wait, paused=paused)
+            slot.at = start
+            return wait
+
+    def finished(self, slot: Slot) -> None:
+        """The request that used ``slot`` has ended (answered, or failed): it counts till now.
+
+        A place whose request never started (its caller gave up while waiting) is withdrawn.
+        Calling it again does nothing.
+        """
+        with self._lock:
+            if slot.state == _RUNNING:
+                slot.at, slot.state = max(slot.at, self._clock()), _DONE
+            elif slot.state == _WAITING:
+                self._withdraw(slot)
 
     def pause_for(self, seconds: float) -> None:
-        """Start nothing for ``seconds`` (the server answered 429 with ``Retry-After``)."""
+        """Start nothing for ``seconds`` (the server answered 429 with ``Retry-After``).
+
+        Anything but a positive, finite number of seconds is ignored.
+        """
+        if not 0 < seconds < math.inf:
+            return
         with self._lock:
             self._paused_until = max(self._paused_until, self._clock() + seconds)
 
-    def started_in_last_window(self) -> int:
-        """How many slots fall in the window ending now (for diagnostics and tests)."""
-        with self._lock:
-            now = self._clock()
-            return sum(1 for slot in self._starts if now - self.period < slot.at <= now)
+    # -- under the lock ---------------------------------------------------------------------
+
+    def _earliest_start(self, index: int, now: float) -> tuple[float, bool]:
+        """The earliest start the rule allows the place at ``index``; whether a pause decides."""
+        paused = self._paused_until > now
+        start = max(now, self._paused_until)
+        behind = index - self.max_requests
+        if behind < 0:
+            return start, paused
+        # Every place max_requests or more places back must have ended a period ago. A place
+        # not DONE ends no sooner than now, nor before its (estimated) start.
+        latest = -math.inf
+        for position, slot in enumerate(self._slots):
+            if position > behind:
+                break
+            end = slot.at if slot.state == _DONE else max(slot.at, now)
+            latest = max(latest, end)
+        window_start = latest + self.period + self.margin
+        if window_start > start:
+            return window_start, False
+        return start, paused
+
+    def _prune(self, now: float) -> None:
+        # A place that ended a period (and the margin) ago constrains no start from now on;
+        # distances between the places that remain do not change.
+        horizon = now - self.period - self.margin
+        slots = self._slots
+        while slots and slots[0].state == _DONE and slots[0].at <= horizon:
+            slots.popleft()
+
+    def _withdraw(self, slot: Slot) -> None:
+        # Never sent: the places behind it move up one, which only relaxes their waits.
+        self._slots.remove(slot)
+        slot.state = _WITHDRAWN

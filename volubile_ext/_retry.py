@@ -93,8 +93,10 @@ class RetryPolicy:
     ``max_retries`` counts retries after the first attempt. Waits grow exponentially from
     ``base_delay`` to at most ``max_delay`` seconds, with jitter (half the delay, plus a random
     part of the other half) so that many clients do not retry in lockstep. A ``Retry-After``
-    from the server is honoured as given; when it asks for more than ``retry_after_ceiling``
-    seconds, the client gives up at once instead of sleeping that long.
+    from the server is honoured as given (one that gives no usable wait is ignored: backoff
+    applies); when it asks for more than ``retry_after_ceiling`` seconds, the client gives up at
+    once instead of sleeping that long, and holds its other calls back for the ceiling at most.
+    ``retry_after_ceiling=math.inf`` honours any wait up to a year.
     """
 
     max_retries: int = 2
@@ -108,8 +110,9 @@ class RetryPolicy:
             raise ValueError(f"max_retries must be a whole number, not {self.max_retries!r}")
         if self.max_retries < 0:
             raise ValueError(f"max_retries must be 0 or more, not {self.max_retries}")
-        if self.retry_after_ceiling < 0:
-            raise ValueError("retry_after_ceiling must be 0 or more seconds")
+        ceiling = self.retry_after_ceiling
+        if isinstance(ceiling, bool) or not isinstance(ceiling, (int, float)) or not ceiling >= 0:
+            raise ValueError(f"retry_after_ceiling must be 0 or more seconds, not {ceiling!r}")
 
     def backoff(self, retry_number: int) -> float:
         """Seconds to wait before retry number ``retry_number`` (0 for the first retry)."""

@@ -280,6 +280,7 @@ class _LimitedAuth(httpx.Auth):
                             time.sleep(wait)
                             wait = client._slot_wait(op, call, slot, replay=replay)
                         client._retimed(request, call)
+                    op.may_have_been_sent = True
                     response = yield request
                 finally:
                     client._finished(slot)
@@ -307,6 +308,7 @@ class _LimitedAuth(httpx.Auth):
                             await asyncio.sleep(wait)
                             wait = client._slot_wait(op, call, slot, replay=replay)
                         client._retimed(request, call)
+                    op.may_have_been_sent = True
                     response = yield request
                 finally:
                     client._finished(slot)
@@ -628,7 +630,11 @@ class _BaseClient:
         self, http: httpx.Client | httpx.AsyncClient, op: _Operation, call: _Call
     ) -> httpx.Request:
         timeout = self._attempt_timeout(call)
-        op.may_have_been_sent = True
+        if self.limiter is None:
+            # Nothing stands between this request and the wire. With a limiter, _LimitedAuth
+            # marks it when the request leaves, after its wait for a place: an interrupt during
+            # that wait leaves nothing that may exist.
+            op.may_have_been_sent = True
         if http.cookies:
             # Only httpx knows how to merge a cookie jar (the API sets none, but a client
             # passed in as http_client may carry some).

@@ -385,7 +385,7 @@ def _parser() -> argparse.ArgumentParser:
         "--encoding",
         metavar="NAME",
         help="the CSV's text encoding, e.g. cp1252 (default: detected, UTF-8 with or without "
-        "BOM, else Windows-1252)",
+        "BOM, UTF-16 with its BOM, else Windows-1252)",
     )
     _add_yes_option(create, "create")
     for action, help_text in (

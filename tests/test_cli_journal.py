@@ -363,6 +363,40 @@ def test_a_journal_that_is_not_one_exits_2_in_one_line(
         assert journal.read_bytes() == content  # never rewritten
 
 
+@pytest.mark.parametrize("as_json", [False, True])
+def test_the_journal_of_another_list_exits_2_in_one_line_naming_the_flag(
+    cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path, as_json: bool
+) -> None:
+    journal = tmp_path / "run.jsonl"
+    campaign = _campaign_file(tmp_path)
+    first = cli(
+        *("campaigns", "create", campaign, "--recipients", _people(tmp_path, 3)),
+        *("--journal", journal, "--base-url", sandbox.url, *YES),
+    )
+    assert first.code == 0, first.err
+    written = journal.read_bytes()
+
+    other = cli(
+        *(("--json",) if as_json else ()),
+        *("campaigns", "create", campaign, "--recipients", _people(tmp_path, 4)),
+        *("--journal", journal, "--base-url", sandbox.url, *YES),
+    )
+
+    assert other.code == 2
+    assert [line for line in other.err.splitlines() if line.strip()] == [
+        f"volubile: error: --journal {journal} was written for other recipients or parameters "
+        "(its fingerprint does not match this command): give a new --journal path for a new "
+        "list, or the original file and CSV to resume; nothing was sent"
+    ]
+    assert sandbox.count("POST", "/v1/campaigns") == 1
+    assert journal.read_bytes() == written
+    if as_json:
+        document = json.loads(other.out)
+        assert document["error"]["type"] == "journal_mismatch"
+        assert document["error"]["message"] == other.err.strip().removeprefix("volubile: error: ")
+        assert document["exit_code"] == 2
+
+
 # --- item 7: the plan of many campaigns ------------------------------------------------------
 
 

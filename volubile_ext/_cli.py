@@ -515,10 +515,6 @@ def _run(arguments: Sequence[str], out: _Output) -> int:
     except ClientValidationError as invalid:
         _report_invalid(out, invalid, "nothing was sent")
         return out.fail(EXIT_USAGE, "validation_error", str(invalid), errors=invalid.errors)
-    except JournalMismatchError as mismatch:
-        hint = "Give a new --journal path for a new list, or the original file and CSV to resume."
-        out.note(f"volubile: error: {mismatch}\n{hint}")
-        return out.fail(EXIT_USAGE, "journal_mismatch", str(mismatch), hint=hint)
     except VolubileError as failure:
         out.note(f"volubile: error: {failure}")
         hint = _hint(failure, args)
@@ -1164,6 +1160,14 @@ def _journal_errors(args: argparse.Namespace, campaigns: int) -> Iterator[None]:
         yield
     except (JournalUnreadableError, JournalLockedError) as unusable:
         raise UsageError(f"--journal {unusable}") from None
+    except JournalMismatchError:
+        # The library's message speaks of arguments and calls; this one of the command's flags.
+        raise UsageError(
+            f"--journal {args.journal} was written for other recipients or parameters (its "
+            "fingerprint does not match this command): give a new --journal path for a new "
+            "list, or the original file and CSV to resume; nothing was sent",
+            kind="journal_mismatch",
+        ) from None
     except KeyboardInterrupt as interrupt:
         if args.journal is not None:
             interrupt.add_note(

@@ -25,6 +25,7 @@ from ._campaign_input import (
     MAX_RECIPIENTS,
     CampaignRequest,
     RetrySettings,
+    campaign_values,
     retry_warnings,
     run_rules,
 )
@@ -238,17 +239,7 @@ def plan_campaign(
 
     Raises :class:`ClientValidationError` listing every problem of the arguments.
     """
-    values = {
-        "name": name,
-        "agentId": agent_id,
-        "startDate": start_date,
-        "timeSlots": time_slots,
-        "batchSize": batch_size,
-        "retry": retry,
-        "days": days,
-        "recipients": recipients,
-        "timezone": timezone,
-    }
+    values = campaign_values(locals())
     request, count, closed = _checked(values, recipient_count, closed_dates)
     plan = _plan(request, count, exclude_public_holidays=exclude_public_holidays, closed=closed)
     misspelt = _retry_warnings(request)
@@ -639,17 +630,7 @@ def plan_many(
     start date: they call in parallel, so the last day is that of the largest campaign, not of
     all recipients laid end to end. Raises :class:`ClientValidationError` listing every problem.
     """
-    values = {
-        "name": name,
-        "agentId": agent_id,
-        "startDate": start_date,
-        "timeSlots": time_slots,
-        "batchSize": batch_size,
-        "retry": retry,
-        "days": days,
-        "recipients": recipients,
-        "timezone": timezone,
-    }
+    values = campaign_values(locals())
     if (
         isinstance(chunk_size, bool)
         or not isinstance(chunk_size, int)

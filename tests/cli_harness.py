@@ -10,10 +10,12 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 
+from volubile_ext import Campaign, Volubile
 from volubile_ext._cli import main
 from volubile_ext.testing import Sandbox
 
@@ -102,3 +104,17 @@ def campaign_file(tmp_path: Path, text: str = CAMPAIGN_TOML, name: str = "c.toml
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def create_campaign(base_url: str, name: str, **fields: Any) -> Campaign:
+    """A campaign created at ``base_url`` through the library, not through the command under
+    test; ``fields`` add to (or replace) a small valid schedule."""
+    schedule: dict[str, Any] = {
+        "agent_id": AGENT,
+        "start_date": "2027-06-07",
+        "days": "weekdays",
+        "time_slots": ["10:00-12:00"],
+        "batch_size": 10,
+    }
+    with Volubile(api_key=SECRET_KEY, base_url=base_url) as client:
+        return client.campaigns.create(name=name, **(schedule | fields))

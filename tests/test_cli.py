@@ -32,6 +32,7 @@ from tests.cli_harness import (
     UUID,
     FakeStdin,
     campaign_file,
+    create_campaign,
 )
 from volubile_ext import Volubile
 from volubile_ext.testing import DropConnection, ErrorStatus, Sandbox, UnknownValues
@@ -464,16 +465,7 @@ def test_resend_uncertain_needs_a_journal(cli: CLI, tmp_path: Path) -> None:
 
 
 def _created(sandbox: Sandbox) -> str:
-    with Volubile(api_key=SECRET_KEY, base_url=sandbox.url) as client:
-        campaign = client.campaigns.create(
-            name="Steer me",
-            agent_id=AGENT,
-            start_date="2027-06-07",
-            days="weekdays",
-            time_slots=["10:00-12:00"],
-            batch_size=10,
-        )
-    return str(campaign.id)
+    return str(create_campaign(sandbox.url, "Steer me").id)
 
 
 def test_get_pause_resume_cancel(cli: CLI, sandbox: Sandbox, keyed: None) -> None:
@@ -772,15 +764,7 @@ def test_sandbox_command_serves_until_ctrl_c_and_keeps_campaigns_in_its_db(tmp_p
     db = tmp_path / "sandbox.db"
     process, url = _start_sandbox_command(db)
     try:
-        with Volubile(api_key=SECRET_KEY, base_url=url) as client:
-            created = client.campaigns.create(
-                name="Kept",
-                agent_id=AGENT,
-                start_date="2027-06-07",
-                days="weekdays",
-                time_slots=["10:00-12:00"],
-                batch_size=10,
-            )
+        created = create_campaign(url, "Kept")
     finally:
         err = _stop(process)
     assert "Sandbox stopped." in err

@@ -22,7 +22,6 @@ import attrs
 import pytest
 
 from tests.cli_harness import (
-    AGENT,
     CLI,
     CONSOLE_SCRIPT,
     EXAMPLE_CAMPAIGN,
@@ -30,8 +29,8 @@ from tests.cli_harness import (
     ROOT,
     SECRET_KEY,
     campaign_file,
+    create_campaign,
 )
-from volubile_ext import Volubile
 from volubile_ext.testing import Sandbox
 
 PROMPT_END = b"[y/N] "
@@ -166,16 +165,7 @@ def test_create_not_confirmed_sends_nothing_and_exits_2(
 def test_cancel_on_a_terminal_shows_the_campaign_and_asks(
     sandbox: Sandbox, terminals: list[Terminal]
 ) -> None:
-    with Volubile(api_key=SECRET_KEY, base_url=sandbox.url) as client:
-        campaign = client.campaigns.create(
-            name="Black Friday",
-            agent_id=AGENT,
-            start_date="2027-06-07",
-            days="weekdays",
-            time_slots=["10:00-12:00"],
-            batch_size=10,
-            timezone="Europe/Paris",
-        )
+    campaign = create_campaign(sandbox.url, "Black Friday", timezone="Europe/Paris")
     terminal = _on_a_terminal("campaigns", "cancel", str(campaign.id), "--base-url", sandbox.url)
     terminals.append(terminal)
 

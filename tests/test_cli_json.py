@@ -22,6 +22,7 @@ from tests.cli_harness import (
     SECRET_KEY,
     Run,
     campaign_file,
+    create_campaign,
 )
 from volubile_ext import Volubile
 from volubile_ext._cli import _campaign_json, main
@@ -33,18 +34,13 @@ SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 
 def _created(sandbox: Sandbox) -> str:
-    with Volubile(api_key=SECRET_KEY, base_url=sandbox.url) as client:
-        campaign = client.campaigns.create(
-            name="JSON",
-            agent_id=AGENT,
-            start_date="2027-06-07",
-            days="weekdays",
-            time_slots=["10:00-12:00"],
-            batch_size=10,
-            timezone="Europe/Paris",
-            retry={"max": 1, "delay": 2, "retry_on": ["NO_ANSWER"]},
-            recipients=[{"phone": "+33612345678", "context": {"firstName": "Ana"}}],
-        )
+    campaign = create_campaign(
+        sandbox.url,
+        "JSON",
+        timezone="Europe/Paris",
+        retry={"max": 1, "delay": 2, "retry_on": ["NO_ANSWER"]},
+        recipients=[{"phone": "+33612345678", "context": {"firstName": "Ana"}}],
+    )
     return str(campaign.id)
 
 

@@ -22,6 +22,14 @@ from volubile_ext.testing import Sandbox
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CAMPAIGN = ROOT / "examples" / "campaign.toml"
 EXAMPLE_RECIPIENTS = ROOT / "examples" / "recipients.csv"
+# The README's main command: the example campaign with the example recipients.
+EXAMPLE_CREATE: tuple[str | Path, ...] = (
+    "campaigns",
+    "create",
+    EXAMPLE_CAMPAIGN,
+    "--recipients",
+    EXAMPLE_RECIPIENTS,
+)
 CONSOLE_SCRIPT = Path(sys.executable).with_name("volubile")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 AGENT = "7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90"

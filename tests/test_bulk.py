@@ -194,6 +194,14 @@ def test_torn_last_line_of_an_intent_means_not_sent(
     resumed = create_many(harness, journal=journal, recipients=TEN_PEOPLE[:4])
     assert resumed.ok
     assert [c.from_journal for c in resumed.created] == [True, False]
+    assert "ignored a torn last line (4)" in str(resumed)
+    # The torn line poisons none of the runs after the resume (issue 9, item 5).
+    after = create_many(harness, journal=journal, recipients=TEN_PEOPLE[:4])
+    assert after.ok
+    assert [chunk.from_journal for chunk in after.created] == [True, True]
+    assert len(posts(server)) == 3
+    text = journal.read_text()
+    assert '{"type":"torn","line":4}' in text.splitlines()[4]  # acknowledged on a line of its own
 
 
 def test_a_journal_for_other_input_is_refused(

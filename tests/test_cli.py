@@ -26,6 +26,7 @@ from tests.cli_harness import (
     CLI,
     CONSOLE_SCRIPT,
     EXAMPLE_CAMPAIGN,
+    EXAMPLE_CREATE,
     EXAMPLE_RECIPIENTS,
     ROOT,
     SECRET_KEY,
@@ -44,11 +45,7 @@ def test_main_job_on_the_examples_creates_one_campaign_with_the_clean_recipients
     cli: CLI, sandbox: Sandbox, keyed: None
 ) -> None:
     result = cli(
-        "campaigns",
-        "create",
-        EXAMPLE_CAMPAIGN,
-        "--recipients",
-        EXAMPLE_RECIPIENTS,
+        *EXAMPLE_CREATE,
         "--base-url",
         sandbox.url,
         "--yes",
@@ -118,11 +115,7 @@ def test_json_output_is_one_document_with_import_windows_plan_and_campaign(
 ) -> None:
     result = cli(
         "--json",
-        "campaigns",
-        "create",
-        EXAMPLE_CAMPAIGN,
-        "--recipients",
-        EXAMPLE_RECIPIENTS,
+        *EXAMPLE_CREATE,
         "--base-url",
         sandbox.url,
         "-y",
@@ -153,11 +146,7 @@ def test_json_output_is_one_document_with_import_windows_plan_and_campaign(
 
 def test_dry_run_sends_nothing_and_needs_no_key(cli: CLI, sandbox: Sandbox) -> None:
     result = cli(
-        "campaigns",
-        "create",
-        EXAMPLE_CAMPAIGN,
-        "--recipients",
-        EXAMPLE_RECIPIENTS,
+        *EXAMPLE_CREATE,
         "--dry-run",
         "--base-url",
         sandbox.url,

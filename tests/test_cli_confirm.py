@@ -24,7 +24,7 @@ import pytest
 from tests.cli_harness import (
     CLI,
     CONSOLE_SCRIPT,
-    EXAMPLE_CAMPAIGN,
+    EXAMPLE_CREATE,
     EXAMPLE_RECIPIENTS,
     ROOT,
     SECRET_KEY,
@@ -112,11 +112,7 @@ def terminals() -> Iterator[list[Terminal]]:
 
 def _create_argv(sandbox: Sandbox) -> tuple[str | Path, ...]:
     return (
-        "campaigns",
-        "create",
-        EXAMPLE_CAMPAIGN,
-        "--recipients",
-        EXAMPLE_RECIPIENTS,
+        *EXAMPLE_CREATE,
         "--base-url",
         sandbox.url,
     )
@@ -198,7 +194,7 @@ def _through_a_pipe(*argv: str | Path) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     "argv",
     [
-        ("campaigns", "create", EXAMPLE_CAMPAIGN, "--recipients", EXAMPLE_RECIPIENTS),
+        EXAMPLE_CREATE,
         ("campaigns", "cancel", "497f6eca-6276-4993-bfeb-53cbbbba6f08"),
     ],
     ids=["create", "cancel"],

@@ -134,28 +134,6 @@ def test_a_journal_locked_in_this_process_is_refused_before_reading_or_sending(
 # --- torn lines and failed writes (item 5) ---------------------------------------------------
 
 
-def test_a_torn_last_line_does_not_poison_the_runs_after_the_resume(
-    server: ScriptedServer, harness: Harness, tmp_path: Path
-) -> None:
-    journal = tmp_path / "run.jsonl"
-    create_many(harness, journal=journal, recipients=TEN_PEOPLE[:4])
-    lines = journal.read_text().splitlines()
-    # A crash while writing chunk 2's intent: its first half is on disk, without a newline.
-    kept = [line for line in lines if json.loads(line).get("chunk") in (None, 0)]
-    journal.write_text("\n".join(kept) + "\n" + lines[len(kept)][:20])
-
-    resumed = create_many(harness, journal=journal, recipients=TEN_PEOPLE[:4])
-    after = create_many(harness, journal=journal, recipients=TEN_PEOPLE[:4])
-
-    assert resumed.ok
-    assert "ignored a torn last line (4)" in str(resumed)
-    assert after.ok
-    assert [chunk.from_journal for chunk in after.created] == [True, True]
-    assert posts(server) == 3
-    text = journal.read_text()
-    assert '{"type":"torn","line":4}' in text.splitlines()[4]  # acknowledged on a line of its own
-
-
 @pytest.mark.parametrize("kept", [10, -12])
 def test_a_journal_torn_while_its_header_was_written_starts_again(
     server: ScriptedServer, harness: Harness, tmp_path: Path, kept: int

@@ -7,6 +7,7 @@ separate console-script processes where a real SIGINT or a second process is the
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -18,6 +19,7 @@ import pytest
 from tests.cli_harness import CLI, CONSOLE_SCRIPT, SECRET_KEY
 from tests.cli_harness import campaign_file as _campaign_file
 from tests.client_harness import wait_for
+from volubile_ext import _bulk
 from volubile_ext.testing import Delay, DropConnection, Sandbox
 
 # Creates against an API (not --sandbox) ask for confirmation: these tests answer up front.
@@ -395,6 +397,32 @@ def test_the_journal_of_another_list_exits_2_in_one_line_naming_the_flag(
         assert document["error"]["type"] == "journal_mismatch"
         assert document["error"]["message"] == other.err.strip().removeprefix("volubile: error: ")
         assert document["exit_code"] == 2
+
+
+def test_a_journal_that_cannot_be_started_exits_2_in_one_line(
+    cli: CLI,
+    sandbox: Sandbox,
+    keyed: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    journal = tmp_path / "run.jsonl"
+
+    def full(fd: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_bulk.os, "write", full)
+    result = cli(
+        *("campaigns", "create", _campaign_file(tmp_path), "--recipients", _people(tmp_path, 3)),
+        *("--journal", journal, "--base-url", sandbox.url, *YES),
+    )
+
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"volubile: error: --journal cannot write to the journal {journal}: No space left on "
+        "device; nothing was sent"
+    ]
+    assert sandbox.count("POST", "/v1/campaigns") == 0
 
 
 # --- item 7: the plan of many campaigns ------------------------------------------------------

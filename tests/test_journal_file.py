@@ -209,6 +209,26 @@ def test_a_full_disk_raises_a_journal_error_naming_every_campaign_created(
     assert posts(server) == 5
 
 
+def test_a_journal_that_cannot_be_started_says_nothing_was_sent(
+    server: ScriptedServer, harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal = tmp_path / "run.jsonl"
+
+    def full(fd: int, data: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_bulk.os, "write", full)
+    with pytest.raises(JournalWriteError) as caught:
+        create_many(harness, journal=journal)
+
+    assert str(caught.value) == (
+        f"cannot write to the journal {journal}: No space left on device; nothing was sent"
+    )
+    assert caught.value.report is None  # the run never started
+    assert caught.value.created == ()
+    assert posts(server) == 0
+
+
 # --- files that are not journals (item 6) ----------------------------------------------------
 
 _HEADER_OF = "header"  # stands for the header line this call would write

@@ -122,8 +122,9 @@ class JournalWriteError(JournalError):
     """The journal could not be written (disk full, say): the run stopped there.
 
     ``created`` lists every campaign that exists for this run, those of earlier runs included,
-    the one whose outcome could not be recorded too; ``report`` is the run as it stood. The
-    cause (an ``OSError``) is chained.
+    the one whose outcome could not be recorded too; ``report`` is the run as it stood, None
+    when the journal could not even be started (or locked): then nothing was sent. The cause
+    (an ``OSError``) is chained.
     """
 
     def __init__(
@@ -518,7 +519,7 @@ class Journal:
             if size > 0:
                 self._load()
             else:
-                self._append(self._header() | {"at": _now()})
+                self._start()
         except BaseException:
             self.close()
             raise
@@ -546,6 +547,14 @@ class Journal:
                 path=self.path,
             ) from error
         return lock
+
+    def _start(self) -> None:
+        try:
+            self._append(self._header() | {"at": _now()})
+        except JournalWriteError as failure:
+            raise JournalWriteError(
+                f"{failure}; nothing was sent", path=self.path
+            ) from failure.__cause__
 
     def _existing_size(self) -> int:
         try:

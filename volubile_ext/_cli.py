@@ -51,6 +51,7 @@ from ._bulk import (
     JournalLockedError,
     JournalMismatchError,
     JournalUnreadableError,
+    JournalWriteError,
     Resolution,
 )
 from ._campaign_input import build_campaign_request
@@ -1161,6 +1162,10 @@ def _journal_errors(args: argparse.Namespace, campaigns: int) -> Iterator[None]:
         yield
     except (JournalUnreadableError, JournalLockedError) as unusable:
         raise UsageError(f"--journal {unusable}") from None
+    except JournalWriteError as failure:
+        if failure.report is not None:
+            raise  # the run had started: campaigns may exist, the API error's exit 1
+        raise UsageError(f"--journal {failure}") from None
     except JournalMismatchError:
         # The library's message speaks of arguments and calls; this one of the command's flags.
         raise UsageError(

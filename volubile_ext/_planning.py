@@ -17,7 +17,7 @@ import datetime as _dt
 import functools
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -51,6 +51,9 @@ __all__ = [
 DEFAULT_TIMEZONE = "Europe/Paris"
 # A plan that needs more calendar days than this is a typo in batch_size or in the count.
 _HORIZON = _dt.timedelta(days=3660)
+# More people than France has phones: a count beyond it is a typo too. It bounds the work of
+# plan_many, which plans one campaign per thousand recipients.
+MAX_PLANNED_RECIPIENTS: Final = 100_000_000
 _HOLIDAY_YEARS = range(1583, 4100)
 _UTC = _dt.UTC
 
@@ -202,6 +205,15 @@ def _count(recipients: object, recipient_count: object, errors: list[FieldError]
         return None
     if recipient_count < 1:
         errors.append(FieldError("recipient_count", "must be at least 1", recipient_count))
+        return None
+    if recipient_count > MAX_PLANNED_RECIPIENTS:
+        errors.append(
+            FieldError(
+                "recipient_count",
+                f"must be at most {MAX_PLANNED_RECIPIENTS:,}: no list of recipients comes near it",
+                recipient_count,
+            )
+        )
         return None
     return recipient_count
 

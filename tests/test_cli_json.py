@@ -15,6 +15,7 @@ import pytest
 
 from tests.cli_harness import (
     AGENT,
+    CAMPAIGN_TOML,
     CLI,
     CONSOLE_SCRIPT,
     EXAMPLE_CAMPAIGN,
@@ -274,6 +275,34 @@ def test_every_command_prints_exactly_one_json_document(
     assert check(document), document
     if code != 0:
         assert result.err  # the person reading the terminal still gets the message
+
+
+@pytest.mark.parametrize("failure", ["no usable row", "invalid campaign file"])
+def test_a_failed_create_still_lists_every_rejected_row(
+    cli: CLI, tmp_path: Path, failure: str
+) -> None:
+    # A quote opened on line 2 and never closed: every row after it is rejected, by number.
+    csv = tmp_path / "people.csv"
+    csv.write_text('phone,name\n+33612345678,"Ana\n+33698765432,Léa\n', encoding="utf-8")
+    text = CAMPAIGN_TOML
+    if failure == "invalid campaign file":
+        csv.write_text("phone\n+33612345678\n06 12\n", encoding="utf-8")
+        text = CAMPAIGN_TOML.replace("batch_size = 200", "batch_size = 0")
+    campaign = campaign_file(tmp_path, text)
+
+    result = cli("--json", "campaigns", "create", campaign, "--recipients", csv, "--dry-run")
+
+    assert result.code == 2
+    document = _one_document(result)
+    assert document["valid"] is False
+    rejected = [(row["row"], row["value"]) for row in document["recipients"]["rejected"]]
+    if failure == "no usable row":
+        assert rejected == [(2, "+33612345678"), (3, "+33698765432")]
+        assert document["recipients"]["recipients"] == 0
+    else:
+        assert rejected == [(3, "06 12")]
+        assert document["recipients"]["recipients"] == 1
+        assert document["error"]["type"] == "validation_error"
 
 
 def test_campaign_keys_are_snake_case_but_context_keys_are_the_users(

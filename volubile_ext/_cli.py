@@ -939,6 +939,8 @@ def _import_recipients(args: argparse.Namespace, out: _Output) -> RecipientImpor
             f"  {len(imported.duplicates)} duplicate row(s) folded: each number is called once."
         )
     if not imported.recipients:
+        # The rows and why each was rejected are the answer: --json keeps them too.
+        out.document({"valid": False, "recipients": _import_json(args.recipients, imported)})
         raise UsageError(f"{args.recipients}: no usable recipient, nothing to create")
     return imported
 
@@ -974,7 +976,12 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
         shape = build_campaign_request(**campaign_fields)
     except ClientValidationError as invalid:
         _report_invalid(out, invalid, f"fix {args.file}" + (" or the CSV" if imported else ""))
-        out.document({"valid": False})
+        out.document(
+            {
+                "valid": False,
+                "recipients": _import_json(args.recipients, imported) if imported else None,
+            }
+        )
         return out.fail(EXIT_USAGE, "validation_error", str(invalid), errors=invalid.errors)
 
     count = len(_as_sequence(recipients)) if recipients is not None else 0

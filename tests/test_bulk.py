@@ -380,6 +380,11 @@ def test_resolutions_are_checked_before_anything_is_sent(
     ]
     with pytest.raises(ClientValidationError, match="resolve_uncertain"):
         single(harness, journal=tmp_path / "one.jsonl", resolve_uncertain="maybe")
+    # A chunk number too long to print (int-to-str limit) is shown bounded, not a ValueError.
+    for call in (create_many, single):
+        with pytest.raises(ClientValidationError) as caught:
+            call(harness, journal=tmp_path / "huge.jsonl", resolve_uncertain={10**5000: "absent"})
+        assert "there is no chunk <integer of about 5,001 digits>" in str(caught.value)
     assert server.count() == 0
     assert not (tmp_path / "run.jsonl").exists()
 

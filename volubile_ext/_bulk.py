@@ -50,6 +50,7 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitError,
     VolubileError,
+    _shown,
 )
 from ._models import Campaign, parse_campaign
 
@@ -438,10 +439,12 @@ def read_resolutions(
                 FieldError(field, "keys must be chunk numbers (1, 2, …)", type(number).__name__)
             )
             continue
-        where = f"{field}[{number}]" if total_chunks > 1 else field
+        # Shown bounded: 10**5000 is an int too, and str() of it raises.
+        shown = _shown(number)
+        where = f"{field}[{shown}]" if total_chunks > 1 else field
         if not 1 <= number <= total_chunks:
             problems.append(
-                FieldError(where, f"there is no chunk {number}: chunks are 1..{total_chunks}")
+                FieldError(where, f"there is no chunk {shown}: chunks are 1..{total_chunks}")
             )
             continue
         if isinstance(value, uuid.UUID):

@@ -108,6 +108,15 @@ class FakeStdin:
         raise AssertionError("the command must not read stdin")
 
 
+def people_csv(tmp_path: Path, count: int) -> Path:
+    """A CSV of ``count`` distinct E.164 numbers (``people.csv`` in ``tmp_path``)."""
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "phone\n" + "".join(f"+336{10000000 + n}\n" for n in range(count)), encoding="utf-8"
+    )
+    return path
+
+
 def campaign_file(tmp_path: Path, text: str = CAMPAIGN_TOML, name: str = "c.toml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

@@ -34,6 +34,7 @@ from tests.cli_harness import (
     FakeStdin,
     campaign_file,
     create_campaign,
+    people_csv,
 )
 from volubile_ext import Volubile
 from volubile_ext.testing import DropConnection, ErrorStatus, Sandbox, UnknownValues
@@ -410,10 +411,7 @@ def test_bulk_create_above_1000_recipients_with_progress_and_journal_resume(
 def test_bulk_create_with_an_uncertain_chunk_exits_1_and_resumes_only_when_told(
     cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path
 ) -> None:
-    people = tmp_path / "people.csv"
-    people.write_text(
-        "phone\n" + "".join(f"+336{10000000 + n}\n" for n in range(1200)), encoding="utf-8"
-    )
+    people = people_csv(tmp_path, 1200)
     journal = tmp_path / "run.jsonl"
     # The first campaign is created, but its response never arrives.
     sandbox.inject(DropConnection(apply=True), method="POST", path="/v1/campaigns")

@@ -30,6 +30,7 @@ from tests.cli_harness import (
     SECRET_KEY,
     campaign_file,
     create_campaign,
+    people_csv,
 )
 from volubile_ext.testing import Sandbox
 
@@ -288,10 +289,7 @@ class _AnsweringTerminal:
 def test_a_bulk_create_names_the_campaigns_it_will_create_in_the_question(
     cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    people = tmp_path / "people.csv"
-    people.write_text(
-        "phone\n" + "".join(f"+336{10000000 + n}\n" for n in range(2500)), encoding="utf-8"
-    )
+    people = people_csv(tmp_path, 2500)
     monkeypatch.setattr(sys, "stdin", _AnsweringTerminal("n\n"))
 
     result = cli(

@@ -24,6 +24,7 @@ from tests.cli_harness import (
     Run,
     campaign_file,
     create_campaign,
+    people_csv,
 )
 from volubile_ext import Volubile
 from volubile_ext._cli import _campaign_json, main
@@ -359,10 +360,7 @@ def test_an_unexpected_failure_still_writes_the_document(
 def test_json_document_with_a_bulk_create_that_did_not_finish(
     cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path
 ) -> None:
-    people = tmp_path / "people.csv"
-    people.write_text(
-        "phone\n" + "".join(f"+336{10000000 + n}\n" for n in range(1200)), encoding="utf-8"
-    )
+    people = people_csv(tmp_path, 1200)
     sandbox.inject(ErrorStatus(400), method="POST", path="/v1/campaigns")
 
     result = cli(

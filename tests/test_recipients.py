@@ -235,6 +235,16 @@ def test_a_malformed_region_is_refused(region: Any) -> None:
         normalize_phone("06 12 34 56 78", region)
 
 
+def test_a_region_that_is_no_country_is_refused_before_any_row_is_read() -> None:
+    pytest.importorskip("phonenumbers")  # which knows the countries
+    # Every row would be rejected as "unknown country code", the real mistake left unsaid.
+    with pytest.raises(ValueError, match="'XX' is not a country code that phone numbers use"):
+        load_recipients(io.StringIO("phone\n06 12 34 56 78\n"), region="XX")
+    with pytest.raises(ValueError, match="'XX' is not a country code"):
+        normalize_phone("06 12 34 56 78", "xx")
+    assert normalize_phone("+33 6 12 34 56 78", "be") == PHONE  # a real country, lower case
+
+
 def test_normalize_phone_refuses_non_text() -> None:
     with pytest.raises(TypeError, match="must be text, not int"):
         normalize_phone(33612345678)  # type: ignore[arg-type]

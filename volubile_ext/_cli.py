@@ -904,7 +904,8 @@ def _import_recipients(args: argparse.Namespace, out: _Output) -> RecipientImpor
         region = check_region(args.region)
     except ValueError:
         raise UsageError(
-            f"--region must be a two-letter country code such as FR, not {args.region!r}"
+            "--region must be a two-letter country code that phone numbers use, such as FR, "
+            f"not {args.region!r}"
         ) from None
     try:
         encoding = check_encoding(args.encoding)

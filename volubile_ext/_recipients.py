@@ -464,7 +464,16 @@ def check_region(region: str | None) -> str | None:
         raise ValueError(
             f"region must be a two-letter country code such as 'FR', or None, not {region!r}"
         )
-    return region.upper()
+    region = region.upper()
+    phonenumbers = _phonenumbers()
+    # Only the extra reads national numbers, and it knows the countries: a code it does not
+    # know would reject every row as "unknown country code" and leave the mistake unsaid.
+    if phonenumbers is not None and region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(
+            f"region {region!r} is not a country code that phone numbers use (e.g. 'FR', "
+            "'BE', 'CH')"
+        )
+    return region
 
 
 def normalize_phone(text: str, region: str | None = "FR") -> str:

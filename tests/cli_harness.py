@@ -123,9 +123,7 @@ def campaign_file(tmp_path: Path, text: str = CAMPAIGN_TOML, name: str = "c.toml
     return path
 
 
-def create_campaign(
-    base_url: str, name: str, *, api_key: str = SECRET_KEY, **fields: Any
-) -> Campaign:
+def create_campaign(base_url: str, name: str, **fields: Any) -> Campaign:
     """A campaign created at ``base_url`` through the library, not through the command under
     test; ``fields`` add to (or replace) a small valid schedule."""
     schedule: dict[str, Any] = {
@@ -135,5 +133,5 @@ def create_campaign(
         "time_slots": ["10:00-12:00"],
         "batch_size": 10,
     }
-    with Volubile(api_key=api_key, base_url=base_url) as client:
+    with Volubile(api_key=SECRET_KEY, base_url=base_url) as client:
         return client.campaigns.create(name=name, **(schedule | fields))

@@ -720,21 +720,9 @@ def test_importing_the_library_does_not_load_the_cli() -> None:
 # --- volubile sandbox --------------------------------------------------------------------
 
 
-def _start_sandbox_command(
-    db: Path, port: int = 0, key: str | None = SECRET_KEY
-) -> tuple[subprocess.Popen[str], str]:
-    process, url, _ = _sandbox_command(db, port, key)
-    return process, url
-
-
-def _sandbox_command(
-    db: Path, port: int = 0, key: str | None = SECRET_KEY
-) -> tuple[subprocess.Popen[str], str, list[str]]:
-    """``volubile sandbox --db DB`` started (with ``key`` in the environment, if any): the
-    process, its URL and the two lines it prints after the first."""
+def _start_sandbox_command(db: Path, port: int = 0) -> tuple[subprocess.Popen[str], str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VOLUBILE_")}
-    if key is not None:
-        env["VOLUBILE_API_KEY"] = key
+    env["VOLUBILE_API_KEY"] = SECRET_KEY
     process = subprocess.Popen(
         [str(CONSOLE_SCRIPT), "sandbox", "--port", str(port), "--db", str(db)],
         stdin=subprocess.DEVNULL,
@@ -748,9 +736,8 @@ def _sandbox_command(
     found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", first)
     assert found, first + process.stderr.read() if process.stderr else first
     rest = [process.stdout.readline(), process.stdout.readline()]
-    if key is not None:
-        assert "the one in $VOLUBILE_API_KEY" in rest[0]
-    return process, found.group(1), rest
+    assert "the one in $VOLUBILE_API_KEY" in rest[0]
+    return process, found.group(1)
 
 
 def _stop(process: subprocess.Popen[str]) -> str:
@@ -776,58 +763,6 @@ def test_sandbox_command_serves_until_ctrl_c_and_keeps_campaigns_in_its_db(tmp_p
             assert client.campaigns.get(created.id).name == "Kept"
     finally:
         _stop(process)
-
-
-def test_a_sandbox_kept_in_a_db_keeps_its_key_across_restarts(tmp_path: Path) -> None:
-    db = tmp_path / "sandbox.db"
-    process, url, lines = _sandbox_command(db, key=None)
-    try:
-        shown = re.search(r"API key of this sandbox: (vsb_\S+) \(kept in (.+)\)", lines[0])
-        assert shown is not None, lines
-        key, kept_in = shown.groups()
-        assert f"VOLUBILE_API_KEY={key}" in lines[1]
-        created = create_campaign(url, "Kept", api_key=key)
-    finally:
-        _stop(process)
-    key_file = tmp_path / "sandbox.db.key"
-    assert kept_in == str(key_file)
-    assert key_file.read_text(encoding="ascii") == key + "\n"
-    assert key_file.stat().st_mode & 0o777 == 0o600  # a secret, if a local one
-
-    process, url, lines = _sandbox_command(db, key=None)
-    try:
-        assert f"API key of this sandbox: {key} (kept in {key_file})" in lines[0]
-        with Volubile(api_key=key, base_url=url) as client:
-            assert client.campaigns.get(created.id).name == "Kept"
-    finally:
-        _stop(process)
-
-
-def test_a_damaged_key_file_of_a_sandbox_db_is_refused_in_one_line(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VOLUBILE_")}
-    db = tmp_path / "sandbox.db"
-    key_file = tmp_path / "sandbox.db.key"
-    for content in (b"\xff\xfe binary", b"two words\n", b"", b"k" * 5000):
-        key_file.write_bytes(content)
-
-        # A process: a sandbox that does start serves until Ctrl-C, and the timeout ends it.
-        result = subprocess.run(
-            [str(CONSOLE_SCRIPT), "sandbox", "--db", str(db)],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=30,
-            check=False,
-        )
-
-        assert result.returncode == 2
-        assert result.stderr.splitlines() == [
-            f"volubile: error: --db {db}: {key_file} does not hold a sandbox API key: delete "
-            "it to have a new key made (clients using the old key must be given the new one)"
-        ]
-        assert key_file.read_bytes() == content  # never overwritten
-        assert not db.exists()
 
 
 def test_sandbox_command_without_a_key_makes_one_up_and_shows_it(cli: CLI, tmp_path: Path) -> None:

@@ -445,8 +445,7 @@ def _parser() -> argparse.ArgumentParser:
         "--db",
         metavar="PATH",
         type=Path,
-        help="an SQLite file that keeps campaigns across restarts (default: in memory), and "
-        "the key made up for it in PATH.key (unless $VOLUBILE_API_KEY gives one)",
+        help="an SQLite file that keeps campaigns across restarts (default: in memory)",
     )
     return parser
 
@@ -1380,13 +1379,10 @@ def _sandbox(args: argparse.Namespace, out: _Output) -> int:
     # A key already in the environment is the sandbox's key, so a shell set up for the sandbox
     # keeps working across restarts (campaigns too, with --db) and nothing needs printing.
     env_key = os.environ.get(API_KEY_ENV, "").strip() or None
-    # Otherwise a sandbox kept in a --db file keeps its key beside it: the campaigns survive a
-    # restart, so must the key that reads them.
-    key_file = None if env_key or args.db is None else Path(f"{args.db}.key")
-    kept_key = None if key_file is None else _read_sandbox_key(args.db, key_file)
-    keys = [env_key] if env_key else [kept_key] if kept_key else None
     try:
-        sandbox: Sandbox = Sandbox(port=args.port, db_path=args.db, api_keys=keys)
+        sandbox: Sandbox = Sandbox(
+            port=args.port, db_path=args.db, api_keys=[env_key] if env_key else None
+        )
         sandbox.start()
     except sqlite3.Error as error:
         # sqlite's own words ("unable to open database file") name neither the file nor why.
@@ -1396,15 +1392,6 @@ def _sandbox(args: argparse.Namespace, out: _Output) -> int:
         ) from None
     except (OSError, ValueError) as error:
         raise UsageError(f"cannot start the sandbox: {error}") from None
-    if key_file is not None and kept_key is None:
-        try:
-            _keep_sandbox_key(key_file, sandbox.api_key)
-        except OSError as error:
-            sandbox.stop()
-            raise UsageError(
-                f"--db {args.db}: cannot keep the sandbox's key in {key_file}: "
-                f"{error.strerror or error}"
-            ) from None
     storage = f"campaigns kept in {args.db}" if args.db else "campaigns in memory"
     out.publish({"url": sandbox.url, "api_key": None if env_key else sandbox.api_key})
     out.say(f"Volubile sandbox listening on {sandbox.url} ({storage}). Ctrl-C stops it.")
@@ -1413,8 +1400,7 @@ def _sandbox(args: argparse.Namespace, out: _Output) -> int:
         out.say(f"In another shell:  export {BASE_URL_ENV}={sandbox.url}")
     else:
         # A key made up for this local sandbox, valid nowhere else: showing it is the point.
-        kept = f" (kept in {key_file})" if key_file is not None else ""
-        out.say(f"API key of this sandbox: {sandbox.api_key}{kept}")
+        out.say(f"API key of this sandbox: {sandbox.api_key}")
         out.say(
             f"In another shell:  export {BASE_URL_ENV}={sandbox.url} "
             f"{API_KEY_ENV}={sandbox.api_key}"
@@ -1422,39 +1408,6 @@ def _sandbox(args: argparse.Namespace, out: _Output) -> int:
     sandbox.serve_forever()
     out.note("Sandbox stopped.")
     return EXIT_OK
-
-
-# A key file holds one key: printable ASCII without spaces, as an HTTP header carries it.
-_SANDBOX_KEY = re.compile(r"[!-~]{1,200}")
-
-
-def _read_sandbox_key(db: Path, key_file: Path) -> str | None:
-    """The key kept beside a sandbox's --db file; None when there is none yet."""
-    try:
-        with key_file.open("rb") as stream:
-            raw = stream.read(1024)  # bounded: a key is a few dozen bytes
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise UsageError(f"--db {db}: cannot read {key_file}: {error.strerror or error}") from None
-    try:
-        key = raw.decode("ascii").strip()
-    except UnicodeDecodeError:
-        key = ""
-    if _SANDBOX_KEY.fullmatch(key) is None:
-        raise UsageError(
-            f"--db {db}: {key_file} does not hold a sandbox API key: delete it to have a new "
-            "key made (clients using the old key must be given the new one)"
-        )
-    return key
-
-
-def _keep_sandbox_key(key_file: Path, key: str) -> None:
-    # O_EXCL: a file that appeared meanwhile is someone else's, never overwritten. 0o600: the
-    # key opens this sandbox to whoever reads it.
-    descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as stream:
-        stream.write(key + "\n")
 
 
 # --------------------------------------------------------------------------------------------

@@ -232,20 +232,6 @@ def test_sandbox_db_that_is_a_directory(cli: CLI, tmp_path: Path) -> None:
     _assert_one_line_refusal(result, "cannot start the sandbox")
 
 
-@pytest.mark.parametrize("where", ["directory", "missing folder"])
-def test_sandbox_db_that_cannot_be_opened_names_the_flag_and_path(
-    cli: CLI, tmp_path: Path, where: str
-) -> None:
-    path = tmp_path if where == "directory" else tmp_path / "missing" / "dir" / "x.sqlite"
-
-    result = cli("sandbox", "--db", path)
-
-    _assert_one_line_refusal(
-        result, f"cannot start the sandbox: --db {path}: ", "a file in an existing folder"
-    )
-    assert not (tmp_path / "missing").exists()
-
-
 @pytest.mark.parametrize(
     "argv",
     [

@@ -1384,13 +1384,7 @@ def _sandbox(args: argparse.Namespace, out: _Output) -> int:
             port=args.port, db_path=args.db, api_keys=[env_key] if env_key else None
         )
         sandbox.start()
-    except sqlite3.Error as error:
-        # sqlite's own words ("unable to open database file") name neither the file nor why.
-        raise UsageError(
-            f"cannot start the sandbox: --db {args.db}: {error}: give a file in an existing "
-            "folder (it is created if it does not exist)"
-        ) from None
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, sqlite3.Error) as error:
         raise UsageError(f"cannot start the sandbox: {error}") from None
     storage = f"campaigns kept in {args.db}" if args.db else "campaigns in memory"
     out.publish({"url": sandbox.url, "api_key": None if env_key else sandbox.api_key})

@@ -10,16 +10,26 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 
+from volubile_ext import Campaign, Volubile
 from volubile_ext._cli import main
 from volubile_ext.testing import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CAMPAIGN = ROOT / "examples" / "campaign.toml"
 EXAMPLE_RECIPIENTS = ROOT / "examples" / "recipients.csv"
+# The README's main command: the example campaign with the example recipients.
+EXAMPLE_CREATE: tuple[str | Path, ...] = (
+    "campaigns",
+    "create",
+    EXAMPLE_CAMPAIGN,
+    "--recipients",
+    EXAMPLE_RECIPIENTS,
+)
 CONSOLE_SCRIPT = Path(sys.executable).with_name("volubile")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 AGENT = "7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90"
@@ -98,7 +108,30 @@ class FakeStdin:
         raise AssertionError("the command must not read stdin")
 
 
+def people_csv(tmp_path: Path, count: int) -> Path:
+    """A CSV of ``count`` distinct E.164 numbers (``people.csv`` in ``tmp_path``)."""
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "phone\n" + "".join(f"+336{10000000 + n}\n" for n in range(count)), encoding="utf-8"
+    )
+    return path
+
+
 def campaign_file(tmp_path: Path, text: str = CAMPAIGN_TOML, name: str = "c.toml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def create_campaign(base_url: str, name: str, **fields: Any) -> Campaign:
+    """A campaign created at ``base_url`` through the library, not through the command under
+    test; ``fields`` add to (or replace) a small valid schedule."""
+    schedule: dict[str, Any] = {
+        "agent_id": AGENT,
+        "start_date": "2027-06-07",
+        "days": "weekdays",
+        "time_slots": ["10:00-12:00"],
+        "batch_size": 10,
+    }
+    with Volubile(api_key=SECRET_KEY, base_url=base_url) as client:
+        return client.campaigns.create(name=name, **(schedule | fields))

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.scripted_server import Received, Reply
-from volubile_ext import AsyncVolubile, Volubile
+from volubile_ext import AsyncVolubile, BulkCreateReport, Recipient, Volubile
 
 AGENT_ID = "7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90"
 CAMPAIGN_ID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
@@ -31,6 +31,24 @@ CREATE_ARGS: dict[str, Any] = {
     "recipients": [{"phone": "+33612345678", "context": {"firstName": "Ana"}}],
     "timezone": "Europe/Paris",
 }
+
+# The schedule of CREATE_ARGS without its recipients, and ten people for create_many to chunk.
+SCHEDULE_ARGS: dict[str, Any] = {k: v for k, v in CREATE_ARGS.items() if k != "recipients"}
+TEN_PEOPLE = [Recipient(f"+336123456{index:02d}", {"row": index}) for index in range(10)]
+
+
+def create_many(harness: Harness, **kwargs: Any) -> BulkCreateReport:
+    """``campaigns.create_many`` of TEN_PEOPLE in chunks of 2 (five campaigns); ``kwargs``
+    override or add arguments (``journal=``)."""
+    arguments = {
+        **SCHEDULE_ARGS,
+        "name": "Renewals",
+        "recipients": TEN_PEOPLE,
+        "chunk_size": 2,
+        **kwargs,
+    }
+    report: BulkCreateReport = harness.call("campaigns.create_many", **arguments)
+    return report
 
 
 def campaign_document(**overrides: Any) -> dict[str, Any]:

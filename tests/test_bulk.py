@@ -13,13 +13,21 @@ from typing import Any
 
 import pytest
 
-from tests.client_harness import API_KEY, CAMPAIGN_ID, CREATE_ARGS, FakeApi, Harness, wait_for
+from tests.client_harness import (
+    API_KEY,
+    CAMPAIGN_ID,
+    CREATE_ARGS,
+    TEN_PEOPLE,
+    FakeApi,
+    Harness,
+    create_many,
+    wait_for,
+)
 from tests.scripted_server import Drop, Received, Reply, ScriptedServer
 from volubile_ext import (
     APIConnectionError,
     AsyncVolubile,
     BadRequestError,
-    BulkCreateReport,
     Campaign,
     CampaignMayExistError,
     CampaignWarning,
@@ -29,9 +37,6 @@ from volubile_ext import (
     _bulk,
     load_recipients,
 )
-
-PARAMS = {key: value for key, value in CREATE_ARGS.items() if key != "recipients"}
-PEOPLE = [Recipient(f"+336123456{index:02d}", {"row": index}) for index in range(10)]
 
 
 class CountingApi(FakeApi):
@@ -65,18 +70,12 @@ def harness(request: pytest.FixtureRequest, server: ScriptedServer) -> Iterator[
     made.close()
 
 
-def create_many(harness: Harness, **kwargs: Any) -> BulkCreateReport:
-    arguments = {**PARAMS, "name": "Renewals", "recipients": PEOPLE, "chunk_size": 2, **kwargs}
-    report: BulkCreateReport = harness.call("campaigns.create_many", **arguments)
-    return report
-
-
 def posts(server: ScriptedServer) -> list[Received]:
     return [r for r in server.received if r.method == "POST" and r.path == "/v1/campaigns"]
 
 
 def test_chunks_are_named_and_hold_their_ranges(harness: Harness, server: ScriptedServer) -> None:
-    report = create_many(harness, recipients=PEOPLE[:5])
+    report = create_many(harness, recipients=TEN_PEOPLE[:5])
     assert report.ok
     assert [(c.index, c.first, c.last) for c in report.created] == [(0, 0, 1), (1, 2, 3), (2, 4, 4)]
     sent = posts(server)
@@ -86,7 +85,7 @@ def test_chunks_are_named_and_hold_their_ranges(harness: Harness, server: Script
         "Renewals (3/3)",
     ]
     assert [p["phone"] for r in sent for p in r.json()["recipients"]] == [
-        p.phone for p in PEOPLE[:5]
+        p.phone for p in TEN_PEOPLE[:5]
     ]
     assert "3 of 3 campaigns created for 5 recipients" in str(report)
 
@@ -94,7 +93,7 @@ def test_chunks_are_named_and_hold_their_ranges(harness: Harness, server: Script
 def test_every_chunk_is_validated_before_anything_is_sent(
     harness: Harness, server: ScriptedServer
 ) -> None:
-    people = [*PEOPLE[:6], {"phone": "06 12 34 56 78"}, *PEOPLE[6:]]
+    people = [*TEN_PEOPLE[:6], {"phone": "06 12 34 56 78"}, *TEN_PEOPLE[6:]]
     with pytest.raises(ClientValidationError) as caught:
         create_many(harness, recipients=people, batch_size=0)
     fields = [error.field for error in caught.value.errors]
@@ -187,14 +186,22 @@ def test_torn_last_line_of_an_intent_means_not_sent(
     harness: Harness, server: ScriptedServer, tmp_path: Path
 ) -> None:
     journal = tmp_path / "run.jsonl"
-    create_many(harness, journal=journal, recipients=PEOPLE[:4])
+    create_many(harness, journal=journal, recipients=TEN_PEOPLE[:4])
     lines = journal.read_text().splitlines()
     # Cut the journal after chunk 1's outcome and tear the next intent in half.
     kept = [line for line in lines if json.loads(line).get("chunk") in (None, 0)]
     journal.write_text("\n".join(kept) + "\n" + lines[len(kept)][:20])
-    resumed = create_many(harness, journal=journal, recipients=PEOPLE[:4])
+    resumed = create_many(harness, journal=journal, recipients=TEN_PEOPLE[:4])
     assert resumed.ok
     assert [c.from_journal for c in resumed.created] == [True, False]
+    assert "ignored a torn last line (4)" in str(resumed)
+    # The torn line poisons none of the runs after the resume (issue 9, item 5).
+    after = create_many(harness, journal=journal, recipients=TEN_PEOPLE[:4])
+    assert after.ok
+    assert [chunk.from_journal for chunk in after.created] == [True, True]
+    assert len(posts(server)) == 3
+    text = journal.read_text()
+    assert '{"type":"torn","line":4}' in text.splitlines()[4]  # acknowledged on a line of its own
 
 
 def test_a_journal_for_other_input_is_refused(
@@ -204,7 +211,7 @@ def test_a_journal_for_other_input_is_refused(
     create_many(harness, journal=journal)
     sent = len(posts(server))
     with pytest.raises(JournalMismatchError, match="other recipients or parameters"):
-        create_many(harness, journal=journal, recipients=PEOPLE[:9])
+        create_many(harness, journal=journal, recipients=TEN_PEOPLE[:9])
     with pytest.raises(JournalMismatchError):
         create_many(harness, journal=journal, batch_size=100)
     assert len(posts(server)) == sent
@@ -224,7 +231,9 @@ def test_an_authentication_error_stops_the_run(
 def test_progress_is_reported(harness: Harness) -> None:
     seen: list[tuple[int, int]] = []
     create_many(
-        harness, recipients=PEOPLE[:6], on_progress=lambda done, total: seen.append((done, total))
+        harness,
+        recipients=TEN_PEOPLE[:6],
+        on_progress=lambda done, total: seen.append((done, total)),
     )
     assert seen == [(0, 3), (1, 3), (2, 3), (3, 3)]
 
@@ -246,7 +255,7 @@ def test_a_recipient_import_is_accepted_as_is(
 def test_a_number_repeated_across_chunks_is_warned_about_once(
     harness: Harness, server: ScriptedServer
 ) -> None:
-    people = [*PEOPLE[:4], Recipient(PEOPLE[0].phone, {"again": True})]
+    people = [*TEN_PEOPLE[:4], Recipient(TEN_PEOPLE[0].phone, {"again": True})]
     with pytest.warns(
         CampaignWarning, match="1 recipient repeats an earlier phone number"
     ) as caught:
@@ -371,6 +380,11 @@ def test_resolutions_are_checked_before_anything_is_sent(
     ]
     with pytest.raises(ClientValidationError, match="resolve_uncertain"):
         single(harness, journal=tmp_path / "one.jsonl", resolve_uncertain="maybe")
+    # A chunk number too long to print (int-to-str limit) is shown bounded, not a ValueError.
+    for call in (create_many, single):
+        with pytest.raises(ClientValidationError) as caught:
+            call(harness, journal=tmp_path / "huge.jsonl", resolve_uncertain={10**5000: "absent"})
+        assert "there is no chunk <integer of about 5,001 digits>" in str(caught.value)
     assert server.count() == 0
     assert not (tmp_path / "run.jsonl").exists()
 
@@ -388,10 +402,10 @@ def test_uncertain_chunks_are_resolved_one_by_one_and_only_absent_ones_are_sent(
     assert [c.number for c in first.uncertain] == [2, 4]
     chunk_2 = first.uncertain[0]
     assert chunk_2.campaign_name == "Renewals (2/5)"
-    assert chunk_2.first_phones == (PEOPLE[2].phone, PEOPLE[3].phone)
+    assert chunk_2.first_phones == (TEN_PEOPLE[2].phone, TEN_PEOPLE[3].phone)
     assert (
-        f"UNCERTAIN chunk 2 'Renewals (2/5)': recipients 3-4 (first numbers {PEOPLE[2].phone}, "
-        f"{PEOPLE[3].phone})" in str(first)
+        f"UNCERTAIN chunk 2 'Renewals (2/5)': recipients 3-4 (first numbers {TEN_PEOPLE[2].phone}, "
+        f"{TEN_PEOPLE[3].phone})" in str(first)
     )
     assert "resolve_uncertain={k: 'absent'}" in str(first)
 
@@ -424,10 +438,10 @@ def test_an_uncertain_chunk_marked_created_without_its_id_is_reported_so(
 ) -> None:
     journal = tmp_path / "run.jsonl"
     server.then(applied_then_dropped(api))
-    create_many(harness, journal=journal, recipients=PEOPLE[:4])
+    create_many(harness, journal=journal, recipients=TEN_PEOPLE[:4])
 
     report = create_many(
-        harness, journal=journal, recipients=PEOPLE[:4], resolve_uncertain={1: "created"}
+        harness, journal=journal, recipients=TEN_PEOPLE[:4], resolve_uncertain={1: "created"}
     )
 
     assert report.ok
@@ -616,7 +630,7 @@ def test_a_campaign_longer_than_the_planner_looks_ahead_is_created_with_a_warnin
 
 
 def test_create_many_warnings_point_at_the_callers_line(sync_harness: Harness) -> None:
-    people = [*PEOPLE[:4], Recipient(PEOPLE[0].phone, {"again": True})]
+    people = [*TEN_PEOPLE[:4], Recipient(TEN_PEOPLE[0].phone, {"again": True})]
     with pytest.warns(CampaignWarning, match="repeats") as caught:
         create_many(sync_harness, recipients=people)
     assert {Path(warning.filename).name for warning in caught} == {"client_harness.py"}

@@ -26,12 +26,15 @@ from tests.cli_harness import (
     CLI,
     CONSOLE_SCRIPT,
     EXAMPLE_CAMPAIGN,
+    EXAMPLE_CREATE,
     EXAMPLE_RECIPIENTS,
     ROOT,
     SECRET_KEY,
     UUID,
     FakeStdin,
     campaign_file,
+    create_campaign,
+    people_csv,
 )
 from volubile_ext import Volubile
 from volubile_ext.testing import DropConnection, ErrorStatus, Sandbox, UnknownValues
@@ -43,11 +46,7 @@ def test_main_job_on_the_examples_creates_one_campaign_with_the_clean_recipients
     cli: CLI, sandbox: Sandbox, keyed: None
 ) -> None:
     result = cli(
-        "campaigns",
-        "create",
-        EXAMPLE_CAMPAIGN,
-        "--recipients",
-        EXAMPLE_RECIPIENTS,
+        *EXAMPLE_CREATE,
         "--base-url",
         sandbox.url,
         "--yes",
@@ -117,11 +116,7 @@ def test_json_output_is_one_document_with_import_windows_plan_and_campaign(
 ) -> None:
     result = cli(
         "--json",
-        "campaigns",
-        "create",
-        EXAMPLE_CAMPAIGN,
-        "--recipients",
-        EXAMPLE_RECIPIENTS,
+        *EXAMPLE_CREATE,
         "--base-url",
         sandbox.url,
         "-y",
@@ -152,11 +147,7 @@ def test_json_output_is_one_document_with_import_windows_plan_and_campaign(
 
 def test_dry_run_sends_nothing_and_needs_no_key(cli: CLI, sandbox: Sandbox) -> None:
     result = cli(
-        "campaigns",
-        "create",
-        EXAMPLE_CAMPAIGN,
-        "--recipients",
-        EXAMPLE_RECIPIENTS,
+        *EXAMPLE_CREATE,
         "--dry-run",
         "--base-url",
         sandbox.url,
@@ -420,10 +411,7 @@ def test_bulk_create_above_1000_recipients_with_progress_and_journal_resume(
 def test_bulk_create_with_an_uncertain_chunk_exits_1_and_resumes_only_when_told(
     cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path
 ) -> None:
-    people = tmp_path / "people.csv"
-    people.write_text(
-        "phone\n" + "".join(f"+336{10000000 + n}\n" for n in range(1200)), encoding="utf-8"
-    )
+    people = people_csv(tmp_path, 1200)
     journal = tmp_path / "run.jsonl"
     # The first campaign is created, but its response never arrives.
     sandbox.inject(DropConnection(apply=True), method="POST", path="/v1/campaigns")
@@ -464,16 +452,7 @@ def test_resend_uncertain_needs_a_journal(cli: CLI, tmp_path: Path) -> None:
 
 
 def _created(sandbox: Sandbox) -> str:
-    with Volubile(api_key=SECRET_KEY, base_url=sandbox.url) as client:
-        campaign = client.campaigns.create(
-            name="Steer me",
-            agent_id=AGENT,
-            start_date="2027-06-07",
-            days="weekdays",
-            time_slots=["10:00-12:00"],
-            batch_size=10,
-        )
-    return str(campaign.id)
+    return str(create_campaign(sandbox.url, "Steer me").id)
 
 
 def test_get_pause_resume_cancel(cli: CLI, sandbox: Sandbox, keyed: None) -> None:
@@ -772,15 +751,7 @@ def test_sandbox_command_serves_until_ctrl_c_and_keeps_campaigns_in_its_db(tmp_p
     db = tmp_path / "sandbox.db"
     process, url = _start_sandbox_command(db)
     try:
-        with Volubile(api_key=SECRET_KEY, base_url=url) as client:
-            created = client.campaigns.create(
-                name="Kept",
-                agent_id=AGENT,
-                start_date="2027-06-07",
-                days="weekdays",
-                time_slots=["10:00-12:00"],
-                batch_size=10,
-            )
+        created = create_campaign(url, "Kept")
     finally:
         err = _stop(process)
     assert "Sandbox stopped." in err

@@ -22,16 +22,16 @@ import attrs
 import pytest
 
 from tests.cli_harness import (
-    AGENT,
     CLI,
     CONSOLE_SCRIPT,
-    EXAMPLE_CAMPAIGN,
+    EXAMPLE_CREATE,
     EXAMPLE_RECIPIENTS,
     ROOT,
     SECRET_KEY,
     campaign_file,
+    create_campaign,
+    people_csv,
 )
-from volubile_ext import Volubile
 from volubile_ext.testing import Sandbox
 
 PROMPT_END = b"[y/N] "
@@ -113,11 +113,7 @@ def terminals() -> Iterator[list[Terminal]]:
 
 def _create_argv(sandbox: Sandbox) -> tuple[str | Path, ...]:
     return (
-        "campaigns",
-        "create",
-        EXAMPLE_CAMPAIGN,
-        "--recipients",
-        EXAMPLE_RECIPIENTS,
+        *EXAMPLE_CREATE,
         "--base-url",
         sandbox.url,
     )
@@ -166,16 +162,7 @@ def test_create_not_confirmed_sends_nothing_and_exits_2(
 def test_cancel_on_a_terminal_shows_the_campaign_and_asks(
     sandbox: Sandbox, terminals: list[Terminal]
 ) -> None:
-    with Volubile(api_key=SECRET_KEY, base_url=sandbox.url) as client:
-        campaign = client.campaigns.create(
-            name="Black Friday",
-            agent_id=AGENT,
-            start_date="2027-06-07",
-            days="weekdays",
-            time_slots=["10:00-12:00"],
-            batch_size=10,
-            timezone="Europe/Paris",
-        )
+    campaign = create_campaign(sandbox.url, "Black Friday", timezone="Europe/Paris")
     terminal = _on_a_terminal("campaigns", "cancel", str(campaign.id), "--base-url", sandbox.url)
     terminals.append(terminal)
 
@@ -208,7 +195,7 @@ def _through_a_pipe(*argv: str | Path) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     "argv",
     [
-        ("campaigns", "create", EXAMPLE_CAMPAIGN, "--recipients", EXAMPLE_RECIPIENTS),
+        EXAMPLE_CREATE,
         ("campaigns", "cancel", "497f6eca-6276-4993-bfeb-53cbbbba6f08"),
     ],
     ids=["create", "cancel"],
@@ -302,10 +289,7 @@ class _AnsweringTerminal:
 def test_a_bulk_create_names_the_campaigns_it_will_create_in_the_question(
     cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    people = tmp_path / "people.csv"
-    people.write_text(
-        "phone\n" + "".join(f"+336{10000000 + n}\n" for n in range(2500)), encoding="utf-8"
-    )
+    people = people_csv(tmp_path, 2500)
     monkeypatch.setattr(sys, "stdin", _AnsweringTerminal("n\n"))
 
     result = cli(

@@ -7,6 +7,7 @@ separate console-script processes where a real SIGINT or a second process is the
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -15,21 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_harness import CLI, CONSOLE_SCRIPT, SECRET_KEY
+from tests.cli_harness import CLI, CONSOLE_SCRIPT, SECRET_KEY, people_csv
 from tests.cli_harness import campaign_file as _campaign_file
 from tests.client_harness import wait_for
+from volubile_ext import _bulk
 from volubile_ext.testing import Delay, DropConnection, Sandbox
 
 # Creates against an API (not --sandbox) ask for confirmation: these tests answer up front.
 YES = ("--yes",)
-
-
-def _people(tmp_path: Path, count: int) -> Path:
-    path = tmp_path / "people.csv"
-    path.write_text(
-        "phone\n" + "".join(f"+336{10000000 + n}\n" for n in range(count)), encoding="utf-8"
-    )
-    return path
 
 
 def _console(*argv: str | Path) -> subprocess.Popen[str]:
@@ -66,7 +60,7 @@ def test_a_single_campaign_created_twice_with_a_journal_is_created_once(
 ) -> None:
     journal = tmp_path / "run.jsonl"
     argv = (
-        *("campaigns", "create", _campaign_file(tmp_path), "--recipients", _people(tmp_path, 3)),
+        *("campaigns", "create", _campaign_file(tmp_path), "--recipients", people_csv(tmp_path, 3)),
         *("--journal", journal, "--base-url", sandbox.url, *YES),
     )
 
@@ -176,10 +170,7 @@ def test_ctrl_c_without_a_journal_still_says_the_campaign_may_exist(
 def test_bulk_create_with_uncertain_chunks_exits_1_and_resends_only_those_marked_absent(
     cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path
 ) -> None:
-    people = tmp_path / "people.csv"
-    people.write_text(
-        "phone\n" + "".join(f"+336{10000000 + n}\n" for n in range(2200)), encoding="utf-8"
-    )
+    people = people_csv(tmp_path, 2200)
     journal = tmp_path / "run.jsonl"
     # Campaign 1 is created but its response never arrives; campaign 2's request is dropped
     # unprocessed. The client cannot tell them apart: both are uncertain.
@@ -244,10 +235,7 @@ def test_bulk_create_with_uncertain_chunks_exits_1_and_resends_only_those_marked
 def test_resend_uncertain_sends_every_uncertain_chunk_again(
     cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path
 ) -> None:
-    people = tmp_path / "people.csv"
-    people.write_text(
-        "phone\n" + "".join(f"+336{10000000 + n}\n" for n in range(1200)), encoding="utf-8"
-    )
+    people = people_csv(tmp_path, 1200)
     sandbox.inject(DropConnection(apply=False), method="POST", path="/v1/campaigns")
     argv = (
         *("campaigns", "create", _campaign_file(tmp_path), "--recipients", people),
@@ -303,7 +291,13 @@ def test_a_second_process_on_a_journal_in_use_fails_at_once_and_sends_nothing(
     journal = tmp_path / "run.jsonl"
     sandbox.inject(Delay(60, apply=True), method="POST", path="/v1/campaigns")
     argv = (
-        *("campaigns", "create", _campaign_file(tmp_path), "--recipients", _people(tmp_path, 1500)),
+        *(
+            "campaigns",
+            "create",
+            _campaign_file(tmp_path),
+            "--recipients",
+            people_csv(tmp_path, 1500),
+        ),
         *("--journal", journal, "--base-url", sandbox.url, *YES),
     )
     first = _console(*argv)
@@ -363,6 +357,66 @@ def test_a_journal_that_is_not_one_exits_2_in_one_line(
         assert journal.read_bytes() == content  # never rewritten
 
 
+@pytest.mark.parametrize("as_json", [False, True])
+def test_the_journal_of_another_list_exits_2_in_one_line_naming_the_flag(
+    cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path, as_json: bool
+) -> None:
+    journal = tmp_path / "run.jsonl"
+    campaign = _campaign_file(tmp_path)
+    first = cli(
+        *("campaigns", "create", campaign, "--recipients", people_csv(tmp_path, 3)),
+        *("--journal", journal, "--base-url", sandbox.url, *YES),
+    )
+    assert first.code == 0, first.err
+    written = journal.read_bytes()
+
+    other = cli(
+        *(("--json",) if as_json else ()),
+        *("campaigns", "create", campaign, "--recipients", people_csv(tmp_path, 4)),
+        *("--journal", journal, "--base-url", sandbox.url, *YES),
+    )
+
+    assert other.code == 2
+    assert [line for line in other.err.splitlines() if line.strip()] == [
+        f"volubile: error: --journal {journal} was written for other recipients or parameters "
+        "(its fingerprint does not match this command): give a new --journal path for a new "
+        "list, or the original file and CSV to resume; nothing was sent"
+    ]
+    assert sandbox.count("POST", "/v1/campaigns") == 1
+    assert journal.read_bytes() == written
+    if as_json:
+        document = json.loads(other.out)
+        assert document["error"]["type"] == "journal_mismatch"
+        assert document["error"]["message"] == other.err.strip().removeprefix("volubile: error: ")
+        assert document["exit_code"] == 2
+
+
+def test_a_journal_that_cannot_be_started_exits_2_in_one_line(
+    cli: CLI,
+    sandbox: Sandbox,
+    keyed: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    journal = tmp_path / "run.jsonl"
+
+    def full(fd: int, data: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_bulk.os, "write", full)
+    result = cli(
+        *("campaigns", "create", _campaign_file(tmp_path), "--recipients", people_csv(tmp_path, 3)),
+        *("--journal", journal, "--base-url", sandbox.url, *YES),
+    )
+
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"volubile: error: --journal cannot write to the journal {journal}: No space left on "
+        "device; nothing was sent"
+    ]
+    assert sandbox.count("POST", "/v1/campaigns") == 0
+
+
 # --- item 7: the plan of many campaigns ------------------------------------------------------
 
 
@@ -374,7 +428,12 @@ def test_the_plan_above_1000_recipients_is_per_campaign_in_parallel_and_short(
     campaign_file.write_text(text)
 
     result = cli(
-        "campaigns", "create", campaign_file, "--recipients", _people(tmp_path, 1500), "--dry-run"
+        "campaigns",
+        "create",
+        campaign_file,
+        "--recipients",
+        people_csv(tmp_path, 1500),
+        "--dry-run",
     )
 
     assert result.code == 0, result.err

@@ -15,6 +15,7 @@ import pytest
 
 from tests.cli_harness import (
     AGENT,
+    CAMPAIGN_TOML,
     CLI,
     CONSOLE_SCRIPT,
     EXAMPLE_CAMPAIGN,
@@ -22,6 +23,8 @@ from tests.cli_harness import (
     SECRET_KEY,
     Run,
     campaign_file,
+    create_campaign,
+    people_csv,
 )
 from volubile_ext import Volubile
 from volubile_ext._cli import _campaign_json, main
@@ -33,18 +36,13 @@ SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 
 def _created(sandbox: Sandbox) -> str:
-    with Volubile(api_key=SECRET_KEY, base_url=sandbox.url) as client:
-        campaign = client.campaigns.create(
-            name="JSON",
-            agent_id=AGENT,
-            start_date="2027-06-07",
-            days="weekdays",
-            time_slots=["10:00-12:00"],
-            batch_size=10,
-            timezone="Europe/Paris",
-            retry={"max": 1, "delay": 2, "retry_on": ["NO_ANSWER"]},
-            recipients=[{"phone": "+33612345678", "context": {"firstName": "Ana"}}],
-        )
+    campaign = create_campaign(
+        sandbox.url,
+        "JSON",
+        timezone="Europe/Paris",
+        retry={"max": 1, "delay": 2, "retry_on": ["NO_ANSWER"]},
+        recipients=[{"phone": "+33612345678", "context": {"firstName": "Ana"}}],
+    )
     return str(campaign.id)
 
 
@@ -280,6 +278,34 @@ def test_every_command_prints_exactly_one_json_document(
         assert result.err  # the person reading the terminal still gets the message
 
 
+@pytest.mark.parametrize("failure", ["no usable row", "invalid campaign file"])
+def test_a_failed_create_still_lists_every_rejected_row(
+    cli: CLI, tmp_path: Path, failure: str
+) -> None:
+    # A quote opened on line 2 and never closed: every row after it is rejected, by number.
+    csv = tmp_path / "people.csv"
+    csv.write_text('phone,name\n+33612345678,"Ana\n+33698765432,Léa\n', encoding="utf-8")
+    text = CAMPAIGN_TOML
+    if failure == "invalid campaign file":
+        csv.write_text("phone\n+33612345678\n06 12\n", encoding="utf-8")
+        text = CAMPAIGN_TOML.replace("batch_size = 200", "batch_size = 0")
+    campaign = campaign_file(tmp_path, text)
+
+    result = cli("--json", "campaigns", "create", campaign, "--recipients", csv, "--dry-run")
+
+    assert result.code == 2
+    document = _one_document(result)
+    assert document["valid"] is False
+    rejected = [(row["row"], row["value"]) for row in document["recipients"]["rejected"]]
+    if failure == "no usable row":
+        assert rejected == [(2, "+33612345678"), (3, "+33698765432")]
+        assert document["recipients"]["recipients"] == 0
+    else:
+        assert rejected == [(3, "06 12")]
+        assert document["recipients"]["recipients"] == 1
+        assert document["error"]["type"] == "validation_error"
+
+
 def test_campaign_keys_are_snake_case_but_context_keys_are_the_users(
     cli: CLI, sandbox: Sandbox, keyed: None
 ) -> None:
@@ -334,10 +360,7 @@ def test_an_unexpected_failure_still_writes_the_document(
 def test_json_document_with_a_bulk_create_that_did_not_finish(
     cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path
 ) -> None:
-    people = tmp_path / "people.csv"
-    people.write_text(
-        "phone\n" + "".join(f"+336{10000000 + n}\n" for n in range(1200)), encoding="utf-8"
-    )
+    people = people_csv(tmp_path, 1200)
     sandbox.inject(ErrorStatus(400), method="POST", path="/v1/campaigns")
 
     result = cli(

@@ -84,6 +84,10 @@ def test_a_wrong_region_or_phone_column_names_the_flag(cli: CLI, tmp_path: Path)
     code, _, err = _create(cli, tmp_path, export, "--region", "FRA")
     assert code == 2
     assert "--region must be a two-letter country code" in _one_line_error(err)
+    code, _, err = _create(cli, tmp_path, export, "--region", "XX")
+    assert code == 2
+    assert "--region must be a two-letter country code" in _one_line_error(err)
+    assert "not 'XX'" in _one_line_error(err)
     code, _, err = _create(cli, tmp_path, export, "--phone-column", "Mobile")
     assert code == 2
     line = _one_line_error(err)

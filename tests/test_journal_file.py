@@ -20,19 +20,22 @@ from typing import Any
 import filelock
 import pytest
 
-from tests.client_harness import API_KEY, CREATE_ARGS, FakeApi, Harness, wait_for
+from tests.client_harness import (
+    API_KEY,
+    SCHEDULE_ARGS,
+    TEN_PEOPLE,
+    FakeApi,
+    Harness,
+    create_many,
+    wait_for,
+)
 from tests.scripted_server import Received, Reply, ScriptedServer
 from volubile_ext import (
-    BulkCreateReport,
     JournalLockedError,
     JournalUnreadableError,
     JournalWriteError,
-    Recipient,
     _bulk,
 )
-
-PARAMS = {key: value for key, value in CREATE_ARGS.items() if key != "recipients"}
-PEOPLE = [Recipient(f"+336123456{index:02d}", {"row": index}) for index in range(10)]
 
 
 @pytest.fixture
@@ -46,12 +49,6 @@ def harness(server: ScriptedServer) -> Iterator[Harness]:
     made = Harness("sync", api_key=API_KEY, base_url=server.url, rate_limit=None)
     yield made
     made.close()
-
-
-def create_many(harness: Harness, journal: Path, **kwargs: Any) -> BulkCreateReport:
-    arguments = {**PARAMS, "name": "Renewals", "recipients": PEOPLE, "chunk_size": 2, **kwargs}
-    report: BulkCreateReport = harness.call("campaigns.create_many", journal=journal, **arguments)
-    return report
 
 
 def posts(server: ScriptedServer) -> int:
@@ -85,9 +82,9 @@ def test_a_second_process_on_the_same_journal_fails_at_once_and_sends_nothing(
 
     server.then(slow)  # the other process's first create hangs, its journal locked
     arguments = {
-        **PARAMS,
+        **SCHEDULE_ARGS,
         "name": "Renewals",
-        "recipients": [person.phone for person in PEOPLE],
+        "recipients": [person.phone for person in TEN_PEOPLE],
         "chunk_size": 2,
         "journal": str(journal),
         "api_key": API_KEY,
@@ -103,7 +100,9 @@ def test_a_second_process_on_the_same_journal_fails_at_once_and_sends_nothing(
         wait_for(lambda: posts(server) == 1, "the other process's first create")
 
         with pytest.raises(JournalLockedError, match="in use by another run") as caught:
-            create_many(harness, journal, recipients=[person.phone for person in PEOPLE])
+            create_many(
+                harness, journal=journal, recipients=[person.phone for person in TEN_PEOPLE]
+            )
 
         assert caught.value.path == journal
         assert "Nothing was sent" in str(caught.value)
@@ -112,7 +111,9 @@ def test_a_second_process_on_the_same_journal_fails_at_once_and_sends_nothing(
         other.kill()  # dies holding the lock: the system releases it
         other.communicate(timeout=30)
 
-    resumed = create_many(harness, journal, recipients=[person.phone for person in PEOPLE])
+    resumed = create_many(
+        harness, journal=journal, recipients=[person.phone for person in TEN_PEOPLE]
+    )
 
     assert [chunk.number for chunk in resumed.uncertain] == [1]  # sent, no outcome recorded
     assert [chunk.number for chunk in resumed.created] == [2, 3, 4, 5]
@@ -124,35 +125,13 @@ def test_a_journal_locked_in_this_process_is_refused_before_reading_or_sending(
 ) -> None:
     journal = tmp_path / "run.jsonl"
     with filelock.FileLock(f"{journal}.lock"), pytest.raises(JournalLockedError):
-        create_many(harness, journal)
+        create_many(harness, journal=journal)
     assert posts(server) == 0
     assert not journal.exists()
-    assert create_many(harness, journal).ok  # released: the next run goes ahead
+    assert create_many(harness, journal=journal).ok  # released: the next run goes ahead
 
 
 # --- torn lines and failed writes (item 5) ---------------------------------------------------
-
-
-def test_a_torn_last_line_does_not_poison_the_runs_after_the_resume(
-    server: ScriptedServer, harness: Harness, tmp_path: Path
-) -> None:
-    journal = tmp_path / "run.jsonl"
-    create_many(harness, journal, recipients=PEOPLE[:4])
-    lines = journal.read_text().splitlines()
-    # A crash while writing chunk 2's intent: its first half is on disk, without a newline.
-    kept = [line for line in lines if json.loads(line).get("chunk") in (None, 0)]
-    journal.write_text("\n".join(kept) + "\n" + lines[len(kept)][:20])
-
-    resumed = create_many(harness, journal, recipients=PEOPLE[:4])
-    after = create_many(harness, journal, recipients=PEOPLE[:4])
-
-    assert resumed.ok
-    assert "ignored a torn last line (4)" in str(resumed)
-    assert after.ok
-    assert [chunk.from_journal for chunk in after.created] == [True, True]
-    assert posts(server) == 3
-    text = journal.read_text()
-    assert '{"type":"torn","line":4}' in text.splitlines()[4]  # acknowledged on a line of its own
 
 
 @pytest.mark.parametrize("kept", [10, -12])
@@ -160,7 +139,7 @@ def test_a_journal_torn_while_its_header_was_written_starts_again(
     server: ScriptedServer, harness: Harness, tmp_path: Path, kept: int
 ) -> None:
     journal = tmp_path / "run.jsonl"
-    create_many(harness, journal)
+    create_many(harness, journal=journal)
     header = journal.read_bytes().splitlines()[0]
     journal.write_bytes(header[:kept])  # cut in the fingerprint, or in the timestamp
     other = tmp_path / "other.jsonl"
@@ -168,14 +147,14 @@ def test_a_journal_torn_while_its_header_was_written_starts_again(
     other.write_bytes(someone_elses)
     sent = posts(server)
 
-    report = create_many(harness, journal)
+    report = create_many(harness, journal=journal)
 
     assert report.ok
     assert not any(chunk.from_journal for chunk in report.created)
     assert "held only a torn header: started it again" in str(report)
     assert posts(server) == sent + 5
     with pytest.raises(JournalUnreadableError):
-        create_many(harness, other)  # not our own header: never truncated
+        create_many(harness, journal=other)  # not our own header: never truncated
     assert other.read_bytes() == someone_elses
 
 
@@ -200,7 +179,7 @@ def test_a_full_disk_raises_a_journal_error_naming_every_campaign_created(
 
     monkeypatch.setattr(_bulk.os, "write", write)
     with pytest.raises(JournalWriteError) as caught:
-        create_many(harness, journal)
+        create_many(harness, journal=journal)
     monkeypatch.setattr(_bulk.os, "write", real_write)
 
     failure = caught.value
@@ -217,8 +196,8 @@ def test_a_full_disk_raises_a_journal_error_naming_every_campaign_created(
     assert failure.report is not None
     assert failure.report.campaign_ids == tuple(ids)
 
-    resumed = create_many(harness, journal)
-    after = create_many(harness, journal)
+    resumed = create_many(harness, journal=journal)
+    after = create_many(harness, journal=journal)
 
     # A half-written outcome leaves chunk 2 uncertain (its campaign exists); a half-written
     # intent means chunk 3 was never sent, so it is sent now.
@@ -228,6 +207,26 @@ def test_a_full_disk_raises_a_journal_error_naming_every_campaign_created(
     assert [chunk.number for chunk in after.uncertain] == expected_uncertain
     assert len(after.created) == 5 - len(expected_uncertain)
     assert posts(server) == 5
+
+
+def test_a_journal_that_cannot_be_started_says_nothing_was_sent(
+    server: ScriptedServer, harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal = tmp_path / "run.jsonl"
+
+    def full(fd: int, data: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_bulk.os, "write", full)
+    with pytest.raises(JournalWriteError) as caught:
+        create_many(harness, journal=journal)
+
+    assert str(caught.value) == (
+        f"cannot write to the journal {journal}: No space left on device; nothing was sent"
+    )
+    assert caught.value.report is None  # the run never started
+    assert caught.value.created == ()
+    assert posts(server) == 0
 
 
 # --- files that are not journals (item 6) ----------------------------------------------------
@@ -278,14 +277,14 @@ def test_unusable_journal_files_raise_a_typed_error_naming_file_and_line(
 ) -> None:
     lines, line, message = case
     journal = tmp_path / "run.jsonl"
-    create_many(harness, journal)  # a real journal, for its header line
+    create_many(harness, journal=journal)  # a real journal, for its header line
     header = journal.read_bytes().splitlines(keepends=True)[0]
     content = b"".join(header if part == _HEADER_OF else part for part in lines)  # type: ignore[misc]
     journal.write_bytes(content)
     sent = posts(server)
 
     with pytest.raises(JournalUnreadableError) as caught:
-        create_many(harness, journal)
+        create_many(harness, journal=journal)
 
     assert caught.value.path == journal
     assert caught.value.line == line
@@ -309,7 +308,7 @@ def test_a_journal_path_that_is_not_a_file_is_refused(
         os.mkfifo(journal)  # reading it would block, writes would vanish: not a journal
 
     with pytest.raises(JournalUnreadableError, match=r"is a directory|is not a regular file"):
-        create_many(harness, journal)
+        create_many(harness, journal=journal)
     assert posts(server) == 0
     assert sorted(path.name for path in tmp_path.iterdir()) == [journal.name]  # no lock made
 
@@ -324,7 +323,7 @@ def test_interrupted_runs_release_the_lock(
             os.kill(os.getpid(), signal.SIGINT)
 
     with pytest.raises(KeyboardInterrupt):
-        create_many(harness, journal, on_progress=interrupt)
+        create_many(harness, journal=journal, on_progress=interrupt)
 
-    assert create_many(harness, journal).ok  # the lock went with the interrupted run
+    assert create_many(harness, journal=journal).ok  # the lock went with the interrupted run
     assert posts(server) == 5

@@ -23,9 +23,11 @@ from volubile_ext import (
     RetrySettings,
     Volubile,
     plan_campaign,
+    plan_many,
 )
 from volubile_ext._campaign_input import CALL_STATUSES, check_campaign_payload
 from volubile_ext._errors import MAX_LISTED_PROBLEMS, _shown
+from volubile_ext._planning import MAX_PLANNED_RECIPIENTS
 from volubile_ext.testing import Sandbox
 
 AGENT = "3f1c2a9e-8d4b-4c6a-9e2f-1a2b3c4d5e6f"
@@ -251,6 +253,22 @@ def test_every_problem_is_counted_though_only_fifty_are_kept() -> None:
     assert len(error.errors) == MAX_LISTED_PROBLEMS
     assert str(error).startswith("invalid campaign: 5,003 problems\n")
     assert str(error).endswith("\n  … and 4,953 more problems")
+
+
+@pytest.mark.parametrize("plan", [plan_campaign, plan_many], ids=["plan_campaign", "plan_many"])
+@pytest.mark.parametrize("count", [10**5000, MAX_PLANNED_RECIPIENTS + 1], ids=["huge", "max+1"])
+def test_a_recipient_count_beyond_any_list_is_a_bounded_validation_error(
+    plan: Any, count: int
+) -> None:
+    # 10**5000 broke the message (int-to-str limit); plan_many would lay out a campaign per
+    # thousand of any count, however absurd, one by one.
+    arguments = {key: value for key, value in ARGS.items() if key != "recipients"}
+    with pytest.raises(ClientValidationError) as caught:
+        plan(**arguments, recipient_count=count)
+    [problem] = caught.value.errors
+    assert problem.field == "recipient_count"
+    assert f"must be at most {MAX_PLANNED_RECIPIENTS:,}" in problem.message
+    assert len(str(caught.value)) < 300
 
 
 # --- item 17: retry statuses ----------------------------------------------------------------

@@ -6,6 +6,7 @@ its import blocked, as on an installation without the extra.
 
 from __future__ import annotations
 
+import codecs
 import copy
 import doctest
 import enum
@@ -234,6 +235,16 @@ def test_a_malformed_region_is_refused(region: Any) -> None:
         normalize_phone("06 12 34 56 78", region)
 
 
+def test_a_region_that_is_no_country_is_refused_before_any_row_is_read() -> None:
+    pytest.importorskip("phonenumbers")  # which knows the countries
+    # Every row would be rejected as "unknown country code", the real mistake left unsaid.
+    with pytest.raises(ValueError, match="'XX' is not a country code that phone numbers use"):
+        load_recipients(io.StringIO("phone\n06 12 34 56 78\n"), region="XX")
+    with pytest.raises(ValueError, match="'XX' is not a country code"):
+        normalize_phone("06 12 34 56 78", "xx")
+    assert normalize_phone("+33 6 12 34 56 78", "be") == PHONE  # a real country, lower case
+
+
 def test_normalize_phone_refuses_non_text() -> None:
     with pytest.raises(TypeError, match="must be text, not int"):
         normalize_phone(33612345678)  # type: ignore[arg-type]
@@ -382,6 +393,26 @@ def test_an_excel_windows_export_is_detected_as_cp1252(tmp_path: Path) -> None:
     utf8 = load_recipients(write(tmp_path, text, encoding="utf-8-sig", name="utf8.csv"))
     assert utf8.encoding == "utf-8"
     assert utf8.recipients[-1].context == {"Prénom": "Zoë", "Ville": "Sète"}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_unicode_text_export_with_its_byte_order_mark_is_read(
+    tmp_path: Path, encoding: str
+) -> None:
+    """Excel's "Unicode Text" is UTF-16 (tab separated) opening with a byte-order mark, which
+    no Windows-1252 file starts with: it is read as such, not as cp1252 letters and NULs."""
+    text = "Téléphone\tPrénom\r\n06 12 34 56 78\tChloé\r\n+33698765432\tZoë\r\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(data)
+    for source in (path, io.BytesIO(data)):
+        result = load_recipients(source)
+        assert result.encoding == ("utf-32" if encoding == "utf-32" else "utf-16")
+        assert [str(r.phone) for r in result.recipients] == ["+33612345678", "+33698765432"]
+        assert result.recipients[1].context == {"Prénom": "Zoë"}
+        assert result.rows == 2
 
 
 def test_damaged_utf8_is_not_guessed_and_says_where_and_how_to_read_it(tmp_path: Path) -> None:

@@ -50,6 +50,7 @@ from ._errors import (
     PermissionDeniedError,
     RateLimitError,
     VolubileError,
+    _shown,
 )
 from ._models import Campaign, parse_campaign
 
@@ -122,8 +123,9 @@ class JournalWriteError(JournalError):
     """The journal could not be written (disk full, say): the run stopped there.
 
     ``created`` lists every campaign that exists for this run, those of earlier runs included,
-    the one whose outcome could not be recorded too; ``report`` is the run as it stood. The
-    cause (an ``OSError``) is chained.
+    the one whose outcome could not be recorded too; ``report`` is the run as it stood, None
+    when the journal could not even be started (or locked): then nothing was sent. The cause
+    (an ``OSError``) is chained.
     """
 
     def __init__(
@@ -437,10 +439,12 @@ def read_resolutions(
                 FieldError(field, "keys must be chunk numbers (1, 2, …)", type(number).__name__)
             )
             continue
-        where = f"{field}[{number}]" if total_chunks > 1 else field
+        # Shown bounded: 10**5000 is an int too, and str() of it raises.
+        shown = _shown(number)
+        where = f"{field}[{shown}]" if total_chunks > 1 else field
         if not 1 <= number <= total_chunks:
             problems.append(
-                FieldError(where, f"there is no chunk {number}: chunks are 1..{total_chunks}")
+                FieldError(where, f"there is no chunk {shown}: chunks are 1..{total_chunks}")
             )
             continue
         if isinstance(value, uuid.UUID):
@@ -518,7 +522,7 @@ class Journal:
             if size > 0:
                 self._load()
             else:
-                self._append(self._header() | {"at": _now()})
+                self._start()
         except BaseException:
             self.close()
             raise
@@ -546,6 +550,14 @@ class Journal:
                 path=self.path,
             ) from error
         return lock
+
+    def _start(self) -> None:
+        try:
+            self._append(self._header() | {"at": _now()})
+        except JournalWriteError as failure:
+            raise JournalWriteError(
+                f"{failure}; nothing was sent", path=self.path
+            ) from failure.__cause__
 
     def _existing_size(self) -> int:
         try:

@@ -67,6 +67,7 @@ __all__ = [
     "CampaignRequest",
     "RetrySettings",
     "build_campaign_request",
+    "campaign_values",
     "check_campaign_payload",
     "retry_warnings",
 ]
@@ -115,6 +116,17 @@ _SNAKE_TO_CAMEL: Final = {
     "batch_size": "batchSize",
     "retry_on": "retryOn",
 }
+_CAMEL_TO_SNAKE: Final = {camel: snake for snake, camel in _SNAKE_TO_CAMEL.items()}
+
+
+def campaign_values(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments of ``campaigns.create`` keyed by the API's field names, as the rules read them.
+
+    ``arguments`` maps the Python names (``agent_id``) to the values: the ``locals()`` of a
+    function taking them, called first thing, so that every entry point reads the same fields.
+    """
+    return {field: arguments[_CAMEL_TO_SNAKE.get(field, field)] for field in FIELDS}
+
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CANONICAL_UUID = re.compile(
@@ -1041,17 +1053,7 @@ def build_campaign_request(
     Raises :class:`ClientValidationError` listing every problem, each with the API's field
     path (``timeSlots[1]``, ``recipients[17].phone``, ``retry.retryOn``).
     """
-    values = {
-        "name": name,
-        "agentId": agent_id,
-        "startDate": start_date,
-        "timeSlots": time_slots,
-        "batchSize": batch_size,
-        "retry": retry,
-        "days": days,
-        "recipients": recipients,
-        "timezone": timezone,
-    }
+    values = campaign_values(locals())
     request, errors = run_rules(values, strict=False)
     if request is None:
         raise ClientValidationError(errors)

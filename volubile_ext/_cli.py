@@ -51,6 +51,7 @@ from ._bulk import (
     JournalLockedError,
     JournalMismatchError,
     JournalUnreadableError,
+    JournalWriteError,
     Resolution,
 )
 from ._campaign_input import build_campaign_request
@@ -385,7 +386,7 @@ def _parser() -> argparse.ArgumentParser:
         "--encoding",
         metavar="NAME",
         help="the CSV's text encoding, e.g. cp1252 (default: detected, UTF-8 with or without "
-        "BOM, else Windows-1252)",
+        "BOM, UTF-16 with its BOM, else Windows-1252)",
     )
     _add_yes_option(create, "create")
     for action, help_text in (
@@ -515,10 +516,6 @@ def _run(arguments: Sequence[str], out: _Output) -> int:
     except ClientValidationError as invalid:
         _report_invalid(out, invalid, "nothing was sent")
         return out.fail(EXIT_USAGE, "validation_error", str(invalid), errors=invalid.errors)
-    except JournalMismatchError as mismatch:
-        hint = "Give a new --journal path for a new list, or the original file and CSV to resume."
-        out.note(f"volubile: error: {mismatch}\n{hint}")
-        return out.fail(EXIT_USAGE, "journal_mismatch", str(mismatch), hint=hint)
     except VolubileError as failure:
         out.note(f"volubile: error: {failure}")
         hint = _hint(failure, args)
@@ -906,7 +903,8 @@ def _import_recipients(args: argparse.Namespace, out: _Output) -> RecipientImpor
         region = check_region(args.region)
     except ValueError:
         raise UsageError(
-            f"--region must be a two-letter country code such as FR, not {args.region!r}"
+            "--region must be a two-letter country code that phone numbers use, such as FR, "
+            f"not {args.region!r}"
         ) from None
     try:
         encoding = check_encoding(args.encoding)
@@ -941,6 +939,8 @@ def _import_recipients(args: argparse.Namespace, out: _Output) -> RecipientImpor
             f"  {len(imported.duplicates)} duplicate row(s) folded: each number is called once."
         )
     if not imported.recipients:
+        # The rows and why each was rejected are the answer: --json keeps them too.
+        out.document({"valid": False, "recipients": _import_json(args.recipients, imported)})
         raise UsageError(f"{args.recipients}: no usable recipient, nothing to create")
     return imported
 
@@ -976,7 +976,12 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
         shape = build_campaign_request(**campaign_fields)
     except ClientValidationError as invalid:
         _report_invalid(out, invalid, f"fix {args.file}" + (" or the CSV" if imported else ""))
-        out.document({"valid": False})
+        out.document(
+            {
+                "valid": False,
+                "recipients": _import_json(args.recipients, imported) if imported else None,
+            }
+        )
         return out.fail(EXIT_USAGE, "validation_error", str(invalid), errors=invalid.errors)
 
     count = len(_as_sequence(recipients)) if recipients is not None else 0
@@ -1164,6 +1169,18 @@ def _journal_errors(args: argparse.Namespace, campaigns: int) -> Iterator[None]:
         yield
     except (JournalUnreadableError, JournalLockedError) as unusable:
         raise UsageError(f"--journal {unusable}") from None
+    except JournalWriteError as failure:
+        if failure.report is not None:
+            raise  # the run had started: campaigns may exist, the API error's exit 1
+        raise UsageError(f"--journal {failure}") from None
+    except JournalMismatchError:
+        # The library's message speaks of arguments and calls; this one of the command's flags.
+        raise UsageError(
+            f"--journal {args.journal} was written for other recipients or parameters (its "
+            "fingerprint does not match this command): give a new --journal path for a new "
+            "list, or the original file and CSV to resume; nothing was sent",
+            kind="journal_mismatch",
+        ) from None
     except KeyboardInterrupt as interrupt:
         if args.journal is not None:
             interrupt.add_note(

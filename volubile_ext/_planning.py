@@ -17,7 +17,7 @@ import datetime as _dt
 import functools
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -25,6 +25,7 @@ from ._campaign_input import (
     MAX_RECIPIENTS,
     CampaignRequest,
     RetrySettings,
+    campaign_values,
     retry_warnings,
     run_rules,
 )
@@ -50,6 +51,9 @@ __all__ = [
 DEFAULT_TIMEZONE = "Europe/Paris"
 # A plan that needs more calendar days than this is a typo in batch_size or in the count.
 _HORIZON = _dt.timedelta(days=3660)
+# More people than France has phones: a count beyond it is a typo too. It bounds the work of
+# plan_many, which plans one campaign per thousand recipients.
+MAX_PLANNED_RECIPIENTS: Final = 100_000_000
 _HOLIDAY_YEARS = range(1583, 4100)
 _UTC = _dt.UTC
 
@@ -202,6 +206,15 @@ def _count(recipients: object, recipient_count: object, errors: list[FieldError]
     if recipient_count < 1:
         errors.append(FieldError("recipient_count", "must be at least 1", recipient_count))
         return None
+    if recipient_count > MAX_PLANNED_RECIPIENTS:
+        errors.append(
+            FieldError(
+                "recipient_count",
+                f"must be at most {MAX_PLANNED_RECIPIENTS:,}: no list of recipients comes near it",
+                recipient_count,
+            )
+        )
+        return None
     return recipient_count
 
 
@@ -238,17 +251,7 @@ def plan_campaign(
 
     Raises :class:`ClientValidationError` listing every problem of the arguments.
     """
-    values = {
-        "name": name,
-        "agentId": agent_id,
-        "startDate": start_date,
-        "timeSlots": time_slots,
-        "batchSize": batch_size,
-        "retry": retry,
-        "days": days,
-        "recipients": recipients,
-        "timezone": timezone,
-    }
+    values = campaign_values(locals())
     request, count, closed = _checked(values, recipient_count, closed_dates)
     plan = _plan(request, count, exclude_public_holidays=exclude_public_holidays, closed=closed)
     misspelt = _retry_warnings(request)
@@ -639,17 +642,7 @@ def plan_many(
     start date: they call in parallel, so the last day is that of the largest campaign, not of
     all recipients laid end to end. Raises :class:`ClientValidationError` listing every problem.
     """
-    values = {
-        "name": name,
-        "agentId": agent_id,
-        "startDate": start_date,
-        "timeSlots": time_slots,
-        "batchSize": batch_size,
-        "retry": retry,
-        "days": days,
-        "recipients": recipients,
-        "timezone": timezone,
-    }
+    values = campaign_values(locals())
     if (
         isinstance(chunk_size, bool)
         or not isinstance(chunk_size, int)

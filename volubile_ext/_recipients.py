@@ -464,7 +464,16 @@ def check_region(region: str | None) -> str | None:
         raise ValueError(
             f"region must be a two-letter country code such as 'FR', or None, not {region!r}"
         )
-    return region.upper()
+    region = region.upper()
+    phonenumbers = _phonenumbers()
+    # Only the extra reads national numbers, and it knows the countries: a code it does not
+    # know would reject every row as "unknown country code" and leave the mistake unsaid.
+    if phonenumbers is not None and region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(
+            f"region {region!r} is not a country code that phone numbers use (e.g. 'FR', "
+            "'BE', 'CH')"
+        )
+    return region
 
 
 def normalize_phone(text: str, region: str | None = "FR") -> str:
@@ -653,6 +662,11 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # What Excel writes for "CSV" (not "CSV UTF-8") on Western European Windows.
 WINDOWS_CODE_PAGE: Final = "cp1252"
+# Byte-order marks that name the encoding of a file opening with them, UTF-32's first.
+_UNICODE_MARKS: Final = (
+    ("utf-32", (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)),
+    ("utf-16", (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)),
+)
 
 
 def has_surrogate(text: str) -> bool:
@@ -675,6 +689,8 @@ def encoding_label(codec: str) -> str:
         "utf-8": "UTF-8",
         "utf-8-sig": "UTF-8",
         "cp1252": "Windows-1252 (cp1252)",
+        "utf-16": "UTF-16",
+        "utf-32": "UTF-32",
     }.get(codec, codec)
 
 
@@ -684,7 +700,8 @@ class _Decoder:
     Detection reads UTF-8 (with or without a byte-order mark) until a byte is not UTF-8; when
     every byte before it was ASCII, the file is in the Windows code page Excel writes, and the
     rest is read as cp1252 (ASCII reads the same in both). A file that had UTF-8 letters before
-    a wrong byte is damaged UTF-8, not a Windows file: that is an error, not a guess.
+    a wrong byte is damaged UTF-8, not a Windows file: that is an error, not a guess. A UTF-16
+    or UTF-32 byte-order mark at the start decides before any of that.
     """
 
     def __init__(self, encoding: str | None) -> None:
@@ -694,9 +711,14 @@ class _Decoder:
             "utf-8-sig" if encoding in (None, "utf-8") else self.encoding
         )()
         self._ascii = True  # no byte so far was outside ASCII
+        self._first = True  # no data decoded yet: a UTF-16 or UTF-32 mark may open it
         self.fell_back = False  # detection chose the Windows code page
 
     def decode(self, data: bytes, final: bool) -> str:
+        if self._first and data:
+            self._first = False
+            if self.detect:
+                self._read_unicode_mark(data)
         try:
             text: str = self._decoder.decode(data, final)
         except UnicodeDecodeError as error:
@@ -711,6 +733,17 @@ class _Decoder:
         if self._ascii and not data.isascii():
             self._ascii = False
         return text
+
+    def _read_unicode_mark(self, data: bytes) -> None:
+        # Excel's "Unicode Text" is UTF-16 with a byte-order mark. No UTF-8 or Windows-1252
+        # CSV opens with these bytes (they read as "ÿþ"), so the mark decides; the codec
+        # reads it and the byte order from it. UTF-32's little-endian mark starts as UTF-16's.
+        for codec, marks in _UNICODE_MARKS:
+            if data.startswith(marks):
+                self.detect = False
+                self.encoding = codec
+                self._decoder = codecs.getincrementaldecoder(codec)()
+                return
 
     def valid_prefix(self, error: UnicodeDecodeError) -> str:
         """The text before a decoding error, to count the lines before it."""
@@ -1334,7 +1367,8 @@ def load_recipients(
     (comma, semicolon as French spreadsheets write, or tab) is detected from it unless
     ``delimiter`` is given. The encoding is detected unless ``encoding`` is given: UTF-8 with
     or without a byte-order mark, else Windows-1252 (cp1252), what Excel writes for "CSV" on a
-    Western European Windows. A text file object is read as it was opened.
+    Western European Windows; a file opening with a UTF-16 or UTF-32 byte-order mark (Excel's
+    "Unicode Text") is read in that encoding. A text file object is read as it was opened.
 
     The phone column is ``phone_column`` when given (matched ignoring case, accents and
     punctuation when no column has the exact name); otherwise a ``phone`` column, or else the

@@ -16,6 +16,8 @@ from tests.cli_harness import AGENT, CAMPAIGN_TOML, CLI, Run
 from volubile_ext._cli import MAX_CAMPAIGN_FILE_BYTES
 from volubile_ext.testing import Sandbox
 
+CAMPAIGN_ID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
+
 VALID_JSON_FIELDS = {
     "name": "JSON",
     "agent_id": AGENT,
@@ -250,3 +252,17 @@ def test_argument_values_argparse_refuses_exit_2_without_a_traceback(
     assert result.code == 2
     assert "Traceback" not in result.err
     assert result.err.splitlines()[-1].startswith("volubile")
+
+
+@pytest.mark.parametrize("bad", ["\n", "\r\n", "\x07", "é"], ids=["LF", "CRLF", "BEL", "non-ASCII"])
+def test_an_unusable_key_in_the_environment_names_the_variable_never_the_key(
+    cli: CLI, monkeypatch: pytest.MonkeyPatch, bad: str
+) -> None:
+    key = "vk_test_SPLIT-KEY" + bad + "SECOND-HALF-OF-THE-KEY"
+    monkeypatch.setenv("VOLUBILE_API_KEY", key)
+    with Sandbox() as sandbox:
+        result = cli("campaigns", "get", CAMPAIGN_ID, "--base-url", sandbox.url)
+        _assert_one_line_refusal(result, "$VOLUBILE_API_KEY contains", "the value is not shown")
+        assert sandbox.count() == 0
+    for part in ("SPLIT-KEY", "SECOND-HALF-OF-THE-KEY"):
+        assert part not in result.err + result.out

@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from ._auth import clean_credential
 from ._bulk import (
     MAX_CHUNK,
     BulkCreateReport,
@@ -708,16 +709,24 @@ class _Declined(UsageError):
 def _api_key() -> str:
     key = os.environ.get(API_KEY_ENV, "").strip()
     if key:
-        return key
+        return _checked_key(key, f"${API_KEY_ENV}")
     if _interactive():
         # getpass reads from the terminal with echo off: the key is never shown.
         key = getpass.getpass("Volubile API key (input hidden): ").strip()
         if key:
-            return key
+            return _checked_key(key, "the API key typed at the prompt")
     raise UsageError(
         f"no API key: set {API_KEY_ENV} (or run in a terminal to be asked for it); "
         "--sandbox runs against a local sandbox without one"
     )
+
+
+def _checked_key(key: str, source: str) -> str:
+    """The key as the client will send it; a refusal names where the key came from."""
+    try:
+        return clean_credential(key, source)
+    except ValueError as refused:
+        raise UsageError(str(refused)) from None
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ the first is sent. ``campaigns.create`` with a journal is the same run with a si
 campaign itself, under its own name.
 
 With a journal (a JSON-lines file, append-only, flushed and fsynced at each record, locked for
-the run) the run follows the at-most-once rule of DESIGN.md:
+the run) the run follows the at-most-once rule (ARCHITECTURE.md, "At most once"):
 
 1. before a chunk is sent, an *intent* record (chunk index and fingerprint) is written;
 2. after, an *outcome* record: the campaign id, or the error and whether the request provably

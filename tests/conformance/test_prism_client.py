@@ -11,8 +11,9 @@ Two documents are served:
 - our openapi.yaml (``*/*`` read as JSON): every operation, sync and async, every auth mode,
   bulk creation, and the documented error statuses forced with ``Prefer: code=NNN``;
 - the vendor's published create-campaign spec: our create request must raise no violation
-  there either, so we still speak the vendor's exact contract, except for the known defect
-  of DESIGN.md (context values declared ``type: object``), which the last test proves real.
+  there either, so we still speak the vendor's exact contract, except for the known defect 2
+  of ARCHITECTURE.md, "Known defects of the vendor's spec" (context values declared
+  ``type: object``), which the last test proves real.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ FULL_CAMPAIGN: dict[str, Any] = {
     "timezone": "Europe/Paris",
     "retry": {"max": 2, "delay": 4, "retry_on": ["NO_ANSWER", "VOICE_BOX"]},
 }
-# Context values of every kind our openapi.yaml allows (DESIGN.md, defect 2).
+# Context values of every kind our openapi.yaml allows (ARCHITECTURE.md, vendor spec defect 2).
 MIXED_RECIPIENTS = [
     {"phone": "+33612345678", "context": {"firstName": "Ana", "visits": 3, "vip": True}},
     {"phone": "+33623456789", "context": {"order": {"number": "5HZ99FRT", "total": 12.5}}},
@@ -333,7 +334,7 @@ def test_our_create_request_conforms_to_the_vendor_spec(
 def test_vendor_spec_refuses_text_context_values_the_known_defect(
     vendor_watch: ViolationWatch,
 ) -> None:
-    """DESIGN.md, defect 2: the vendor types context values as objects, its own example as text.
+    """Vendor spec defect 2 (ARCHITECTURE.md): context values typed as objects, example as text.
 
     Sent to Prism on the vendor's spec, the documented example ``{"firstName": "Ana"}`` is a
     violation, and only that: the defect is in the spec, not in our request. Our openapi.yaml

@@ -4,13 +4,13 @@ schemathesis generates requests for every operation from the contract (valid one
 negative mode requests that break it) and checks each response: not a server error, a status
 code the operation documents, the documented content type, a body that matches the
 documented schema, and a 4xx for every request that breaks the schema. The contract is
-openapi.yaml with its ``*/*`` error media types read as JSON (DESIGN.md, defect 1), so error
-bodies are held to the ``ErrorResponse`` schema too.
+openapi.yaml with its ``*/*`` error media types read as JSON (ARCHITECTURE.md, "Known defects
+of the vendor's spec", 1), so error bodies are held to the ``ErrorResponse`` schema too.
 
 Not checked: ``positive_data_acceptance`` (a schema-valid request must succeed). The API's
 rules written only in prose (calling hours, ``retry.delay >= 1`` when ``retry.max > 0``, E.164
 beyond the pattern, a required ``retry.max``) make the sandbox rightly refuse requests the
-schema allows; DESIGN.md, defect 5.
+schema allows; ARCHITECTURE.md, "Known defects of the vendor's spec", 5.
 """
 
 from __future__ import annotations

@@ -836,3 +836,34 @@ def test_common_options_go_before_or_after_the_command(cli: CLI, argv: list[str]
 
     assert result.code == 0
     assert json.loads(result.out)["windows"] == ["10:00-13:00", "14:00-15:00"]
+
+
+HOLIDAY_TOML = (
+    CAMPAIGN_TOML.replace("start_date = 2027-06-07", "start_date = 2027-07-13")
+    .replace("batch_size = 200", "batch_size = 2")
+    .replace(
+        "[retry]",
+        "recipients = ["
+        + ", ".join(f'{{phone = "+3361234567{digit}"}}' for digit in range(5))
+        + "]\n\n[retry]",
+    )
+)
+
+
+def test_the_plan_names_the_commands_flags_for_public_holidays(cli: CLI, tmp_path: Path) -> None:
+    # 5 people at 2 a day from Tue 13 July 2027: Wed 14 July (Fête nationale) has 2 calls.
+    path = campaign_file(tmp_path, HOLIDAY_TOML)
+
+    planned = cli("campaigns", "create", path, "--dry-run")
+    assert planned.code == 0, planned.err
+    assert "Fête nationale) with 2 calls planned" in planned.out
+    assert "(--exclude-public-holidays shows the effect)" in planned.out
+    assert "exclude_public_holidays=True" not in planned.out
+
+    skipped = cli("--json", "campaigns", "create", path, "--dry-run", "--exclude-public-holidays")
+    assert skipped.code == 0, skipped.err
+    plan = json.loads(skipped.out)["plan"]
+    assert plan["last_first_attempt_date"] == "2027-07-16"
+    (warning,) = plan["warnings"]
+    assert "(volubile campaigns pause ID, then volubile campaigns resume ID)" in warning
+    assert "campaigns.pause" not in warning

@@ -5,6 +5,7 @@ Commands (``volubile COMMAND --help`` tells more)::
     volubile campaigns create FILE [--recipients CSV] [--dry-run] [--yes] [--journal PATH]
                                    [--region FR] [--phone-column phone]
                                    [--absent K] [--created K[=ID]] [--resend-uncertain]
+                                   [--exclude-public-holidays]
     volubile campaigns get|pause|resume ID
     volubile campaigns cancel ID [--yes]
     volubile token --scope SCOPE [SCOPE ...]
@@ -41,7 +42,9 @@ import uuid
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
+
+import attrs
 
 from ._auth import clean_credential
 from ._bulk import (
@@ -336,6 +339,12 @@ def _parser() -> argparse.ArgumentParser:
         help="a CSV of recipients (comma, semicolon or tab separated; UTF-8 with or without "
         "BOM, or Windows-1252 as Excel writes it): a phone column (phone, téléphone, tel, "
         "mobile, portable, numéro...), the other columns become each recipient's context",
+    )
+    create.add_argument(
+        "--exclude-public-holidays",
+        action="store_true",
+        help="plan without French public holidays (pause the campaign on those days yourself: "
+        "the API does not know them)",
     )
     create.add_argument(
         "--dry-run",
@@ -980,7 +989,13 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
             # problem at once), without the 1,000 limit that bulk creation handles; above it,
             # one plan per campaign, calling in parallel.
             planner = plan_many if many else plan_campaign
-            plan = planner(**campaign_fields, recipients=recipients)
+            plan = _in_cli_words(
+                planner(
+                    **campaign_fields,
+                    recipients=recipients,
+                    exclude_public_holidays=args.exclude_public_holidays,
+                )
+            )
         # Normalised campaign-wide fields (slots as TimeSlot...), for display and sending.
         shape = build_campaign_request(**campaign_fields)
     except ClientValidationError as invalid:
@@ -1198,6 +1213,27 @@ def _journal_errors(args: argparse.Namespace, campaigns: int) -> Iterator[None]:
                 f"account and add --absent {k} (not there) or --created {k}[=ID] (there)."
             )
         raise
+
+
+# The planners' warnings name their Python arguments; here, the command's own flags.
+PlanT = TypeVar("PlanT", bound=CampaignPlan | BulkPlan)
+_PLANNER_ARGUMENTS = {
+    "exclude_public_holidays=True": "--exclude-public-holidays",
+    "(campaigns.pause, then campaigns.resume)": (
+        "(volubile campaigns pause ID, then volubile campaigns resume ID)"
+    ),
+}
+
+
+def _in_cli_words(plan: PlanT) -> PlanT:
+    """``plan`` with its warnings naming the command's flags instead of Python arguments."""
+
+    def reworded(warning: str) -> str:
+        for argument, flag in _PLANNER_ARGUMENTS.items():
+            warning = warning.replace(argument, flag)
+        return warning
+
+    return attrs.evolve(plan, warnings=tuple(reworded(warning) for warning in plan.warnings))
 
 
 def _as_sequence(recipients: Any) -> Sequence[Any]:

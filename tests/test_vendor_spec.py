@@ -27,7 +27,7 @@ def test_the_vendor_spec_is_inside_the_repository_and_verbatim() -> None:
 
 
 def test_no_test_or_script_reads_a_folder_beside_the_clone() -> None:
-    # ROOT.parent / "shared" / "reference" is how the conformance suite reached outside.
+    # The conformance suite once read the vendor's spec from a folder beside the clone.
     outside = re.compile(r"""["'/]shared["'/]""")
     offenders = [
         f"{path.relative_to(ROOT)}:{number}"

@@ -216,7 +216,8 @@ class _Operation:
         self.idempotent = idempotent
         self.auth = auth
         self.creates_campaign = creates_campaign
-        # Set once a request is built to be sent: an interrupt after that may leave it applied.
+        # Set when a request leaves (_build_request, or _LimitedAuth after the wait for a
+        # limiter place): an interrupt after that may leave the operation applied.
         self.may_have_been_sent = False
 
     def __repr__(self) -> str:
@@ -1021,31 +1022,16 @@ def _interrupted_create(stop: BaseException, op: _Operation, request: CampaignRe
         )
 
 
-def _journaled_single(
-    request: CampaignRequest,
-    journal: str | os.PathLike[str] | None,
-    resolve_uncertain: Resolution | None,
-    resend_uncertain: bool,
-) -> BulkRun:
-    return BulkRun(
-        [single_chunk(request)],
-        total_recipients=len(request.recipients or ()),
-        journal=journal,
-        resend_uncertain=resend_uncertain,
-        on_progress=None,
-        resolutions=read_resolutions(resolve_uncertain, 1),
-    )
-
-
-def _journaled_many(
+def _journaled_run(
     chunks: list[Chunk],
     count: int,
     *,
     journal: str | os.PathLike[str] | None,
-    resolve_uncertain: Mapping[int, Resolution] | None,
+    resolve_uncertain: Mapping[int, Resolution] | Resolution | None,
     resend_uncertain: bool,
-    on_progress: ProgressCallback | None,
+    on_progress: ProgressCallback | None = None,
 ) -> BulkRun:
+    """The run of a create (one chunk) or a create_many, resolutions checked before anything."""
     return BulkRun(
         chunks,
         total_recipients=count,
@@ -1142,7 +1128,13 @@ class Campaigns:
         _warn_before_creating(request)
         if journal is None and resolve_uncertain is None:
             return self.create_from_request(request)
-        with _journaled_single(request, journal, resolve_uncertain, resend_uncertain) as run:
+        with _journaled_run(
+            [single_chunk(request)],
+            len(request.recipients or ()),
+            journal=journal,
+            resolve_uncertain=resolve_uncertain,
+            resend_uncertain=resend_uncertain,
+        ) as run:
             _create_chunks(run, self.create_from_request)
             return run.single_result()
 
@@ -1203,7 +1195,7 @@ class Campaigns:
             chunk_size=chunk_size,
         )
         _warn_before_creating_many(chunks)
-        with _journaled_many(
+        with _journaled_run(
             chunks,
             count,
             journal=journal,
@@ -1279,7 +1271,13 @@ class AsyncCampaigns:
         _warn_before_creating(request)
         if journal is None and resolve_uncertain is None:
             return await self.create_from_request(request)
-        with _journaled_single(request, journal, resolve_uncertain, resend_uncertain) as run:
+        with _journaled_run(
+            [single_chunk(request)],
+            len(request.recipients or ()),
+            journal=journal,
+            resolve_uncertain=resolve_uncertain,
+            resend_uncertain=resend_uncertain,
+        ) as run:
             await _acreate_chunks(run, self.create_from_request)
             return run.single_result()
 
@@ -1326,7 +1324,7 @@ class AsyncCampaigns:
             chunk_size=chunk_size,
         )
         _warn_before_creating_many(chunks)
-        with _journaled_many(
+        with _journaled_run(
             chunks,
             count,
             journal=journal,

@@ -1041,10 +1041,10 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
         "campaign": None,
         "bulk": None,
     }
+    # Recorded now and filled in below: a failure half-way still shows what was done.
     out.document(document)
     if args.dry_run:
         out.say("Dry run: nothing was sent.")
-        out.document(document)
         return EXIT_OK
 
     question = _create_question(campaign_fields, count)
@@ -1059,7 +1059,6 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
                 )
                 document["bulk"] = _report_json(report)
                 out.say(report.render(_CLI_RESOLVE_HINT))
-                out.document(document)
                 if report.ok:
                     return EXIT_OK
                 return out.fail(EXIT_API_ERROR, "bulk_incomplete", str(report).splitlines()[0])
@@ -1084,7 +1083,6 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
                 out.note(f"volubile: error: {message}")
                 out.note(hint)
                 document["uncertain"] = _uncertain_json(uncertain.chunk)
-                out.document(document)
                 return out.fail(EXIT_API_ERROR, "campaign_may_exist", message, hint=hint)
         if campaign.response is None:
             # Read from the journal: nothing was sent.
@@ -1095,7 +1093,6 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
             out.say(_campaign_text(campaign, "Campaign created"))
         document["campaign"] = _campaign_json(campaign)
         document["from_journal"] = campaign.response is None
-        out.document(document)
         return EXIT_OK
 
 

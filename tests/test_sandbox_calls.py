@@ -21,6 +21,9 @@ import pytest
 
 from tests.test_sandbox import FakeClock, assert_error, assert_schema
 from volubile_api import _spec
+from volubile_api.api.calls import get_recording
+from volubile_api.client import AuthenticatedClient
+from volubile_api.types import File
 from volubile_ext.testing import Sandbox
 
 OUTBOUND = Sandbox.OUTBOUND_AGENT_ID
@@ -381,6 +384,17 @@ def test_a_recording_is_audio_with_its_content_type(sandbox: Sandbox, http: http
     inbound = sandbox.add_call(agent_id=INBOUND)  # the seeded inbound agent does not record
     assert_error(http.get(f"/v1/calls/{inbound.id}/recording"), 404, "not recorded")
     assert_error(http.get(f"/v1/calls/{uuid.uuid4()}/recording"), 404, "not found")
+
+
+def test_the_generated_operation_keeps_the_recording_media_type(sandbox: Sandbox) -> None:
+    # scripts/templates/property_templates/file_property.py.jinja: upstream's File drops it.
+    call = sandbox.add_call(recording=b"ID3...", recording_type="audio/mpeg")
+    client = AuthenticatedClient(base_url=sandbox.url, token="unused")
+    with httpx.Client(base_url=sandbox.url, headers={"X-Api-Key": sandbox.api_key}) as http:
+        client.set_httpx_client(http)
+        response = get_recording.sync_detailed(uuid.UUID(call.id), client=client)
+    assert isinstance(response.parsed, File)
+    assert (response.parsed.mime_type, response.parsed.payload.read()) == ("audio/mpeg", b"ID3...")
 
 
 # --- creating a call -------------------------------------------------------------------------

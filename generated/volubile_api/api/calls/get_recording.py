@@ -29,7 +29,10 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorResponse | File | None:
     if response.status_code == 200:
-        response_200 = File(payload=BytesIO(response.content))
+        response_200 = File(
+            payload=BytesIO(response.content),
+            mime_type=response.headers.get("content-type"),
+        )
 
         return response_200
 

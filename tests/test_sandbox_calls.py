@@ -25,6 +25,7 @@ from volubile_api.api.calls import get_recording
 from volubile_api.client import AuthenticatedClient
 from volubile_api.types import File
 from volubile_ext.testing import Sandbox
+from volubile_ext.testing._query import CALL_SORT_PROPERTIES
 
 OUTBOUND = Sandbox.OUTBOUND_AGENT_ID
 INBOUND = Sandbox.INBOUND_AGENT_ID
@@ -297,6 +298,29 @@ def test_sorting_by_a_property_in_either_direction(sandbox: Sandbox, http: httpx
     assert durations("duration,ASC") == [10, 20, 30]
     assert durations("duration,DESC") == [30, 20, 10]
     assert durations("created,DESC") == durations(None)
+
+
+@pytest.mark.parametrize("prop", CALL_SORT_PROPERTIES)
+def test_every_scalar_field_sorts_both_ways(
+    sandbox: Sandbox, http: httpx.Client, prop: str
+) -> None:
+    for index, (duration, status) in enumerate(
+        [(30, "FAILED"), (10, "COMPLETED"), (20, "REJECTED")]
+    ):
+        sandbox.add_call(
+            phone=f"+3361234567{9 - index}",
+            duration=duration,
+            status=status,
+            summary=f"summary {index}",
+            anonymous=index == 1,
+            start_time=NOW - dt.timedelta(hours=index * 7 % 3),
+        )
+    added = [dict(call.document) for call in sandbox.calls()]
+    # Ties keep the order of insertion, in the sort's direction.
+    ascending = [call["id"] for call in sorted(added, key=lambda call: call[prop])]
+    for direction, expected in (("ASC", ascending), ("DESC", ascending[::-1])):
+        content = page_of(http.get("/v1/calls", params={"sort": f"{prop},{direction}"}))["content"]
+        assert [call["id"] for call in content] == expected, direction
 
 
 def test_the_default_order_is_newest_first(sandbox: Sandbox, http: httpx.Client) -> None:

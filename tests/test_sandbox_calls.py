@@ -21,8 +21,9 @@ import pytest
 
 from tests.test_sandbox import FakeClock, assert_error, assert_schema
 from volubile_api import _spec
-from volubile_api.api.calls import get_recording
+from volubile_api.api.calls import get_call, get_recording, get_transcript
 from volubile_api.client import AuthenticatedClient
+from volubile_api.models import CallResponse, Direction, TranscriptAction, TranscriptResponse
 from volubile_api.types import File
 from volubile_ext.testing import Sandbox
 from volubile_ext.testing._query import CALL_SORT_PROPERTIES
@@ -421,6 +422,34 @@ def test_the_generated_operation_keeps_the_recording_media_type(sandbox: Sandbox
     assert (response.parsed.mime_type, response.parsed.payload.read()) == ("audio/mpeg", b"ID3...")
 
 
+def test_the_generated_models_read_values_the_spec_does_not_list(sandbox: Sandbox) -> None:
+    # Response enums are open (scripts/templates/model.py.jinja): a new status, action or
+    # actor arrives as plain text instead of failing the whole response.
+    call = sandbox.add_call(
+        status="ON_HOLD",
+        classifiers=[{"name": "Outcome", "value": "Yes", "type": "TERTIARY"}],
+        transcript=[{"action": "SING", "time": "2030-03-17T11:59:00Z", "actor": "ROBOT"}],
+    )
+    single = sandbox.add_call(transcript={"action": "RING", "time": "2030-03-17T11:59:00Z"})
+    client = AuthenticatedClient(base_url=sandbox.url, token="unused")
+    with httpx.Client(base_url=sandbox.url, headers={"X-Api-Key": sandbox.api_key}) as http:
+        client.set_httpx_client(http)
+        got = get_call.sync_detailed(uuid.UUID(call.id), client=client)
+        entries = get_transcript.sync_detailed(uuid.UUID(call.id), client=client)
+        one = get_transcript.sync_detailed(uuid.UUID(single.id), client=client)
+    assert got.parse_error is None
+    assert isinstance(got.parsed, CallResponse)
+    assert got.parsed.status == "ON_HOLD"
+    assert got.parsed.type_ is Direction.OUTBOUND
+    assert got.parsed.start_time == NOW - dt.timedelta(seconds=60)
+    assert isinstance(got.parsed.classifiers, list)
+    assert got.parsed.classifiers[0].type_ == "TERTIARY"
+    assert isinstance(entries.parsed, list)
+    assert (entries.parsed[0].action, entries.parsed[0].actor) == ("SING", "ROBOT")
+    assert isinstance(one.parsed, TranscriptResponse)
+    assert one.parsed.action is TranscriptAction.RING
+
+
 # --- creating a call -------------------------------------------------------------------------
 
 CREATE = {
@@ -558,6 +587,8 @@ def test_add_call_refuses_what_a_test_got_wrong(sandbox: Sandbox) -> None:
         sandbox.add_call(start_time=dt.datetime(2030, 1, 1, 12, 0))
     with pytest.raises(ValueError, match="duration"):
         sandbox.add_call(duration=-1)
+    with pytest.raises(ValueError, match="an extractor is"):
+        sandbox.add_call(extractors=[{"name": "customer", "value": "Ana"}])
     with pytest.raises(ValueError, match="transcript entry"):
         sandbox.add_call(transcript=[{"speaker": "x"}])
     with pytest.raises(ValueError, match="type must be"):

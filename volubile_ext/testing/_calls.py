@@ -88,6 +88,23 @@ def _flatten_extractors(extractors: Sequence[Mapping[str, Any]]) -> dict[str, An
     return flat
 
 
+def _checked_extractor(extractor: Any) -> dict[str, Any]:
+    """An extractor result ``{"name": str, "value": [str | extractor, ...]}``, copied."""
+    value = extractor.get("value") if isinstance(extractor, Mapping) else None
+    if (
+        not isinstance(extractor, Mapping)
+        or not isinstance(extractor.get("name"), str)
+        or not isinstance(value, list)
+    ):
+        raise ValueError(
+            f"an extractor is a mapping {{'name': str, 'value': [str or extractor]}}: {extractor!r}"
+        )
+    return {
+        "name": extractor["name"],
+        "value": [item if isinstance(item, str) else _checked_extractor(item) for item in value],
+    }
+
+
 def _check_transcript(transcript: Any) -> list[dict[str, Any]] | dict[str, Any]:
     entries = [transcript] if isinstance(transcript, Mapping) else transcript
     if isinstance(entries, str | bytes) or not isinstance(entries, Sequence):
@@ -153,7 +170,7 @@ def make_call(
         raise TypeError("recording must be bytes (the audio file's content)")
     if recording is not None:
         recorded = True
-    extractor_list = [dict(item) for item in extractors]
+    extractor_list = [_checked_extractor(item) for item in extractors]
     classifier_list = [dict(item) for item in classifiers]
     call_context: dict[str, Any] = dict(context or {})
     call_context["system"] = {"callId": identifier, "agentId": agent.id, "phoneE164": phone}

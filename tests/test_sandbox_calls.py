@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sqlite3
 import uuid
 import wave
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.test_sandbox import FakeClock, assert_error, assert_schema
+from tests.test_sandbox import CAMPAIGN, FakeClock, assert_error, assert_schema
 from volubile_api import _spec
 from volubile_api.api.calls import get_call, get_recording, get_transcript
 from volubile_api.client import AuthenticatedClient
@@ -576,6 +577,21 @@ def test_calls_and_agent_changes_survive_a_restart(tmp_path: Path) -> None:
         assert second.call(call.id).document == call.document
         names = [agent.name for agent in second.agents()]
         assert names == ["Renewals (outbound)", "Renamed", "Kept"]
+
+
+def test_a_database_from_before_agents_and_calls_gains_them(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    with (
+        Sandbox(db_path=db) as first,
+        httpx.Client(base_url=first.url, headers={"X-Api-Key": first.api_key}) as http,
+    ):
+        campaign = http.post("/v1/campaigns", json=CAMPAIGN).json()["id"]
+    with sqlite3.connect(db) as connection:  # as a sandbox of the previous release left it
+        connection.executescript("DROP TABLE calls; DROP TABLE agents;")
+    with Sandbox(db_path=db) as second:
+        assert second.campaign(campaign).status == "ACTIVE"
+        assert [agent.id for agent in second.agents()] == [OUTBOUND, INBOUND]
+        assert second.add_call().id == second.calls()[0].id
 
 
 def test_add_call_refuses_what_a_test_got_wrong(sandbox: Sandbox) -> None:

@@ -127,9 +127,10 @@ class Sandbox:
       first. All keys belong to one account (one rate-limit window, one set of campaigns).
     - ``rate_limit``: ``(requests, seconds)`` per fixed window, or ``None`` for no limit.
     - ``token_lifetime``: seconds a minted token is valid (``expiresIn``).
-    - ``db_path``: an SQLite file that keeps campaigns, and the API key the sandbox generated,
-      across restarts; in memory by default. Its folder must exist. ``ValueError`` when the
-      file cannot be used (no such folder, a folder, no permission, not a sandbox database).
+    - ``db_path``: an SQLite file that keeps campaigns, agents, calls, and the API key the
+      sandbox generated, across restarts; in memory by default. Its folder must exist.
+      ``ValueError`` when the file cannot be used (no such folder, a folder, no permission,
+      not a sandbox database).
     - ``clock``: returns the time in seconds since the epoch (``time.time`` by default); a test
       that controls it can expire tokens and end rate-limit windows without sleeping.
     - ``request_log_size``: how many records :attr:`requests` keeps (the oldest go first);

@@ -27,7 +27,7 @@ from volubile_api import _spec
 from .._campaign_input import check_campaign_payload
 from .._errors import FieldError
 from .._recipients import ContextProblems, freeze_context, is_e164, phone_problem
-from ._call_store import CallStore, StoredAgent, tone_wav
+from ._call_store import CallStore, StoredAgent, StoredCall, tone_wav
 from ._calls import make_call
 from ._query import QueryError, parse_agent_query, parse_call_query, spec_names
 from ._ratelimit import FixedWindowLimiter
@@ -530,7 +530,7 @@ class SandboxAPI:
         }
         return Reply(200, document)
 
-    def _call(self, raw_id: str | None, now: float) -> Any:
+    def _call(self, raw_id: str | None, now: float) -> StoredCall:
         call = self.calls.call(_path_id(raw_id) or "")
         if call is None:
             raise _Refused(error_reply(404, f"Call {_shown_id(raw_id)} not found", now=now))

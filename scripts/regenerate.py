@@ -223,12 +223,17 @@ Written by scripts/regenerate.py from openapi.yaml with the rest of this package
 (``regenerate.py --check`` fails when it is stale). Names are the spec's, not Python's:
 
 - one class per schema of ``components.schemas``, holding one class per property;
-- ``operations.<operationId>``: the operation's ``method``, ``path``, ``requestBody`` (its
+- ``operations.<operationId>``: the operation's ``method``, ``path``, ``scope`` (the token
+  scope it requires, ``x-volubile-scope``; absent: an API key only), ``requestBody`` (its
   inline schema, or ``ref`` naming the component) and ``parameters``, one class each;
 - a property's class holds the JSON Schema keywords the spec states for it (``minimum``,
   ``maxItems``, ``pattern``, ``enum`` in the spec's order...) with the spec's values, plus
   ``name`` (its JSON name), ``required``, ``ref`` (the component it refers to), ``oneOf`` (the
   types of the options) and nested classes for ``items`` and ``additionalProperties``.
+
+A name that is not a Python identifier is spelt as one: ``from`` is ``from_``, ``x-id`` is
+``x_id``, and a property named like a keyword its class holds (an agent's ``type``, beside the
+schema's own ``type``) is ``type_``.
 
 A keyword the spec does not state is absent, so code that reads one fails type checking, with
 its name, when the spec stops stating it: ``CreateCampaignRequest.timeSlots.maxItems``, say.
@@ -332,6 +337,10 @@ class _TableWriter:
         for name, prop in schema.get("properties", {}).items():
             identifier = _identifier(name)
             if identifier in written:
+                # A property named like a keyword written here (an agent's `type` beside the
+                # schema's `type: object`) is spelt as a Python keyword is: with an underscore.
+                identifier += "_"
+            if identifier in written:
                 raise RegenerationError(
                     f"openapi.yaml: {where} has a property {name!r}, a name the spec table "
                     "already uses there for a keyword"
@@ -352,6 +361,8 @@ class _TableWriter:
         self.open_class(1, _identifier(operation["operationId"]), f"{method.upper()} {path}")
         self.constant(2, "method", method.upper(), where)
         self.constant(2, "path", path, where)
+        if "x-volubile-scope" in operation:
+            self.constant(2, "scope", operation["x-volubile-scope"], f"{where}.x-volubile-scope")
         body = operation.get("requestBody")
         if body:
             content = body.get("content", {})

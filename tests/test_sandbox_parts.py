@@ -44,6 +44,8 @@ def test_the_public_names_are_pinned_and_sorted() -> None:
         "NonJSONBody",
         "RequestRecord",
         "Sandbox",
+        "StoredAgent",
+        "StoredCall",
         "StoredCampaign",
         "UnknownValues",
     ]

@@ -455,7 +455,10 @@ def _parser() -> argparse.ArgumentParser:
         "--db",
         metavar="PATH",
         type=Path,
-        help="an SQLite file that keeps campaigns across restarts (default: in memory)",
+        help=(
+            "an SQLite file that keeps campaigns, agents and calls across restarts "
+            "(default: in memory)"
+        ),
     )
     return parser
 

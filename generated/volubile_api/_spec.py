@@ -4,12 +4,17 @@ Written by scripts/regenerate.py from openapi.yaml with the rest of this package
 (``regenerate.py --check`` fails when it is stale). Names are the spec's, not Python's:
 
 - one class per schema of ``components.schemas``, holding one class per property;
-- ``operations.<operationId>``: the operation's ``method``, ``path``, ``requestBody`` (its
+- ``operations.<operationId>``: the operation's ``method``, ``path``, ``scope`` (the token
+  scope it requires, ``x-volubile-scope``; absent: an API key only), ``requestBody`` (its
   inline schema, or ``ref`` naming the component) and ``parameters``, one class each;
 - a property's class holds the JSON Schema keywords the spec states for it (``minimum``,
   ``maxItems``, ``pattern``, ``enum`` in the spec's order...) with the spec's values, plus
   ``name`` (its JSON name), ``required``, ``ref`` (the component it refers to), ``oneOf`` (the
   types of the options) and nested classes for ``items`` and ``additionalProperties``.
+
+A name that is not a Python identifier is spelt as one: ``from`` is ``from_``, ``x-id`` is
+``x_id``, and a property named like a keyword its class holds (an agent's ``type``, beside the
+schema's own ``type``) is ``type_``.
 
 A keyword the spec does not state is absent, so code that reads one fails type checking, with
 its name, when the spec stops stating it: ``CreateCampaignRequest.timeSlots.maxItems``, say.
@@ -355,6 +360,481 @@ class ValidationError:
         type: Final = "string"
 
 
+class AgentPage:
+    """components.schemas.AgentPage"""
+
+    type: Final = "object"
+
+    class content:
+        name: Final = "content"
+        required: Final = False
+        type: Final = "array"
+
+        class items:
+            ref: Final = "AgentResponse"
+
+    class page_count:
+        name: Final = "page_count"
+        required: Final = False
+        type: Final = "integer"
+        format: Final = "int32"
+
+    class total_items:
+        name: Final = "total_items"
+        required: Final = False
+        type: Final = "integer"
+        format: Final = "int64"
+
+
+class AgentResponse:
+    """components.schemas.AgentResponse"""
+
+    type: Final = "object"
+
+    class id:
+        name: Final = "id"
+        required: Final = False
+        type: Final = "string"
+        format: Final = "uuid"
+
+    class telephonyConfiguration:
+        name: Final = "telephonyConfiguration"
+        required: Final = False
+        ref: Final = "TelephonyConfiguration"
+
+    class name:
+        name: Final = "name"
+        required: Final = False
+        type: Final = "string"
+
+    class type_:
+        name: Final = "type"
+        required: Final = False
+        type: Final = "string"
+        enum: Final = (
+            "INBOUND",
+            "OUTBOUND",
+        )
+
+    class active:
+        name: Final = "active"
+        required: Final = False
+        type: Final = "boolean"
+
+    class recordable:
+        name: Final = "recordable"
+        required: Final = False
+        type: Final = "boolean"
+
+    class archived:
+        name: Final = "archived"
+        required: Final = False
+        type: Final = "boolean"
+
+    class configuration:
+        name: Final = "configuration"
+        required: Final = False
+        ref: Final = "AgentConfiguration"
+
+
+class TelephonyConfiguration:
+    """components.schemas.TelephonyConfiguration"""
+
+    type: Final = "object"
+
+    class sipConnection:
+        name: Final = "sipConnection"
+        required: Final = False
+        ref: Final = "SipConnection"
+
+    class phoneNumbers:
+        name: Final = "phoneNumbers"
+        required: Final = False
+        type: Final = "array"
+
+        class items:
+            type: Final = "string"
+
+
+class SipConnection:
+    """components.schemas.SipConnection"""
+
+    type: Final = "object"
+
+    class did:
+        name: Final = "did"
+        required: Final = False
+        type: Final = "string"
+
+
+class AgentConfiguration:
+    """components.schemas.AgentConfiguration"""
+
+    type: Final = "object"
+
+    class extractors:
+        name: Final = "extractors"
+        required: Final = False
+        type: Final = "array"
+
+        class items:
+            ref: Final = "ExtractorDefinition"
+
+    class classifiers:
+        name: Final = "classifiers"
+        required: Final = False
+        type: Final = "array"
+
+        class items:
+            ref: Final = "ClassifierDefinition"
+
+
+class ExtractorDefinition:
+    """components.schemas.ExtractorDefinition"""
+
+    type: Final = "object"
+
+    class name:
+        name: Final = "name"
+        required: Final = False
+        type: Final = "string"
+
+    class description:
+        name: Final = "description"
+        required: Final = False
+        type: Final = "string"
+
+    class extractors:
+        name: Final = "extractors"
+        required: Final = False
+        type: Final = "array"
+
+        class items:
+            ref: Final = "ExtractorDefinition"
+
+
+class ClassifierDefinition:
+    """components.schemas.ClassifierDefinition"""
+
+    type: Final = "object"
+
+    class name:
+        name: Final = "name"
+        required: Final = False
+        type: Final = "string"
+
+    class description:
+        name: Final = "description"
+        required: Final = False
+        type: Final = "string"
+
+    class values:
+        name: Final = "values"
+        required: Final = False
+        type: Final = "array"
+
+        class items:
+            type: Final = "string"
+
+
+class UpdateAgentRequest:
+    """components.schemas.UpdateAgentRequest"""
+
+    type: Final = "object"
+
+    class name:
+        name: Final = "name"
+        required: Final = False
+        type: Final = "string"
+        minLength: Final = 1
+        maxLength: Final = 255
+
+    class active:
+        name: Final = "active"
+        required: Final = False
+        type: Final = "boolean"
+
+    class recordable:
+        name: Final = "recordable"
+        required: Final = False
+        type: Final = "boolean"
+
+    class archived:
+        name: Final = "archived"
+        required: Final = False
+        type: Final = "boolean"
+
+
+class CallPage:
+    """components.schemas.CallPage"""
+
+    type: Final = "object"
+
+    class content:
+        name: Final = "content"
+        required: Final = False
+        type: Final = "array"
+
+        class items:
+            ref: Final = "CallResponse"
+
+    class size:
+        name: Final = "size"
+        required: Final = False
+        type: Final = "integer"
+        format: Final = "int32"
+
+    class page:
+        name: Final = "page"
+        required: Final = False
+        type: Final = "integer"
+        format: Final = "int32"
+
+    class totalElements:
+        name: Final = "totalElements"
+        required: Final = False
+        type: Final = "integer"
+        format: Final = "int64"
+
+    class totalPages:
+        name: Final = "totalPages"
+        required: Final = False
+        type: Final = "integer"
+        format: Final = "int32"
+
+
+class CallResponse:
+    """components.schemas.CallResponse"""
+
+    type: Final = "object"
+
+    class id:
+        name: Final = "id"
+        required: Final = False
+        type: Final = "string"
+        format: Final = "uuid"
+
+    class agentId:
+        name: Final = "agentId"
+        required: Final = False
+        type: Final = "string"
+        format: Final = "uuid"
+
+    class phone:
+        name: Final = "phone"
+        required: Final = False
+        type: Final = "string"
+
+    class type_:
+        name: Final = "type"
+        required: Final = False
+        type: Final = "string"
+        enum: Final = (
+            "INBOUND",
+            "OUTBOUND",
+        )
+
+    class duration:
+        name: Final = "duration"
+        required: Final = False
+        type: Final = "integer"
+        format: Final = "int32"
+
+    class startTime:
+        name: Final = "startTime"
+        required: Final = False
+        type: Final = "string"
+        format: Final = "date-time"
+
+    class endTime:
+        name: Final = "endTime"
+        required: Final = False
+        type: Final = "string"
+        format: Final = "date-time"
+
+    class anonymous:
+        name: Final = "anonymous"
+        required: Final = False
+        type: Final = "boolean"
+
+    class status:
+        name: Final = "status"
+        required: Final = False
+        type: Final = "string"
+        enum: Final = (
+            "IN_PROGRESS",
+            "CANCELED",
+            "COMPLETED",
+            "NO_ANSWER",
+            "VOICE_BOX",
+            "UNREACHABLE",
+            "FAILED",
+            "TRANSFERRED",
+            "REJECTED",
+            "FAILOVER",
+        )
+
+    class extractors:
+        name: Final = "extractors"
+        required: Final = False
+        type: Final = "array"
+
+        class items:
+            ref: Final = "ExtractorResult"
+
+    class extractedData:
+        name: Final = "extractedData"
+        required: Final = False
+        type: Final = "object"
+        additionalProperties: Final = True
+
+    class classifiers:
+        name: Final = "classifiers"
+        required: Final = False
+        type: Final = "array"
+
+        class items:
+            ref: Final = "ClassifierResult"
+
+    class classificationData:
+        name: Final = "classificationData"
+        required: Final = False
+        type: Final = "object"
+
+        class additionalProperties:
+            type: Final = "string"
+
+    class context:
+        name: Final = "context"
+        required: Final = False
+        type: Final = "object"
+
+        class additionalProperties:
+            ref: Final = "RecipientContextValue"
+
+    class recorded:
+        name: Final = "recorded"
+        required: Final = False
+        type: Final = "boolean"
+
+    class summary:
+        name: Final = "summary"
+        required: Final = False
+        type: Final = "string"
+
+    class created:
+        name: Final = "created"
+        required: Final = False
+        type: Final = "string"
+        format: Final = "date-time"
+
+
+class ExtractorResult:
+    """components.schemas.ExtractorResult"""
+
+    type: Final = "object"
+
+    class name:
+        name: Final = "name"
+        required: Final = False
+        type: Final = "string"
+
+    class value:
+        name: Final = "value"
+        required: Final = False
+        type: Final = "array"
+
+        class items:
+            oneOf: Final = (
+                "string",
+                "ExtractorResult",
+            )
+
+
+class ClassifierResult:
+    """components.schemas.ClassifierResult"""
+
+    type: Final = "object"
+
+    class name:
+        name: Final = "name"
+        required: Final = False
+        type: Final = "string"
+
+    class value:
+        name: Final = "value"
+        required: Final = False
+        type: Final = "string"
+
+    class type_:
+        name: Final = "type"
+        required: Final = False
+        type: Final = "string"
+        enum: Final = (
+            "PRIMARY",
+            "SECONDARY",
+        )
+
+
+class TranscriptResponse:
+    """components.schemas.TranscriptResponse"""
+
+    type: Final = "object"
+
+    class action:
+        name: Final = "action"
+        required: Final = False
+        type: Final = "string"
+        enum: Final = (
+            "RING",
+            "ANSWER",
+            "HUMAN_SPEAK",
+            "AGENT_SPEAK",
+            "ANSWERING_MACHINE_BEEP",
+            "HANG_UP",
+            "TRANSFER_CALL",
+        )
+
+    class time:
+        name: Final = "time"
+        required: Final = False
+        type: Final = "string"
+        format: Final = "date-time"
+
+    class actor:
+        name: Final = "actor"
+        required: Final = False
+        type: Final = "string"
+        enum: Final = (
+            "UNKNOWN",
+            "HUMAN",
+            "AGENT",
+            "ANSWERING_MACHINE",
+        )
+
+    class message:
+        name: Final = "message"
+        required: Final = False
+        type: Final = "string"
+
+
+class CreateCallRequest:
+    """components.schemas.CreateCallRequest"""
+
+    type: Final = "object"
+
+    class agentId:
+        name: Final = "agentId"
+        required: Final = True
+        type: Final = "string"
+        format: Final = "uuid"
+
+    class recipient:
+        name: Final = "recipient"
+        required: Final = True
+        ref: Final = "CreateCampaignRecipientRequest"
+
+
 class operations:
     """The operations, by operationId."""
 
@@ -373,6 +853,7 @@ class operations:
 
         method: Final = "POST"
         path: Final = "/v1/campaigns"
+        scope: Final = "campaigns:write"
 
         class requestBody:
             required: Final = True
@@ -383,6 +864,7 @@ class operations:
 
         method: Final = "GET"
         path: Final = "/v1/campaigns/{id}"
+        scope: Final = "campaigns:read"
 
         class parameters:
             class id:
@@ -397,6 +879,7 @@ class operations:
 
         method: Final = "POST"
         path: Final = "/v1/campaigns/{id}/status"
+        scope: Final = "campaigns:write"
 
         class requestBody:
             required: Final = True
@@ -406,6 +889,193 @@ class operations:
                 "PAUSED",
                 "CANCELLED",
             )
+
+        class parameters:
+            class id:
+                name: Final = "id"
+                location: Final = "path"
+                required: Final = True
+                type: Final = "string"
+                format: Final = "uuid"
+
+    class listAgents:
+        """GET /v1/agents"""
+
+        method: Final = "GET"
+        path: Final = "/v1/agents"
+        scope: Final = "agents:read"
+
+        class parameters:
+            class page:
+                name: Final = "page"
+                location: Final = "query"
+                required: Final = False
+                type: Final = "integer"
+                format: Final = "int32"
+                minimum: Final = 1
+                default: Final = 1
+
+            class size:
+                name: Final = "size"
+                location: Final = "query"
+                required: Final = False
+                type: Final = "integer"
+                format: Final = "int32"
+                minimum: Final = 1
+                maximum: Final = 100
+                default: Final = 20
+
+    class getAgent:
+        """GET /v1/agents/{id}"""
+
+        method: Final = "GET"
+        path: Final = "/v1/agents/{id}"
+        scope: Final = "agents:read"
+
+        class parameters:
+            class id:
+                name: Final = "id"
+                location: Final = "path"
+                required: Final = True
+                type: Final = "string"
+                format: Final = "uuid"
+
+    class updateAgent:
+        """PATCH /v1/agents/{id}"""
+
+        method: Final = "PATCH"
+        path: Final = "/v1/agents/{id}"
+        scope: Final = "agents:write"
+
+        class requestBody:
+            required: Final = True
+            ref: Final = "UpdateAgentRequest"
+
+        class parameters:
+            class id:
+                name: Final = "id"
+                location: Final = "path"
+                required: Final = True
+                type: Final = "string"
+                format: Final = "uuid"
+
+    class listCalls:
+        """GET /v1/calls"""
+
+        method: Final = "GET"
+        path: Final = "/v1/calls"
+        scope: Final = "calls:read"
+
+        class parameters:
+            class agentId:
+                name: Final = "agentId"
+                location: Final = "query"
+                required: Final = False
+                type: Final = "string"
+                format: Final = "uuid"
+
+            class phone:
+                name: Final = "phone"
+                location: Final = "query"
+                required: Final = False
+                type: Final = "string"
+                pattern: Final = "^\\+[1-9][0-9]{6,14}$"
+
+            class campaign:
+                name: Final = "campaign"
+                location: Final = "query"
+                required: Final = False
+                type: Final = "string"
+                minLength: Final = 1
+                maxLength: Final = 255
+
+            class from_:
+                name: Final = "from"
+                location: Final = "query"
+                required: Final = False
+                type: Final = "string"
+                format: Final = "date"
+
+            class to:
+                name: Final = "to"
+                location: Final = "query"
+                required: Final = False
+                type: Final = "string"
+                format: Final = "date"
+
+            class page:
+                name: Final = "page"
+                location: Final = "query"
+                required: Final = False
+                type: Final = "integer"
+                format: Final = "int32"
+                minimum: Final = 1
+                default: Final = 1
+
+            class size:
+                name: Final = "size"
+                location: Final = "query"
+                required: Final = False
+                type: Final = "integer"
+                format: Final = "int32"
+                minimum: Final = 1
+                maximum: Final = 100
+                default: Final = 20
+
+            class sort:
+                name: Final = "sort"
+                location: Final = "query"
+                required: Final = False
+                type: Final = "string"
+                pattern: Final = "^[A-Za-z][A-Za-z0-9]*,(ASC|DESC)$"
+
+    class createCall:
+        """POST /v1/calls"""
+
+        method: Final = "POST"
+        path: Final = "/v1/calls"
+        scope: Final = "calls:write"
+
+        class requestBody:
+            required: Final = True
+            ref: Final = "CreateCallRequest"
+
+    class getCall:
+        """GET /v1/calls/{id}"""
+
+        method: Final = "GET"
+        path: Final = "/v1/calls/{id}"
+        scope: Final = "calls:read"
+
+        class parameters:
+            class id:
+                name: Final = "id"
+                location: Final = "path"
+                required: Final = True
+                type: Final = "string"
+                format: Final = "uuid"
+
+    class getTranscript:
+        """GET /v1/calls/{id}/transcript"""
+
+        method: Final = "GET"
+        path: Final = "/v1/calls/{id}/transcript"
+        scope: Final = "calls:read"
+
+        class parameters:
+            class id:
+                name: Final = "id"
+                location: Final = "path"
+                required: Final = True
+                type: Final = "string"
+                format: Final = "uuid"
+
+    class getRecording:
+        """GET /v1/calls/{id}/recording"""
+
+        method: Final = "GET"
+        path: Final = "/v1/calls/{id}/recording"
+        scope: Final = "calls:read"
 
         class parameters:
             class id:

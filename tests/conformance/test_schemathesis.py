@@ -81,21 +81,32 @@ def _created_id(sandbox: Sandbox, name: str = "Conformance") -> str:
 
 
 @pytest.fixture(scope="module")
-def stored_ids(sandbox: Sandbox) -> list[str]:
-    """Campaigns for the generated reads and status changes to find (else all would be 404)."""
-    return [_created_id(sandbox, f"Conformance {index}") for index in range(4)]
+def stored_ids(sandbox: Sandbox) -> dict[str, list[str]]:
+    """Campaigns, agents and calls for the generated reads and changes to find (else all
+    would be 404), by the first segment of their path."""
+    calls = [
+        sandbox.add_call(status="COMPLETED").id,  # with a recording and a conversation
+        sandbox.add_call(status="NO_ANSWER", campaign="Conformance").id,
+        sandbox.add_call(status="IN_PROGRESS", transcript={"action": "RING"}).id,
+    ]
+    return {
+        "campaigns": [_created_id(sandbox, f"Conformance {index}") for index in range(4)],
+        "agents": [Sandbox.OUTBOUND_AGENT_ID, Sandbox.INBOUND_AGENT_ID],
+        "calls": calls,
+    }
 
 
-def _address_a_stored_campaign(case: Any, stored_ids: list[str]) -> None:
+def _address_a_stored_resource(case: Any, stored_ids: dict[str, list[str]]) -> None:
     # Half of the generated ids (chosen by a hash of the id, so a failing example replays the
-    # same way) are swapped for a stored campaign's: 200 responses and status transitions are
-    # checked too, not only 404s. Negative examples keep their broken ids.
+    # same way) are swapped for a stored campaign's, agent's or call's: 200 responses and
+    # changes are checked too, not only 404s. Negative examples keep their broken ids.
     parameters = case.path_parameters
     if not parameters or "id" not in parameters or case.meta.generation.mode.is_negative:
         return
+    pool = stored_ids[case.operation.path.split("/")[2]]
     digest = int(hashlib.sha256(str(parameters["id"]).encode()).hexdigest(), 16)
     if digest % 2 == 0:
-        parameters["id"] = stored_ids[digest // 2 % len(stored_ids)]
+        parameters["id"] = pool[digest // 2 % len(pool)]
 
 
 @schema.parametrize()
@@ -105,9 +116,9 @@ def _address_a_stored_campaign(case: Any, stored_ids: list[str]) -> None:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_sandbox_conforms_to_openapi_yaml(
-    case: Any, sandbox: Sandbox, stored_ids: list[str]
+    case: Any, sandbox: Sandbox, stored_ids: dict[str, list[str]]
 ) -> None:
-    _address_a_stored_campaign(case, stored_ids)
+    _address_a_stored_resource(case, stored_ids)
     case.call_and_validate(
         base_url=sandbox.url, headers={"X-Api-Key": sandbox.api_key}, checks=CHECKS
     )
@@ -142,9 +153,12 @@ def _validate(
     headers: dict[str, str],
     body: Any = None,
     path_parameters: dict[str, str] | None = None,
+    query: dict[str, Any] | None = None,
 ) -> int:
     operation = schema[path][method]
     kwargs: dict[str, Any] = {"path_parameters": path_parameters or {}}
+    if query is not None:
+        kwargs["query"] = query
     if body is not None:
         kwargs["body"] = body
         kwargs["media_type"] = "application/json"
@@ -199,6 +213,55 @@ def test_documented_answers_to_valid_requests_conform(sandbox: Sandbox) -> None:
         assert _validate(sandbox, "POST", token, headers=headers, body=scope) == 401
 
 
+def test_documented_answers_of_agents_and_calls_conform(sandbox: Sandbox) -> None:
+    """Every agents and calls operation, on the answers generated requests rarely reach."""
+    key = {"X-Api-Key": sandbox.api_key}
+    reader = {"Authorization": f"Bearer {sandbox.issue_token(['calls:read'])}"}
+    agent = {"id": Sandbox.OUTBOUND_AGENT_ID}
+    # The generated PATCHes of the module's other test may have paused or archived the agent.
+    changes = {"name": "Renewals", "recordable": True, "active": True, "archived": False}
+    assert (
+        _validate(
+            sandbox, "PATCH", "/v1/agents/{id}", headers=key, body=changes, path_parameters=agent
+        )
+        == 200
+    )
+    answered = {"id": sandbox.add_call(status="COMPLETED", campaign="Valid", recorded=True).id}
+    bare = {"id": sandbox.add_call(status="NO_ANSWER", transcript={"action": "RING"}).id}
+    unknown = {"id": UNKNOWN_ID}
+
+    assert _validate(sandbox, "GET", "/v1/agents", headers=key, query={"size": 1}) == 200
+    assert _validate(sandbox, "GET", "/v1/agents/{id}", headers=key, path_parameters=agent) == 200
+    filters = {
+        "campaign": "Valid",
+        "from": "2020-01-01",
+        "to": "2099-12-31",
+        "sort": "duration,ASC",
+    }
+    assert _validate(sandbox, "GET", "/v1/calls", headers=reader, query=filters) == 200
+    assert _validate(sandbox, "GET", "/v1/calls", headers=key, query={"from": "2020-01-01"}) == 400
+    for path in ("/v1/calls/{id}", "/v1/calls/{id}/transcript", "/v1/calls/{id}/recording"):
+        assert _validate(sandbox, "GET", path, headers=reader, path_parameters=answered) == 200
+        assert _validate(sandbox, "GET", path, headers=key, path_parameters=unknown) == 404
+        assert _validate(sandbox, "GET", path, headers={}, path_parameters=answered) == 401
+    assert (
+        _validate(sandbox, "GET", "/v1/calls/{id}/transcript", headers=key, path_parameters=bare)
+        == 200
+    )
+    assert (
+        _validate(sandbox, "GET", "/v1/calls/{id}/recording", headers=key, path_parameters=bare)
+        == 404
+    )
+    create = {"agentId": Sandbox.OUTBOUND_AGENT_ID, "recipient": {"phone": "+33612345678"}}
+    assert _validate(sandbox, "POST", "/v1/calls", headers=key, body=create) == 201
+    assert _validate(sandbox, "POST", "/v1/calls", headers=reader, body=create) == 403
+    inbound = {**create, "agentId": Sandbox.INBOUND_AGENT_ID}
+    assert _validate(sandbox, "POST", "/v1/calls", headers=key, body=inbound) == 400
+    missing = {**create, "agentId": UNKNOWN_ID}
+    assert _validate(sandbox, "POST", "/v1/calls", headers=key, body=missing) == 404
+    assert _validate(sandbox, "GET", "/v1/agents", headers=reader) == 403
+
+
 def test_rate_limited_answers_conform() -> None:
     with Sandbox(rate_limit=(1, 60.0)) as limited:
         key = {"X-Api-Key": limited.api_key}
@@ -211,6 +274,14 @@ def test_rate_limited_answers_conform() -> None:
             ("POST", "/v1/campaigns", VALID_CREATE, None),
             ("POST", "/v1/campaigns/{id}/status", "PAUSED", ids),
             ("POST", "/v1/auth/token", {"scope": ["campaigns:read"]}, None),
+            ("GET", "/v1/agents", None, None),
+            ("GET", "/v1/agents/{id}", None, ids),
+            ("PATCH", "/v1/agents/{id}", {"name": "x"}, ids),
+            ("GET", "/v1/calls", None, None),
+            ("POST", "/v1/calls", {"agentId": UNKNOWN_ID}, None),
+            ("GET", "/v1/calls/{id}", None, ids),
+            ("GET", "/v1/calls/{id}/transcript", None, ids),
+            ("GET", "/v1/calls/{id}/recording", None, ids),
         ):
             answer = _validate(
                 limited, method, path, headers=key, body=body, path_parameters=parameters
@@ -240,5 +311,40 @@ def test_the_checks_do_catch_a_non_conforming_answer(fault: Any, found: str) -> 
                 "/v1/campaigns/{id}",
                 headers={"X-Api-Key": faulty.api_key},
                 path_parameters={"id": created},
+            )
+    assert found in {type(failure).__name__ for failure in failures.value.exceptions}
+
+
+@pytest.mark.parametrize(
+    ("path", "fault", "found"),
+    [
+        ("/v1/calls/{id}", UnknownValues(), "JsonSchemaError"),
+        (
+            "/v1/calls/{id}/transcript",
+            UnknownValues(extra_fields={"action": "SING"}),
+            "JsonSchemaError",
+        ),
+        (
+            "/v1/calls/{id}/recording",
+            NonJSONBody(status=200, body="not audio", content_type="text/plain", apply=True),
+            "UndefinedContentType",
+        ),
+    ],
+    ids=["unknown-call-status", "unknown-transcript-action", "recording-not-audio"],
+)
+def test_the_checks_do_catch_a_non_conforming_call_answer(
+    path: str, fault: Any, found: str
+) -> None:
+    # The same proof for the calls operations: a closed enum and the audio media type are held.
+    with Sandbox(rate_limit=None) as faulty:
+        call = faulty.add_call(status="COMPLETED", transcript={"action": "RING"})
+        faulty.inject(fault, method="GET")
+        with pytest.raises(FailureGroup) as failures:
+            _validate(
+                faulty,
+                "GET",
+                path,
+                headers={"X-Api-Key": faulty.api_key},
+                path_parameters={"id": call.id},
             )
     assert found in {type(failure).__name__ for failure in failures.value.exceptions}

@@ -78,9 +78,13 @@ what the client receives, and the log records it):
 
 :attr:`Sandbox.requests` lists :class:`RequestRecord` objects (credentials redacted);
 :meth:`Sandbox.campaigns` lists :class:`StoredCampaign` objects, so a test can prove that no
-campaign was created twice and none was lost.
+campaign was created twice and none was lost. Agents and calls: :meth:`Sandbox.agents` and
+:meth:`Sandbox.add_agent` (:class:`StoredAgent`; two are seeded, ``Sandbox.OUTBOUND_AGENT_ID``
+and ``Sandbox.INBOUND_AGENT_ID``), :meth:`Sandbox.calls` and :meth:`Sandbox.add_call`
+(:class:`StoredCall`, with a transcript and a recording).
 """
 
+from ._call_store import StoredAgent, StoredCall
 from ._faults import (
     Delay,
     DropConnection,
@@ -103,6 +107,8 @@ __all__ = [
     "NonJSONBody",
     "RequestRecord",
     "Sandbox",
+    "StoredAgent",
+    "StoredCall",
     "StoredCampaign",
     "UnknownValues",
 ]

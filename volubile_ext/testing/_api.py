@@ -2,8 +2,9 @@
 
 Order of the checks, as in the API (a Spring service with a security filter in front):
 route (404, 405) → credentials (401) → rate limit (429) → API-key-only and scope (403) →
-body (415, 400) → the operation (400, 404). A request refused by the rate limiter is not
-processed any further.
+query string and body (415, 400) → the operation (400, 404). A request refused by the rate
+limiter is not processed any further. Each operation's scope is openapi.yaml's
+(``x-volubile-scope``, read from ``volubile_api._spec``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ from volubile_api import _spec
 
 from .._campaign_input import check_campaign_payload
 from .._errors import FieldError
+from .._recipients import ContextProblems, freeze_context, is_e164, phone_problem
+from ._call_store import CallStore, StoredAgent, StoredCall, tone_wav
+from ._calls import make_call
+from ._query import QueryError, parse_agent_query, parse_call_query, spec_names
 from ._ratelimit import FixedWindowLimiter
 from ._store import CampaignStore
 from ._tokens import TokenError, TokenSigner
@@ -49,6 +54,11 @@ CAMPAIGN_STATUSES: tuple[str, ...] = _spec.operations.updateStatus.requestBody.e
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _CAMPAIGN_PATH = re.compile(r"/v1/campaigns/([^/]+)")
 _STATUS_PATH = re.compile(r"/v1/campaigns/([^/]+)/status")
+_AGENT_PATH = re.compile(r"/v1/agents/([^/]+)")
+_CALL_PATH = re.compile(r"/v1/calls/([^/]+)")
+_CALL_PART_PATH = re.compile(r"/v1/calls/([^/]+)/(transcript|recording)")
+_OPERATIONS = _spec.operations
+_AGENT_CHANGES = _spec.UpdateAgentRequest
 _API_KEY_PREFIX = "vsb_"
 #: How deeply a request body may nest arrays and objects (a campaign needs 4 levels).
 MAX_JSON_DEPTH = 64
@@ -70,6 +80,8 @@ class Request:
     path: str
     headers: Mapping[str, str] = attrs.field(repr=False)
     body: bytes = attrs.field(repr=False)
+    #: The query string as received (still percent-encoded), without the ``?``.
+    query: str = attrs.field(default="", repr=False)
 
 
 @attrs.frozen
@@ -204,11 +216,11 @@ _Operation = Callable[[Request, str | None], Reply]
 class _Route:
     operation: _Operation
     scope: str | None  # None: the token endpoint, which takes an API key and no scope
-    campaign_id: str | None = None
+    campaign_id: str | None = None  # the id in the path (a campaign's, an agent's, a call's)
 
 
 class SandboxAPI:
-    """Authentication, rate limiting, validation and the four operations of openapi.yaml."""
+    """Authentication, rate limiting, validation and every operation of openapi.yaml."""
 
     def __init__(
         self,
@@ -225,6 +237,7 @@ class SandboxAPI:
         self.limiter = limiter
         self.store = store
         self.token_lifetime = token_lifetime
+        self.calls = CallStore(store)
         self._clock = clock
         # One sandbox is one customer account: its tokens' subject.
         self.account = str(uuid.uuid4())
@@ -285,11 +298,32 @@ class SandboxAPI:
         if path == "/v1/auth/token":
             allowed = {"POST": _Route(self._issue_token, None)}
         elif path == "/v1/campaigns":
-            allowed = {"POST": _Route(self._create_campaign, "campaigns:write")}
+            allowed = {"POST": _Route(self._create_campaign, _OPERATIONS.create.scope)}
         elif match := _STATUS_PATH.fullmatch(path):
-            allowed = {"POST": _Route(self._update_status, "campaigns:write", match[1])}
+            scope = _OPERATIONS.updateStatus.scope
+            allowed = {"POST": _Route(self._update_status, scope, match[1])}
         elif match := _CAMPAIGN_PATH.fullmatch(path):
-            allowed = {"GET": _Route(self._get_campaign, "campaigns:read", match[1])}
+            allowed = {"GET": _Route(self._get_campaign, _OPERATIONS.get.scope, match[1])}
+        elif path == "/v1/agents":
+            allowed = {"GET": _Route(self._list_agents, _OPERATIONS.listAgents.scope)}
+        elif match := _AGENT_PATH.fullmatch(path):
+            allowed = {
+                "GET": _Route(self._get_agent, _OPERATIONS.getAgent.scope, match[1]),
+                "PATCH": _Route(self._update_agent, _OPERATIONS.updateAgent.scope, match[1]),
+            }
+        elif path == "/v1/calls":
+            allowed = {
+                "GET": _Route(self._list_calls, _OPERATIONS.listCalls.scope),
+                "POST": _Route(self._create_call, _OPERATIONS.createCall.scope),
+            }
+        elif match := _CALL_PART_PATH.fullmatch(path):
+            if match[2] == "transcript":
+                route = _Route(self._get_transcript, _OPERATIONS.getTranscript.scope, match[1])
+            else:
+                route = _Route(self._get_recording, _OPERATIONS.getRecording.scope, match[1])
+            allowed = {"GET": route}
+        elif match := _CALL_PATH.fullmatch(path):
+            allowed = {"GET": _Route(self._get_call, _OPERATIONS.getCall.scope, match[1])}
         else:
             return error_reply(404, f"No endpoint {method} {path}", now=now)
         if lookup not in allowed:
@@ -448,6 +482,214 @@ class SandboxAPI:
         if not _UUID.fullmatch(campaign_id):
             raise _Refused(_not_found(raw_id, now))
         return campaign_id.lower()
+
+    # --- agents and calls --------------------------------------------------------------
+
+    def _list_agents(self, request: Request, _id: str | None) -> Reply:
+        now = self._clock()
+        paging = _query(parse_agent_query, request, now)
+        agents, total = self.calls.agents(paging)
+        document = {
+            "content": [dict(agent.document) for agent in agents],
+            "page_count": -(-total // paging.size),
+            "total_items": total,
+        }
+        return Reply(200, document)
+
+    def _agent(self, raw_id: str | None, now: float) -> StoredAgent:
+        agent = self.calls.agent(_path_id(raw_id) or "")
+        if agent is None:
+            raise _Refused(error_reply(404, f"Agent {_shown_id(raw_id)} not found", now=now))
+        return agent
+
+    def _get_agent(self, request: Request, agent_id: str | None) -> Reply:
+        return Reply(200, dict(self._agent(agent_id, self._clock()).document))
+
+    def _update_agent(self, request: Request, agent_id: str | None) -> Reply:
+        now = self._clock()
+        body = self._json_object(request, now)
+        errors = _agent_change_errors(body)
+        if errors:
+            return error_reply(400, "Validation failed", now=now, errors=errors)
+        agent = self.calls.update_agent(self._agent(agent_id, now).id, body)
+        if agent is None:  # gone between the two reads: no operation deletes one, but be exact
+            return error_reply(404, f"Agent {_shown_id(agent_id)} not found", now=now)
+        return Reply(200, dict(agent.document))
+
+    def _list_calls(self, request: Request, _id: str | None) -> Reply:
+        now = self._clock()
+        filters = _query(parse_call_query, request, now)
+        calls, total = self.calls.calls(filters)
+        size = filters.paging.size
+        document = {
+            "content": [dict(call.document) for call in calls],
+            "size": size,
+            "page": filters.paging.page,
+            "totalElements": total,
+            "totalPages": -(-total // size),
+        }
+        return Reply(200, document)
+
+    def _call(self, raw_id: str | None, now: float) -> StoredCall:
+        call = self.calls.call(_path_id(raw_id) or "")
+        if call is None:
+            raise _Refused(error_reply(404, f"Call {_shown_id(raw_id)} not found", now=now))
+        return call
+
+    def _get_call(self, request: Request, call_id: str | None) -> Reply:
+        return Reply(200, dict(self._call(call_id, self._clock()).document))
+
+    def _get_transcript(self, request: Request, call_id: str | None) -> Reply:
+        return Reply(200, self._call(call_id, self._clock()).transcript)
+
+    def _get_recording(self, request: Request, call_id: str | None) -> Reply:
+        now = self._clock()
+        call = self._call(call_id, now)
+        if not call.document.get("recorded"):
+            return error_reply(404, f"Call {call.id} was not recorded", now=now)
+        audio = call.recording if call.recording is not None else tone_wav()
+        return Reply(200, raw_body=audio, content_type=call.recording_type)
+
+    def _create_call(self, request: Request, _id: str | None) -> Reply:
+        now = self._clock()
+        body = self._json_object(request, now)
+        errors, phone, context = _create_call_errors(body)
+        if errors:
+            return error_reply(400, "Validation failed", now=now, errors=errors)
+        agent = self._agent(str(body["agentId"]), now)
+        problem = _outbound_problem(agent)
+        if problem is not None:
+            return error_reply(
+                400,
+                f"Agent {agent.id} cannot place calls: {problem}",
+                now=now,
+                errors=[FieldError("agentId", problem, body["agentId"])],
+            )
+        call, day = make_call(
+            agent,
+            phone=phone,
+            status="IN_PROGRESS",
+            now=datetime.fromtimestamp(now, UTC),
+            context=context,
+            recorded=False,
+        )
+        self.calls.add_call(call, day=day)
+        return Reply(201, dict(call.document))
+
+
+def _query(parse: Callable[[str], Any], request: Request, now: float) -> Any:
+    try:
+        return parse(request.query)
+    except QueryError as refused:
+        raise _Refused(
+            error_reply(400, "Invalid query parameters", now=now, errors=refused.errors)
+        ) from None
+
+
+def _path_id(raw_id: str | None) -> str | None:
+    """The canonical (lower-case) UUID in a path segment, or ``None`` when it is not one (a
+    malformed id names nothing: 404, as for campaigns)."""
+    text = unquote(raw_id or "")
+    return text.lower() if _UUID.fullmatch(text) else None
+
+
+def _field_name(key: str) -> str:
+    """A client's field name for an error's ``field``: as sent when short and printable."""
+    return key if len(key) <= 100 and key.isprintable() else _shown(key)
+
+
+def _shown_id(raw_id: str | None) -> str:
+    return _shown(unquote(raw_id or ""))
+
+
+def _agent_change_errors(body: Mapping[str, Any]) -> list[FieldError]:
+    errors: list[FieldError] = []
+    known = spec_names(_AGENT_CHANGES)
+    for key, value in body.items():
+        if key not in known:
+            errors.append(
+                FieldError(_field_name(key), f"unknown field (expected {', '.join(known)})", value)
+            )
+        elif value is None:
+            errors.append(FieldError(key, "must not be null (leave it out to keep it)", None))
+        elif key == "name":
+            low, high = _AGENT_CHANGES.name.minLength, _AGENT_CHANGES.name.maxLength
+            if not isinstance(value, str) or not low <= len(value) <= high:
+                errors.append(FieldError(key, f"must be text of {low} to {high} characters", value))
+        elif not isinstance(value, bool):
+            errors.append(FieldError(key, "must be true or false", value))
+    return errors
+
+
+def _create_call_errors(
+    body: Mapping[str, Any],
+) -> tuple[list[FieldError], str, dict[str, Any]]:
+    """The problems of a create-call body, and its phone and context when it has none."""
+    errors: list[FieldError] = []
+    for key in body:
+        if key not in ("agentId", "recipient"):
+            errors.append(
+                FieldError(
+                    _field_name(key), "unknown field (expected agentId, recipient)", body[key]
+                )
+            )
+    agent_id = body.get("agentId")
+    if agent_id is None:
+        errors.append(FieldError("agentId", "must not be null", None))
+    elif not isinstance(agent_id, str) or not _UUID.fullmatch(agent_id):
+        errors.append(FieldError("agentId", "must be a UUID", agent_id))
+    recipient = body.get("recipient")
+    phone, context = "", {}
+    if recipient is None:
+        errors.append(FieldError("recipient", "must not be null", None))
+    elif not isinstance(recipient, dict):
+        errors.append(FieldError("recipient", "must be an object {phone, context}", recipient))
+    else:
+        for key in recipient:
+            if key not in ("phone", "context"):
+                errors.append(
+                    FieldError(
+                        f"recipient.{_field_name(key)}",
+                        "unknown field (expected phone, context)",
+                        recipient[key],
+                    )
+                )
+        raw_phone = recipient.get("phone")
+        if raw_phone is None:
+            errors.append(FieldError("recipient.phone", "must not be null", None))
+        elif not isinstance(raw_phone, str) or not is_e164(raw_phone):
+            message = phone_problem(raw_phone) or "must be in E.164 format, e.g. +33612345678"
+            errors.append(FieldError("recipient.phone", message, raw_phone))
+        else:
+            phone = raw_phone
+        raw_context = recipient.get("context")
+        try:
+            # The client's own rules for a context (the frozen copy it returns is not JSON).
+            freeze_context(raw_context)
+        except ContextProblems as found:
+            errors.extend(found.field_errors("recipient."))
+        else:
+            context = dict(raw_context) if isinstance(raw_context, dict) else {}
+        if "system" in context:
+            errors.append(
+                FieldError(
+                    "recipient.context.system",
+                    "is reserved: Volubile sets the system variables itself",
+                    context["system"],
+                )
+            )
+    return errors, phone, context
+
+
+def _outbound_problem(agent: StoredAgent) -> str | None:
+    """Why ``agent`` cannot place a call (``None``: it can)."""
+    if agent.type != "OUTBOUND":
+        return f"it is an {agent.type} agent; calls and campaigns need an OUTBOUND agent"
+    if agent.document.get("archived"):
+        return "it is archived"
+    if not agent.document.get("active"):
+        return "it is not active (PATCH /v1/agents/{id} with active: true)"
+    return None
 
 
 _MISSING: Any = object()

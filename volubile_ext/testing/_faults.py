@@ -179,8 +179,8 @@ def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
 class UnknownValues(Fault):
     """Process the request, then add values the client's schema does not know to its answer.
 
-    In a JSON object response: a string ``status`` field (a campaign's) is replaced by
-    ``status`` ("ARCHIVED", not in the ACTIVE/PAUSED/CANCELLED enum), ``extra_day`` is appended
+    In a JSON object response: a string ``status`` field (a campaign's, or a call's) is replaced
+    by ``status`` ("ARCHIVED", in neither enum), ``extra_day`` is appended
     to a ``days`` list, and ``extra_fields`` are added at the top level. ``None`` leaves the
     corresponding part alone. Responses that are not JSON objects pass unchanged. The request
     is always processed (``apply`` is ``True``).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
 import io
 import ipaddress
 import logging
@@ -12,7 +13,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from os import PathLike
@@ -23,6 +24,8 @@ import attrs
 
 from .._version import __version__
 from ._api import SCOPES, ApiKeys, Reply, Request, SandboxAPI, error_reply, generate_api_key
+from ._call_store import INBOUND_AGENT_ID, OUTBOUND_AGENT_ID, StoredAgent, StoredCall
+from ._calls import DIRECTIONS, make_call
 from ._faults import (
     Delay,
     DropConnection,
@@ -82,6 +85,17 @@ class Sandbox:
     PAUSED, anything → CANCELLED, never back from CANCELLED: 400); the rate limit with its
     headers on every response; errors as ``ErrorResponse`` JSON.
 
+    Agents and calls: two agents are seeded, :attr:`OUTBOUND_AGENT_ID` (active, recordable) and
+    :attr:`INBOUND_AGENT_ID`; :meth:`add_agent` adds more. :meth:`add_call` adds a call in any
+    state, with a transcript and a recording; ``POST /v1/calls`` records an outbound call
+    ``IN_PROGRESS`` (the agent must exist: 404, be OUTBOUND, active and not archived: 400).
+    ``GET /v1/calls`` pages (``page`` from 1, ``size`` up to 100, ``totalElements``,
+    ``totalPages``), filters (``agentId``, ``phone`` in E.164, ``campaign`` name, ``from`` and
+    ``to`` dates, both or neither, in order, compared with the call's start date in UTC) and
+    sorts (``<property>,ASC|DESC`` over the call's scalar fields; newest first by default).
+    ``GET /v1/agents`` pages the same way and answers ``content``, ``page_count`` and
+    ``total_items``. ``PATCH /v1/agents/{id}`` changes the fields sent, no others.
+
     Decisions where the API's documentation is silent:
 
     - A malformed campaign id answers 404 (it names no campaign; the spec declares no 400 for
@@ -97,7 +111,14 @@ class Sandbox:
     - A body sent with a ``Content-Type`` other than JSON gets 415, as from any Spring service.
     - A request with both ``X-Api-Key`` and ``Authorization`` is judged by its API key.
     - Unknown fields in a create request are refused (400), because the client's rule set,
-      which the sandbox shares, refuses them.
+      which the sandbox shares, refuses them; so are unknown fields of an agent update or a
+      call, and unknown, repeated or malformed query parameters of a list (a typo such as
+      ``agent_id`` would otherwise widen the list without a word).
+    - A page past the last one answers 200 with no items (as Spring does); ``POST /v1/calls``
+      answers 201 with the new call's ``CallResponse`` (the API documents no body); a call's
+      context may not set ``system`` (Volubile's reserved variables): 400.
+    - A campaign's ``agentId`` is not checked against the agents (the client checks it when
+      asked to; existing tests create campaigns with made-up agents).
 
     Parameters:
 
@@ -106,9 +127,10 @@ class Sandbox:
       first. All keys belong to one account (one rate-limit window, one set of campaigns).
     - ``rate_limit``: ``(requests, seconds)`` per fixed window, or ``None`` for no limit.
     - ``token_lifetime``: seconds a minted token is valid (``expiresIn``).
-    - ``db_path``: an SQLite file that keeps campaigns, and the API key the sandbox generated,
-      across restarts; in memory by default. Its folder must exist. ``ValueError`` when the
-      file cannot be used (no such folder, a folder, no permission, not a sandbox database).
+    - ``db_path``: an SQLite file that keeps campaigns, agents, calls, and the API key the
+      sandbox generated, across restarts; in memory by default. Its folder must exist.
+      ``ValueError`` when the file cannot be used (no such folder, a folder, no permission,
+      not a sandbox database).
     - ``clock``: returns the time in seconds since the epoch (``time.time`` by default); a test
       that controls it can expire tokens and end rate-limit windows without sleeping.
     - ``request_log_size``: how many records :attr:`requests` keeps (the oldest go first);
@@ -132,6 +154,11 @@ class Sandbox:
     Every method is thread-safe. Secrets (keys, tokens) appear in no repr, exception message,
     log line or request-log record.
     """
+
+    #: The seeded OUTBOUND agent: active, recordable (its answered calls have a recording).
+    OUTBOUND_AGENT_ID = OUTBOUND_AGENT_ID
+    #: The seeded INBOUND agent.
+    INBOUND_AGENT_ID = INBOUND_AGENT_ID
 
     def __init__(
         self,
@@ -398,6 +425,125 @@ class Sandbox:
         found = self._api.store.get(str(campaign_id).lower())
         if found is None:
             raise KeyError(f"no campaign {campaign_id} in this sandbox")
+        return found
+
+    def add_agent(
+        self,
+        name: str,
+        *,
+        type: str = "OUTBOUND",
+        active: bool = True,
+        recordable: bool = True,
+        archived: bool = False,
+        phone_numbers: Sequence[str] = (),
+        agent_id: str | uuid.UUID | None = None,
+    ) -> StoredAgent:
+        """Add an agent to the account (``GET /v1/agents`` lists it after the seeded ones);
+        ``agent_id`` defaults to a new UUID. ``ValueError`` for a type other than INBOUND or
+        OUTBOUND, or an id already taken."""
+        if type not in DIRECTIONS:
+            raise ValueError(f"type must be one of {', '.join(DIRECTIONS)}: {type!r}")
+        if not isinstance(name, str) or not name:
+            raise ValueError("name must be a non-empty string")
+        identifier = str(uuid.UUID(str(agent_id))) if agent_id is not None else str(uuid.uuid4())
+        document = {
+            "id": identifier,
+            "telephonyConfiguration": {"sipConnection": {}, "phoneNumbers": list(phone_numbers)},
+            "name": name,
+            "type": type,
+            "active": bool(active),
+            "recordable": bool(recordable),
+            "archived": bool(archived),
+            "configuration": {"extractors": [], "classifiers": []},
+        }
+        return self._api.calls.add_agent(document)
+
+    def agents(self) -> list[StoredAgent]:
+        """Every agent, seeded ones first, in the order they were added (fresh copies)."""
+        return self._api.calls.agents()[0]
+
+    def agent(self, agent_id: str | uuid.UUID) -> StoredAgent:
+        """One agent; ``KeyError`` when there is none with this id."""
+        found = self._api.calls.agent(str(agent_id).lower())
+        if found is None:
+            raise KeyError(f"no agent {agent_id} in this sandbox")
+        return found
+
+    def add_call(
+        self,
+        *,
+        phone: str = "+33612345678",
+        status: str = "COMPLETED",
+        agent_id: str | uuid.UUID = OUTBOUND_AGENT_ID,
+        campaign: str | None = None,
+        start_time: _dt.datetime | str | None = None,
+        duration: int | None = None,
+        context: Mapping[str, Any] | None = None,
+        extractors: Sequence[Mapping[str, Any]] = (),
+        classifiers: Sequence[Mapping[str, Any]] = (),
+        summary: str | None = None,
+        anonymous: bool = False,
+        recorded: bool | None = None,
+        transcript: Sequence[Mapping[str, Any]] | Mapping[str, Any] | None = None,
+        recording: bytes | None = None,
+        recording_type: str = "audio/wav",
+        call_type: str | None = None,
+        call_id: str | uuid.UUID | None = None,
+    ) -> StoredCall:
+        """Add a call, as if ``agent_id``'s agent had made (or taken) it; returns it.
+
+        - ``status``: any text; the API's are ``CallStatus`` values (a made-up one tests a
+          client's tolerance). ``campaign``: the campaign name ``GET /v1/calls?campaign=``
+          matches (``None``: a call made alone).
+        - ``start_time``: an aware datetime or ISO 8601 text (default: ``duration`` seconds
+          ago); ``duration`` in seconds (default 60, 0 for ``IN_PROGRESS``). The from/to
+          filters compare the start's date in UTC.
+        - ``context``: the recipient's context (the sandbox adds ``system``); ``extractors``
+          (``{"name", "value": [str | extractor]}``) and ``classifiers`` (``{"name", "value",
+          "type"}``) give ``extractedData`` and ``classificationData``, flattened.
+        - ``transcript``: a list of ``{action, time, actor, message}`` entries (answered as a
+          JSON array), or one entry (answered as that bare object, as the reference's example
+          shows); by default a conversation that fits ``status``.
+        - ``recording``: the audio's bytes, served as ``recording_type``; by default a call
+          that was answered by a recordable agent has a short generated WAV tone, others none
+          (404). ``recorded=False`` removes it, ``True`` forces one.
+        - ``call_type``: INBOUND or OUTBOUND (default: the agent's type).
+
+        ``KeyError`` for an unknown agent; ``ValueError``/``TypeError`` for a phone not in
+        E.164, a naive ``start_time``, a negative duration, a malformed transcript.
+        """
+        agent = self.agent(agent_id)
+        call, day = make_call(
+            agent,
+            phone=phone,
+            status=status,
+            now=_dt.datetime.fromtimestamp(self._clock(), _dt.UTC),
+            call_id=str(call_id) if call_id is not None else None,
+            call_type=call_type,
+            start_time=start_time,
+            duration=duration,
+            campaign=campaign,
+            context=context,
+            extractors=extractors,
+            classifiers=classifiers,
+            summary=summary,
+            anonymous=anonymous,
+            recorded=recorded,
+            transcript=transcript,
+            recording=recording,
+            recording_type=recording_type,
+        )
+        return self._api.calls.add_call(call, day=day)
+
+    def calls(self) -> list[StoredCall]:
+        """Every call, oldest first: those a test added and those ``POST /v1/calls`` made."""
+        return self._api.calls.calls()[0]
+
+    def call(self, call_id: str | uuid.UUID) -> StoredCall:
+        """One call; ``KeyError`` when there is none with this id."""
+        found = self._api.calls.call(str(call_id).lower())
+        if found is None:
+            raise KeyError(f"no call {call_id} in this sandbox")
         return found
 
     # --- serving (called by the request handler threads) -----------------------------------
@@ -710,7 +856,7 @@ class _Handler(BaseHTTPRequestHandler):
         # Read whole: the request deadline no longer applies (a Delay fault may hold the reply).
         self._reader.deadline = None
         headers = self.headers.items()
-        request = Request(self.command, path, _merge_headers(headers), body)
+        request = Request(self.command, path, _merge_headers(headers), body, query)
         reply = self._server().sandbox._exchange(request, query, headers)
         if reply is None:
             self.close_connection = True

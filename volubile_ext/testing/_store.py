@@ -1,5 +1,5 @@
 """Campaign storage for the sandbox: SQLite, in memory by default, or in a file that survives
-restarts.
+restarts. The same database holds the agents and calls (``_call_store``).
 
 One code path serves both cases (``:memory:`` is just another SQLite database), so the
 persistent sandbox a CLI user runs behaves exactly like the in-memory one the tests use.
@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import attrs
+
+from ._call_store import ensure_tables
 
 __all__ = ["DEFAULT_TIMEZONE", "CampaignStore", "SandboxDatabaseError", "StoredCampaign"]
 
@@ -162,6 +164,12 @@ class CampaignStore:
             yield
 
     @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """The database, under the store's lock (for the agent and call tables beside)."""
+        with self._use() as connection:
+            yield connection
+
+    @contextmanager
     def _use(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             if self._connection is not None:
@@ -251,6 +259,7 @@ def _connect(path: str) -> sqlite3.Connection:
         raise SandboxDatabaseError(path, exc) from None
     try:
         _prepare(connection, path)
+        ensure_tables(connection)
     except sqlite3.OperationalError as exc:
         # Opened, but it cannot be read or written (read-only, locked, disk full, folder
         # without write permission): the file may well be ours.

@@ -1,0 +1,222 @@
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.agent_response import AgentResponse
+from ...models.error_response import ErrorResponse
+from ...models.update_agent_request import UpdateAgentRequest
+from ...types import RESPONSE_PARSE_ERRORS, Response, status_code_of
+
+
+def _get_kwargs(
+    id: UUID,
+    *,
+    body: UpdateAgentRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/v1/agents/{id}".format(
+            id=quote(str(id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AgentResponse | ErrorResponse | None:
+    if response.status_code == 200:
+        response_200 = AgentResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AgentResponse | ErrorResponse]:
+    parsed: AgentResponse | ErrorResponse | None = None
+    parse_error: Exception | None = None
+    try:
+        parsed = _parse_response(client=client, response=response)
+    except RESPONSE_PARSE_ERRORS as error:
+        parse_error = error
+    return Response(
+        status_code=status_code_of(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=parsed,
+        parse_error=parse_error,
+        http_response=response,
+    )
+
+
+def sync_detailed(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateAgentRequest,
+) -> Response[AgentResponse | ErrorResponse]:
+    """Update an agent
+
+     Changes the fields sent; the fields left out keep their value (x-volubile-evidence: inferred, the
+    page does not say whether the update is partial; PATCH means it is).
+
+    Args:
+        id (UUID):
+        body (UpdateAgentRequest): The fields to change; the others keep their value
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AgentResponse | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateAgentRequest,
+) -> AgentResponse | ErrorResponse | None:
+    """Update an agent
+
+     Changes the fields sent; the fields left out keep their value (x-volubile-evidence: inferred, the
+    page does not say whether the update is partial; PATCH means it is).
+
+    Args:
+        id (UUID):
+        body (UpdateAgentRequest): The fields to change; the others keep their value
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AgentResponse | ErrorResponse
+    """
+
+    return sync_detailed(
+        id=id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateAgentRequest,
+) -> Response[AgentResponse | ErrorResponse]:
+    """Update an agent
+
+     Changes the fields sent; the fields left out keep their value (x-volubile-evidence: inferred, the
+    page does not say whether the update is partial; PATCH means it is).
+
+    Args:
+        id (UUID):
+        body (UpdateAgentRequest): The fields to change; the others keep their value
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AgentResponse | ErrorResponse]
+    """
+
+    kwargs = _get_kwargs(
+        id=id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateAgentRequest,
+) -> AgentResponse | ErrorResponse | None:
+    """Update an agent
+
+     Changes the fields sent; the fields left out keep their value (x-volubile-evidence: inferred, the
+    page does not say whether the update is partial; PATCH means it is).
+
+    Args:
+        id (UUID):
+        body (UpdateAgentRequest): The fields to change; the others keep their value
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AgentResponse | ErrorResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            id=id,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -67,7 +67,7 @@ from volubile_api.api.campaigns import create as generated_create  # noqa: E402
 from volubile_api.api.campaigns import get as generated_get  # noqa: E402
 from volubile_api.models import CreateCampaignRequest  # noqa: E402
 from volubile_ext import AsyncVolubile, Volubile, load_recipients  # noqa: E402
-from volubile_ext._campaign_input import build_campaign_request  # noqa: E402
+from volubile_ext.campaigns._campaign_input import build_campaign_request  # noqa: E402
 
 T = TypeVar("T")
 

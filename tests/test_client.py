@@ -760,7 +760,7 @@ def test_create_of_a_plain_weekday_campaign_warns_nothing(
 
 @pytest.mark.parametrize("cls", [Volubile, AsyncVolubile])
 def test_requests_are_those_httpx_build_request_makes(cls: type[Any]) -> None:
-    from volubile_ext._campaign_input import build_campaign_request
+    from volubile_ext.campaigns._campaign_input import build_campaign_request
 
     client = cls(api_key=API_KEY, base_url="https://api.eu.volubile.ai")
     scopes = tuple(client._api.known_scopes.values())[:2]

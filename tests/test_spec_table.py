@@ -18,7 +18,8 @@ import yaml
 
 from scripts import regenerate
 from volubile_api import _spec
-from volubile_ext import CampaignStatus, Day, _bulk, _campaign_input, _recipients, _timeslots
+from volubile_ext import CampaignStatus, Day
+from volubile_ext.campaigns import _bulk, _campaign_input, _recipients, _timeslots
 from volubile_ext.testing import _api as sandbox_api
 
 ROOT = Path(__file__).resolve().parent.parent

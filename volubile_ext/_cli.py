@@ -47,18 +47,6 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from ._auth import clean_credential
-from ._bulk import (
-    MAX_CHUNK,
-    BulkCreateReport,
-    CampaignMayExistError,
-    ChunkUncertain,
-    JournalLockedError,
-    JournalMismatchError,
-    JournalUnreadableError,
-    JournalWriteError,
-    Resolution,
-)
-from ._campaign_input import build_campaign_request
 from ._client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, Volubile
 from ._errors import (
     APIConnectionError,
@@ -75,8 +63,21 @@ from ._errors import (
     VolubileError,
 )
 from ._models import Campaign
-from ._planning import BulkPlan, CampaignPlan, plan_campaign, plan_many
-from ._recipients import (
+from ._version import __version__
+from .campaigns._bulk import (
+    MAX_CHUNK,
+    BulkCreateReport,
+    CampaignMayExistError,
+    ChunkUncertain,
+    JournalLockedError,
+    JournalMismatchError,
+    JournalUnreadableError,
+    JournalWriteError,
+    Resolution,
+)
+from .campaigns._campaign_input import build_campaign_request
+from .campaigns._planning import BulkPlan, CampaignPlan, plan_campaign, plan_many
+from .campaigns._recipients import (
     _PHONE_EXTRA,
     RecipientImport,
     RecipientSourceError,
@@ -86,8 +87,7 @@ from ._recipients import (
     encoding_label,
     load_recipients,
 )
-from ._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
-from ._version import __version__
+from .campaigns._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
 
 if TYPE_CHECKING:
     from .testing import Sandbox

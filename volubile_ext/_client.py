@@ -48,18 +48,6 @@ from ._auth import (
     MintedTokenAuth,
     clean_credential,
 )
-from ._bulk import (
-    INTERRUPT_SENT_ATTRIBUTE,
-    BulkCreateReport,
-    BulkRun,
-    Chunk,
-    ProgressCallback,
-    Resolution,
-    plan_chunks,
-    read_resolutions,
-    single_chunk,
-)
-from ._campaign_input import CampaignRequest, build_campaign_request
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -74,11 +62,23 @@ from ._errors import (
     parse_retry_after,
 )
 from ._models import Campaign, CampaignStatus, ResponseInfo, parse_campaign, parse_token
-from ._planning import bulk_creation_warnings, creation_warnings
 from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter, Slot
-from ._recipients import RecipientImport
 from ._retry import RetryPolicy, TransportFailure, classify_transport_error
 from ._version import __version__
+from .campaigns._bulk import (
+    INTERRUPT_SENT_ATTRIBUTE,
+    BulkCreateReport,
+    BulkRun,
+    Chunk,
+    ProgressCallback,
+    Resolution,
+    plan_chunks,
+    read_resolutions,
+    single_chunk,
+)
+from .campaigns._campaign_input import CampaignRequest, build_campaign_request
+from .campaigns._planning import bulk_creation_warnings, creation_warnings
+from .campaigns._recipients import RecipientImport
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncVolubile", "Volubile"]
 

@@ -23,8 +23,8 @@ import attrs
 
 from volubile_api import _spec
 
-from .._campaign_input import check_campaign_payload
 from .._errors import FieldError
+from ..campaigns._campaign_input import check_campaign_payload
 from ._ratelimit import FixedWindowLimiter
 from ._store import CampaignStore
 from ._tokens import TokenError, TokenSigner

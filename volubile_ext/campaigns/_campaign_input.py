@@ -26,14 +26,14 @@ import attrs
 
 from volubile_api import _spec
 
-from ._days import Day, DayProblem, Outcome, read_days
-from ._errors import (
+from .._errors import (
     MAX_LISTED_PROBLEMS,
     ClientValidationError,
     FieldError,
     ProblemList,
     shown_text,
 )
+from ._days import Day, DayProblem, Outcome, read_days
 from ._recipients import (
     SURROGATE_REASON,
     ContextProblems,

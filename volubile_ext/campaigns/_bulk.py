@@ -40,8 +40,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._campaign_input import MAX_RECIPIENTS, CampaignRequest, build_campaign_request
-from ._errors import (
+from .._errors import (
     APIConnectionError,
     APIStatusError,
     AuthenticationError,
@@ -52,7 +51,8 @@ from ._errors import (
     VolubileError,
     _shown,
 )
-from ._models import Campaign, parse_campaign
+from .._models import Campaign, parse_campaign
+from ._campaign_input import MAX_RECIPIENTS, CampaignRequest, build_campaign_request
 
 __all__ = [
     "BulkCreateReport",

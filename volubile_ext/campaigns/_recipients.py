@@ -23,7 +23,7 @@ import attrs
 
 from volubile_api import _spec
 
-from ._errors import (
+from .._errors import (
     CappedList,
     ClientValidationError,
     FieldError,

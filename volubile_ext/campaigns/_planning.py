@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
+from .._errors import ClientValidationError, FieldError, ProblemList
 from ._campaign_input import (
     MAX_RECIPIENTS,
     CampaignRequest,
@@ -30,7 +31,6 @@ from ._campaign_input import (
     run_rules,
 )
 from ._days import Day
-from ._errors import ClientValidationError, FieldError, ProblemList
 from ._holidays import french_public_holidays
 from ._recipients import Recipient, RecipientImport
 from ._timeslots import TimeSlot

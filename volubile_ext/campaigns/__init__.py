@@ -1,0 +1,8 @@
+"""The campaign domain: what a campaign is made of, before and apart from the wire.
+
+Time slots and the allowed calling windows (`_timeslots`), days (`_days`), recipients and
+their phone numbers (`_recipients`), French public holidays (`_holidays`), the rule set that
+turns forgiving input into one canonical request (`_campaign_input`), plans and creation
+warnings (`_planning`), and bulk creation with its journal (`_bulk`). The public names are
+re-exported by `volubile_ext`; import them from there.
+"""

@@ -715,6 +715,8 @@ def test_sync_and_async_clients_offer_the_same_methods_and_arguments() -> None:
                 other = async_sig.parameters[parameter.name]
                 assert parameter.kind == other.kind, (name, parameter.name)
                 assert parameter.default == other.default, (name, parameter.name)
+                # Typed once: the same annotation on both twins (**fields included).
+                assert parameter.annotation == other.annotation, (name, parameter.name)
             if name not in {"close"}:
                 assert inspect.iscoroutinefunction(async_member) != inspect.iscoroutinefunction(
                     sync_member

@@ -50,6 +50,7 @@ from .campaigns._planning import (
     plan_campaign,
     plan_many,
 )
+from .campaigns._prepare import PreparedCreate, prepare_create
 from .campaigns._recipients import (
     DuplicateRow,
     Recipient,
@@ -99,6 +100,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "PlannedDay",
+    "PreparedCreate",
     "RateLimitError",
     "RateLimitInfo",
     "Recipient",
@@ -120,4 +122,5 @@ __all__ = [
     "parse_days",
     "plan_campaign",
     "plan_many",
+    "prepare_create",
 ]

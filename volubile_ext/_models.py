@@ -21,10 +21,10 @@ import httpx
 
 from ._auth import AccessToken
 from ._ratelimit import RateLimitInfo
-from .campaigns._campaign_input import FIELDS as REQUEST_FIELDS
 from .campaigns._campaign_input import RetrySettings
 from .campaigns._campaign_input import _trusted_retry as trusted_retry
 from .campaigns._days import Day
+from .campaigns._fields import FIELDS as REQUEST_FIELDS
 from .campaigns._timeslots import TimeSlot
 
 __all__ = ["Campaign", "CampaignStatus", "ResponseInfo", "parse_campaign", "parse_token"]

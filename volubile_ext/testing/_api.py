@@ -21,9 +21,8 @@ from urllib.parse import unquote
 
 import attrs
 
-from volubile_api import _spec
-
 from .._errors import FieldError
+from .._wire import spec as _spec
 from ..campaigns._campaign_input import check_campaign_payload
 from ._ratelimit import FixedWindowLimiter
 from ._store import CampaignStore

@@ -979,9 +979,8 @@ class CampaignRequest:
             body["timezone"] = self.timezone
         if self.other_fields:
             body.update(copy.deepcopy(dict(self.other_fields)))
-        if tuple(body) != _BODY_ORDER[: len(body)]:
-            body = {field: body[field] for field in FIELDS if field in body}
-        return body
+        # The schema's order, whatever order the spec gives its fields in.
+        return {field: body[field] for field in FIELDS if field in body}
 
     @classmethod
     def from_json(cls, payload: object) -> CampaignRequest:
@@ -1065,7 +1064,6 @@ PYTHON_NAME: Final = PYTHON_NAMES
 _PYTHON_FIELDS: Final = tuple(PYTHON_NAMES[field] for field in FIELDS)
 # Where campaign_values puts the keyword arguments that name no field.
 _UNKNOWN: Final = "\0unknown"
-_BODY_ORDER: Final = FIELDS
 
 
 def _run_payload(payload: object) -> tuple[CampaignRequest | None, list[FieldError]]:

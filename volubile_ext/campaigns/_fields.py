@@ -11,7 +11,6 @@ the spec adds is sendable after regeneration with no edit here.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import math
 import re
 import uuid
@@ -71,6 +70,8 @@ def did_you_mean(key: str, known: Iterable[str]) -> str | None:
     exact = folded.get(key.replace("_", "").replace("-", "").casefold())
     if exact is not None:
         return exact
+    import difflib  # the error path only: it weighs on `import volubile_ext`
+
     close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.75)
     return close[0] if close else None
 

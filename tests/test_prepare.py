@@ -95,6 +95,15 @@ def test_every_problem_of_several_campaigns_is_reported_with_whole_list_paths() 
     assert [error.field for error in caught.value.errors] == ["batchSize", "recipients[1234].phone"]
 
 
+def test_an_empty_name_is_refused_for_several_campaigns_too() -> None:
+    # The chunks are named "<name> (k/n)": the name is checked before the suffix hides it.
+    with pytest.raises(ClientValidationError) as caught:
+        prepare_create(**{**SCHEDULE, "name": "  "}, recipients=people(1001))
+    assert [(error.field, error.message) for error in caught.value.errors] == [
+        ("name", "must not be empty")
+    ]
+
+
 def test_create_prepared_sends_what_was_prepared_once(sandbox: Sandbox) -> None:
     single = prepare_create(**SCHEDULE, recipients=people(3))
     several = prepare_create(**SCHEDULE, recipients=people(1001))

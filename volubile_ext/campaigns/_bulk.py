@@ -52,7 +52,7 @@ from .._errors import (
     _shown,
 )
 from .._models import Campaign, parse_campaign
-from ._campaign_input import MAX_RECIPIENTS, CampaignRequest, build_campaign_request
+from ._campaign_input import MAX_RECIPIENTS, CampaignRequest, build_campaign_request, check_name
 
 __all__ = [
     "BulkCreateReport",
@@ -414,7 +414,9 @@ def plan_chunks(
     count = -(-len(everyone) // chunk_size)
     chunks: list[Chunk] = []
     problems: list[FieldError] = []
-    seen_fields: set[str] = set()
+    # The name is checked before " (k/n)" is added to it: "" would become "(1/3)", valid.
+    check_name(name, problems)
+    seen_fields: set[str] = {problem.field for problem in problems}
     for index in range(count):
         first = index * chunk_size
         part = everyone[first : first + chunk_size]

@@ -231,6 +231,11 @@ def _rule_name(value: object, strict: bool, errors: _Errors) -> str | None:
     return name
 
 
+def check_name(value: object, errors: _Errors) -> str | None:
+    """The campaign name's rule on a Python value: the name, stripped, or None and a problem."""
+    return _rule_name(value, False, errors)
+
+
 _SURROGATE_MESSAGE = (
     f"{SURROGATE_REASON}: it usually comes from bytes decoded with errors='surrogateescape'"
 )

@@ -74,6 +74,7 @@ from .campaigns._bulk import (
     JournalWriteError,
     Resolution,
 )
+from .campaigns._campaign_input import MAX_TIME_SLOTS
 from .campaigns._fields import FIELDS as REQUEST_FIELDS
 from .campaigns._fields import PYTHON_NAMES
 from .campaigns._planning import BulkPlan, CampaignPlan
@@ -1357,8 +1358,8 @@ def _clip(args: argparse.Namespace, out: _Output) -> int:
         out.say(f"Calling windows: {listed} ({hours}h{minutes:02d} a day)")
     else:
         out.say(f"No calling window: calls only happen within {_WINDOWS_TEXT}.")
-    if len(slots) > 2:
-        out.note("Note: a campaign takes at most 2 time slots.")
+    if len(slots) > MAX_TIME_SLOTS:
+        out.note(f"Note: a campaign takes at most {MAX_TIME_SLOTS} time slots.")
     out.document(
         {
             "slots": [

@@ -212,7 +212,7 @@ _FOLLOWED = frozenset(
 
 # What the table writes in a property's, a parameter's and a request body's class beside the
 # schema's keywords.
-_PROPERTY_NAMES = frozenset({"name", "required"})
+_PROPERTY_NAMES = frozenset({"name", "python_name", "required"})
 _PARAMETER_NAMES = frozenset({"name", "location", "required"})
 _BODY_NAMES = frozenset({"required"})
 
@@ -228,8 +228,13 @@ Written by scripts/regenerate.py from openapi.yaml with the rest of this package
   inline schema, or ``ref`` naming the component) and ``parameters``, one class each;
 - a property's class holds the JSON Schema keywords the spec states for it (``minimum``,
   ``maxItems``, ``pattern``, ``enum`` in the spec's order...) with the spec's values, plus
-  ``name`` (its JSON name), ``required``, ``ref`` (the component it refers to), ``oneOf`` (the
-  types of the options) and nested classes for ``items`` and ``additionalProperties``.
+  ``name`` (its JSON name), ``python_name`` (the generated model's attribute), ``required``,
+  ``ref`` (the component it refers to), ``oneOf`` (the types of the options) and nested
+  classes for ``items`` and ``additionalProperties``; a schema's ``properties`` names them
+  in the spec's order;
+- ``<Schema>Fields``, for each schema an operation takes as its body: a TypedDict of the
+  fields the hand-written client does not type itself, keyed by their Python names, so that
+  a field the spec adds is a typed keyword argument (``**fields: Unpack[...]``).
 
 A name that is not a Python identifier is spelt as one: ``from`` is ``from_``, ``x-id`` is
 ``x_id``, and a property named like a keyword its class holds (an agent's ``type``, beside the
@@ -241,6 +246,42 @@ its name, when the spec stops stating it: ``CreateCampaignRequest.timeSlots.maxI
 
 from typing import Final
 '''
+
+# The request fields for which volubile_ext writes a keyword argument of its own, with forgiving
+# input and rules (``days="weekdays"``, ``time_slots="09:00-15:00"``, E.164 numbers...), by body
+# schema. Every other field of a request body goes into the generated ``<Schema>Fields``
+# TypedDict, which the client unpacks as ``**fields``: mypy refuses an unpacked TypedDict whose
+# keys repeat a named parameter, hence the list. tests/test_spec_table.py checks it against the
+# rules of volubile_ext (a name listed here that the spec drops is simply not excluded).
+HAND_TYPED_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "AuthTokenRequest": ("scope",),
+    "CreateCampaignRequest": (
+        "name",
+        "agentId",
+        "startDate",
+        "timeSlots",
+        "batchSize",
+        "retry",
+        "days",
+        "recipients",
+        "timezone",
+    ),
+}
+# How a JSON Schema type reads as a Python argument: the JSON form, and for the formats the
+# generated models convert, their Python value too.
+_PYTHON_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_PYTHON_FORMATS = {
+    "date": ("datetime", "datetime.date | str"),
+    "date-time": ("datetime", "datetime.datetime | str"),
+    "uuid": ("uuid", "uuid.UUID | str"),
+}
+
+
+def _python_name(name: str) -> str:
+    """The attribute name openapi-python-client gives the property ``name`` in its models."""
+    from openapi_python_client.strings import PythonIdentifier
+
+    return str(PythonIdentifier(name, prefix="field_"))
 
 
 def _identifier(name: str) -> str:
@@ -334,6 +375,11 @@ class _TableWriter:
             self.schema(depth + 1, extra, f"{where}.additionalProperties")
         required = set(schema.get("required", ()))
         seen: dict[str, str] = {}
+        if schema.get("properties"):
+            if "properties" in written:
+                raise RegenerationError(f"openapi.yaml: {where} uses 'properties' as a name")
+            self.constant(depth, "properties", list(schema["properties"]), where)
+            written.add("properties")
         for name, prop in schema.get("properties", {}).items():
             identifier = _identifier(name)
             if identifier in written:
@@ -353,6 +399,7 @@ class _TableWriter:
             seen[identifier] = name
             self.open_class(depth, identifier)
             self.constant(depth + 1, "name", name, where)
+            self.constant(depth + 1, "python_name", _python_name(name), where)
             self.constant(depth + 1, "required", name in required, where)
             self.schema(depth + 1, prop, f"{where}.properties.{name}", _PROPERTY_NAMES)
 
@@ -388,10 +435,82 @@ class _TableWriter:
             )
 
 
+def _argument_type(schema: Mapping[str, Any], schemas: Mapping[str, Any], imports: set[str]) -> str:
+    """The Python type a keyword argument for a value of ``schema`` takes."""
+    if "$ref" in schema:
+        target = schemas.get(schema["$ref"].rsplit("/", 1)[-1], {})
+        if "properties" not in target and target.get("type") != "object":
+            return _argument_type(target, schemas, imports)
+        imports.add("Mapping")
+        kind = "Mapping[str, object]"
+    elif "enum" in schema:
+        imports.add("Literal")
+        kind = "Literal[" + ", ".join(_literal(value, "enum") for value in schema["enum"]) + "]"
+    elif schema.get("type") == "array":
+        imports.add("Sequence")
+        kind = f"Sequence[{_argument_type(schema.get('items', {}), schemas, imports)}]"
+    elif schema.get("type") == "object":
+        imports.add("Mapping")
+        kind = "Mapping[str, object]"
+    elif schema.get("format") in _PYTHON_FORMATS and schema.get("type") == "string":
+        module, kind = _PYTHON_FORMATS[schema["format"]]
+        imports.add(module)
+    else:
+        kind = _PYTHON_TYPES.get(schema.get("type", ""), "object")
+    return f"{kind} | None" if schema.get("nullable") else kind
+
+
+def _fields_typeddicts(document: Mapping[str, Any]) -> tuple[list[str], set[str]]:
+    """The ``<Schema>Fields`` TypedDicts of the request bodies, and the names they import."""
+    schemas = document.get("components", {}).get("schemas", {})
+    bodies: list[str] = []
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, Mapping):
+                continue
+            content = operation.get("requestBody", {}).get("content", {})
+            for media in content.values():
+                ref = media.get("schema", {}).get("$ref", "")
+                name = ref.rsplit("/", 1)[-1]
+                if name in schemas and "properties" in schemas[name] and name not in bodies:
+                    bodies.append(name)
+    lines: list[str] = []
+    imports: set[str] = {"TypedDict"}
+    for name in bodies:
+        schema = schemas[name]
+        required = set(schema.get("required", ()))
+        lines.extend(["", ""])
+        lines.append(f"class {_identifier(name)}Fields(TypedDict, total=False):")
+        lines.append(
+            f'    """The fields of {name} that volubile_ext does not type itself, as keyword '
+            'arguments."""'
+        )
+        hand = HAND_TYPED_FIELDS.get(name, ())
+        for field, prop in schema["properties"].items():
+            if field in hand:
+                continue
+            kind = _argument_type(prop, schemas, imports)
+            if field in required:
+                imports.add("Required")
+                kind = f"Required[{kind}]"
+            lines.append(f"    {_python_name(field)}: {kind}")
+    return lines, imports
+
+
 def spec_table_source(document: Mapping[str, Any]) -> str:
     """The Python source of the spec table of the OpenAPI ``document``."""
     writer = _TableWriter()
-    writer.lines.extend(SPEC_TABLE_HEADER.splitlines())
+    typeddicts, imports = _fields_typeddicts(document)
+    header = SPEC_TABLE_HEADER.splitlines()
+    # The imports the TypedDicts need, stdlib style: modules, then collections.abc, then typing.
+    block = [f"import {module}" for module in sorted(imports & {"datetime", "uuid"})]
+    abc = sorted(imports & {"Mapping", "Sequence"})
+    if abc:
+        block.append(f"from collections.abc import {', '.join(abc)}")
+    typing_names = sorted({"Final", *imports} - {"datetime", "uuid", "Mapping", "Sequence"})
+    block.append(f"from typing import {', '.join(typing_names)}")
+    header[header.index("from typing import Final")] = "\n".join(block)
+    writer.lines.extend(header)
     schemas = document.get("components", {}).get("schemas", {})
     if "operations" in schemas:
         raise RegenerationError("openapi.yaml: a schema named 'operations' would hide operations")
@@ -405,6 +524,7 @@ def spec_table_source(document: Mapping[str, Any]) -> str:
         for method, operation in item.items():
             if isinstance(operation, Mapping) and "operationId" in operation:
                 writer.operation(operation, method, path)
+    writer.lines.extend(typeddicts)
     return "\n".join(writer.lines) + "\n"
 
 

@@ -34,9 +34,9 @@ from volubile_ext import (
     ClientValidationError,
     JournalMismatchError,
     Recipient,
-    _bulk,
     load_recipients,
 )
+from volubile_ext.campaigns import _bulk
 
 
 class CountingApi(FakeApi):

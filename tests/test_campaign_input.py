@@ -24,10 +24,10 @@ from volubile_ext import (
     Recipient,
     RetrySettings,
     TimeSlot,
-    _campaign_input,
     load_recipients,
 )
-from volubile_ext._campaign_input import (
+from volubile_ext.campaigns import _campaign_input
+from volubile_ext.campaigns._campaign_input import (
     CampaignRequest,
     build_campaign_request,
     check_campaign_payload,

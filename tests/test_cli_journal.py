@@ -19,7 +19,7 @@ import pytest
 from tests.cli_harness import CLI, CONSOLE_SCRIPT, SECRET_KEY, people_csv
 from tests.cli_harness import campaign_file as _campaign_file
 from tests.client_harness import wait_for
-from volubile_ext import _bulk
+from volubile_ext.campaigns import _bulk
 from volubile_ext.testing import Delay, DropConnection, Sandbox
 
 # Creates against an API (not --sandbox) ask for confirmation: these tests answer up front.

@@ -715,6 +715,8 @@ def test_sync_and_async_clients_offer_the_same_methods_and_arguments() -> None:
                 other = async_sig.parameters[parameter.name]
                 assert parameter.kind == other.kind, (name, parameter.name)
                 assert parameter.default == other.default, (name, parameter.name)
+                # Typed once: the same annotation on both twins (**fields included).
+                assert parameter.annotation == other.annotation, (name, parameter.name)
             if name not in {"close"}:
                 assert inspect.iscoroutinefunction(async_member) != inspect.iscoroutinefunction(
                     sync_member
@@ -760,7 +762,7 @@ def test_create_of_a_plain_weekday_campaign_warns_nothing(
 
 @pytest.mark.parametrize("cls", [Volubile, AsyncVolubile])
 def test_requests_are_those_httpx_build_request_makes(cls: type[Any]) -> None:
-    from volubile_ext._campaign_input import build_campaign_request
+    from volubile_ext.campaigns._campaign_input import build_campaign_request
 
     client = cls(api_key=API_KEY, base_url="https://api.eu.volubile.ai")
     scopes = tuple(client._api.known_scopes.values())[:2]

@@ -9,7 +9,8 @@ import re
 import pytest
 
 from volubile_api.models import DayOfWeek
-from volubile_ext import Day, _days, parse_days
+from volubile_ext import Day, parse_days
+from volubile_ext.campaigns import _days
 
 MON, TUE, WED, THU, FRI, SAT, SUN = Day
 

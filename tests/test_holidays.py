@@ -8,7 +8,8 @@ import doctest
 import pytest
 from dateutil.easter import easter
 
-from volubile_ext import _holidays, french_public_holidays
+from volubile_ext import french_public_holidays
+from volubile_ext.campaigns import _holidays
 
 
 def test_2024_has_the_eleven_national_holidays_in_date_order() -> None:

@@ -34,8 +34,8 @@ from volubile_ext import (
     JournalLockedError,
     JournalUnreadableError,
     JournalWriteError,
-    _bulk,
 )
+from volubile_ext.campaigns import _bulk
 
 
 @pytest.fixture

@@ -25,9 +25,9 @@ from volubile_ext import (
     plan_campaign,
     plan_many,
 )
-from volubile_ext._campaign_input import CALL_STATUSES, check_campaign_payload
 from volubile_ext._errors import MAX_LISTED_PROBLEMS, _shown
-from volubile_ext._planning import MAX_PLANNED_RECIPIENTS
+from volubile_ext.campaigns._campaign_input import CALL_STATUSES, check_campaign_payload
+from volubile_ext.campaigns._planning import MAX_PLANNED_RECIPIENTS
 from volubile_ext.testing import Sandbox
 
 AGENT = "3f1c2a9e-8d4b-4c6a-9e2f-1a2b3c4d5e6f"

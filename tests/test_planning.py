@@ -23,7 +23,7 @@ from volubile_ext import (
     plan_campaign,
     plan_many,
 )
-from volubile_ext._planning import _aware
+from volubile_ext.campaigns._planning import _aware
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 UTC = dt.UTC

@@ -45,6 +45,7 @@ EXPECTED = [
     "NotFoundError",
     "PermissionDeniedError",
     "PlannedDay",
+    "PreparedCreate",
     "RateLimitError",
     "RateLimitInfo",
     "Recipient",
@@ -66,6 +67,7 @@ EXPECTED = [
     "parse_days",
     "plan_campaign",
     "plan_many",
+    "prepare_create",
 ]
 
 

@@ -30,10 +30,10 @@ from volubile_ext import (
     RecipientImport,
     RecipientSourceError,
     RejectedRow,
-    _recipients,
     load_recipients,
     normalize_phone,
 )
+from volubile_ext.campaigns import _recipients
 
 PHONE = "+33612345678"
 EXTRA_HINT = "pip install 'volubile[phone]'"

@@ -371,6 +371,178 @@ def test_a_renamed_request_field_fails_mypy_and_import_with_its_name(
     assert "has no attribute 'batchSize'" in probe.stderr
 
 
+def new_request_fields(schemas: dict[str, Any]) -> None:
+    """Two optional request fields a vendor might add: a caller id and a priority."""
+    schemas["CreateCampaignRequest"]["properties"].update(
+        callerId={
+            "type": "string",
+            "pattern": r"^\+[1-9][0-9]{6,14}$",
+            "description": "The number the recipients see",
+        },
+        priority={"type": "integer", "minimum": 1, "maximum": 5},
+    )
+
+
+def mypy_errors(snippet: str, package: Path, tmp_path: Path) -> list[str]:
+    """mypy strict's error lines for ``snippet``, with ``import volubile_api`` as ``package``."""
+    source = tmp_path / "snippet.py"
+    source.write_text(textwrap.dedent(snippet), encoding="utf-8")
+    mypy = [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml")]
+    checked = subprocess.run(
+        [*mypy, "--no-incremental", "--cache-dir", str(tmp_path / "mypy"), str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, "MYPYPATH": str(package.parent)},
+        timeout=300,
+    )
+    return [line for line in checked.stdout.splitlines() if ": error:" in line]
+
+
+def test_a_new_optional_request_field_is_sent_and_accepted_by_the_sandbox(
+    tmp_path: Path, committed_copy: Path
+) -> None:
+    # Scenario (c): the spec adds optional request fields; after regeneration, with no edit
+    # under volubile_ext, the client sends them under the spec's names, checked against the
+    # spec, and the sandbox accepts and stores them, refusing what the spec refuses.
+    summary = regenerated(edited_spec(tmp_path, new_request_fields), committed_copy)
+    assert "models changed: create_campaign_request" in summary
+    lines = printed(
+        committed_copy,
+        """
+        import contextlib, io, json, os, pathlib, tempfile
+        import httpx
+        from volubile_ext import ClientValidationError, Volubile
+        from volubile_ext._cli import main
+        from volubile_ext.testing import Sandbox
+
+        CAMPAIGN = dict(name="Renewals", agent_id="bc309ecf-3a4c-4c4e-9a55-4b2f7c1b8e11",
+                        start_date="2031-03-03", days="weekdays", time_slots="10:00-12:00",
+                        batch_size=50, timezone="Europe/Paris",
+                        recipients=[{"phone": "+33612345678"}])
+        with Sandbox() as sandbox, Volubile(sandbox.api_key, base_url=sandbox.url) as client:
+            campaign = client.campaigns.create(**CAMPAIGN, caller_id="+33100000000", priority=2)
+            stored = sandbox.campaign(campaign.id).request
+            print(stored["callerId"], stored["priority"])
+            (received,) = [record for record in sandbox.requests if record.method == "POST"]
+            print(list(received.body))
+            for wrong in ({"priorty": 2}, {"priority": 9}, {"caller_id": "0100000000"},
+                          {"callerId": "+33100000000"}):
+                try:
+                    client.campaigns.create(**CAMPAIGN, **wrong)
+                except ClientValidationError as error:
+                    print(str(error.errors[0]))
+            body = {"name": "Renewals", "agentId": "bc309ecf-3a4c-4c4e-9a55-4b2f7c1b8e11",
+                    "startDate": "2031-03-03", "days": ["MONDAY"], "batchSize": 5,
+                    "timeSlots": [{"startTime": "10:00", "endTime": "11:00"}]}
+            for extra in ({"priority": 5}, {"priority": 0}, {"priorty": 1}):
+                reply = httpx.post(f"{sandbox.url}/v1/campaigns", json={**body, **extra},
+                                   headers={"X-Api-Key": sandbox.api_key})
+                errors = reply.json().get("errors", []) if reply.status_code == 400 else []
+                print(reply.status_code, [error["field"] for error in errors])
+            # The command line takes the field in a campaign file, by its Python name.
+            path = pathlib.Path(tempfile.mkdtemp()) / "campaign.json"
+            path.write_text(json.dumps({**CAMPAIGN, "caller_id": "+33100000000"}))
+            os.environ["VOLUBILE_API_KEY"] = sandbox.api_key
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                code = main(["campaigns", "create", str(path), "--base-url", sandbox.url,
+                             "--yes", "--json"])
+            created = json.loads(printed.getvalue())["campaign"]["id"]
+            print(code, sandbox.campaign(created).request["callerId"])
+            print(sandbox.count("POST", "/v1/campaigns"),
+                  sandbox.count("POST", "/v1/campaigns", applied=True))
+        """,
+    )
+    assert lines == [
+        "+33100000000 2",
+        "['name', 'agentId', 'startDate', 'timeSlots', 'batchSize', 'days', 'recipients', "
+        "'timezone', 'callerId', 'priority']",
+        "priorty: unknown field: did you mean priority? (rejected: 2)",
+        "priority: must be between 1 and 5 (rejected: 9)",
+        r"callerId: must match the pattern ^\+[1-9][0-9]{6,14}$ (rejected: 0100000000)",
+        "callerId: unknown field: did you mean caller_id? (rejected: +33100000000)",
+        "201 []",
+        "400 ['priority']",
+        "400 ['priorty']",
+        "0 +33100000000",
+        # The client's refusals sent nothing: five requests reached the sandbox, three applied.
+        "5 3",
+    ]
+    # The keyword arguments are typed from the spec: mypy strict refuses a wrong type, by name.
+    errors = mypy_errors(
+        """
+        from volubile_ext import Volubile
+
+        def create(client: Volubile) -> None:
+            client.campaigns.create(
+                name="Renewals", agent_id="bc309ecf-3a4c-4c4e-9a55-4b2f7c1b8e11",
+                start_date="2031-03-03", time_slots="10:00-12:00", batch_size=50,
+                days="weekdays", caller_id="+33100000000", priority=2,
+            )
+            client.campaigns.create(
+                name="Renewals", agent_id="bc309ecf-3a4c-4c4e-9a55-4b2f7c1b8e11",
+                start_date="2031-03-03", time_slots="10:00-12:00", batch_size=50,
+                days="weekdays", priority="high",
+            )
+        """,
+        committed_copy,
+        tmp_path,
+    )
+    assert len(errors) == 1, errors
+    assert '"priority"' in errors[0], errors
+    assert '"str"' in errors[0], errors
+
+
+def test_a_newly_required_request_field_fails_mypy_and_the_client_by_name(
+    tmp_path: Path, committed_copy: Path
+) -> None:
+    # Scenario (e), the other half: a field the spec now requires. A typed call without it
+    # fails mypy, naming it; at run time the client refuses the create before sending, with
+    # the field's name, rather than letting the API answer 400.
+    def edit(schemas: dict[str, Any]) -> None:
+        new_request_fields(schemas)
+        schemas["CreateCampaignRequest"]["required"].append("callerId")
+
+    regenerated(edited_spec(tmp_path, edit), committed_copy)
+    errors = mypy_errors(
+        """
+        from volubile_ext import Volubile
+
+        def create(client: Volubile) -> None:
+            client.campaigns.create(
+                name="Renewals", agent_id="bc309ecf-3a4c-4c4e-9a55-4b2f7c1b8e11",
+                start_date="2031-03-03", time_slots="10:00-12:00", batch_size=50,
+                days="weekdays",
+            )
+        """,
+        committed_copy,
+        tmp_path,
+    )
+    assert len(errors) == 1, errors
+    assert 'Missing named argument "caller_id"' in errors[0], errors
+    lines = printed(
+        committed_copy,
+        """
+        from volubile_ext import ClientValidationError, Volubile
+        from volubile_ext.testing import Sandbox
+
+        with Sandbox() as sandbox, Volubile(sandbox.api_key, base_url=sandbox.url) as client:
+            try:
+                client.campaigns.create(
+                    name="Renewals", agent_id="bc309ecf-3a4c-4c4e-9a55-4b2f7c1b8e11",
+                    start_date="2031-03-03", time_slots="10:00-12:00", batch_size=50,
+                    days="weekdays", timezone="Europe/Paris",
+                )
+            except ClientValidationError as error:
+                print([str(problem) for problem in error.errors])
+            print(sandbox.count("POST", "/v1/campaigns"))
+        """,
+    )
+    assert lines == ["['callerId: is required']", "0"]
+
+
 # --- Custom templates: pinned with the generator --------------------------------------------
 
 

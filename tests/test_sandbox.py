@@ -18,7 +18,7 @@ import pytest
 import yaml
 from openapi_schema_validator import OAS30Validator
 
-from volubile_ext._campaign_input import check_campaign_payload
+from volubile_ext.campaigns._campaign_input import check_campaign_payload
 from volubile_ext.testing import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import itertools
 import re
+import typing
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 import yaml
 
 from scripts import regenerate
-from volubile_api import _spec
-from volubile_ext import CampaignStatus, Day, _bulk, _campaign_input, _recipients, _timeslots
+from volubile_api import _spec, models
+from volubile_ext import CampaignStatus, Day
+from volubile_ext.campaigns import _bulk, _campaign_input, _recipients, _timeslots
+from volubile_ext.campaigns._fields import field_table
 from volubile_ext.testing import _api as sandbox_api
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,10 +53,13 @@ def expected_entries(schema: dict[str, Any], prefix: str) -> dict[str, Any]:
         entries.update(
             expected_entries(schema["additionalProperties"], prefix + "additionalProperties.")
         )
+    if schema.get("properties"):
+        entries[prefix + "properties"] = tuple(schema["properties"])
     for name, prop in schema.get("properties", {}).items():
         # A property named like a keyword the schema states (an agent's `type`) is `type_`.
         spelt = f"{name}_" if name in schema or name in ("items", "additionalProperties") else name
         entries[f"{prefix}{spelt}.name"] = name
+        entries[f"{prefix}{spelt}.python_name"] = regenerate._python_name(name)
         entries[f"{prefix}{spelt}.required"] = name in schema.get("required", [])
         entries.update(expected_entries(prop, f"{prefix}{spelt}."))
     return entries
@@ -73,9 +80,37 @@ def table_entries(namespace: type, prefix: str) -> dict[str, Any]:
 
 def test_every_schema_of_the_spec_is_in_the_table_and_nothing_else() -> None:
     tabled = {
-        name for name, value in vars(_spec).items() if isinstance(value, type) and name != "Final"
+        name
+        for name, value in vars(_spec).items()
+        if isinstance(value, type)
+        and value.__module__ == _spec.__name__  # not what the table imports (Final, Mapping)
+        and not typing.is_typeddict(value)
     }
     assert tabled == set(SCHEMAS) | {"operations"}
+
+
+def test_python_names_are_the_generated_models_attributes() -> None:
+    # What a keyword argument is called is what the generated model calls the field.
+    for name, schema in SCHEMAS.items():
+        model = getattr(models, name, None)
+        if model is None or "properties" not in schema:
+            continue
+        attributes = {field.name for field in attrs.fields(model)} - {"additional_properties"}
+        table = field_table(getattr(_spec, name))
+        assert {prop.python_name for prop in table.values()} == attributes
+
+
+def test_the_request_fields_typeddict_holds_every_field_the_client_does_not_type() -> None:
+    # scripts/regenerate.py leaves out the fields with keyword arguments of their own (a
+    # TypedDict unpacked into **fields may not repeat a named parameter); the others, every
+    # one, are typed keyword arguments of campaigns.create through it.
+    request = SCHEMAS["CreateCampaignRequest"]
+    hand = set(regenerate.HAND_TYPED_FIELDS["CreateCampaignRequest"])
+    assert hand == set(_campaign_input.NAMED_FIELDS)
+    fields = _spec.CreateCampaignRequestFields
+    assert set(fields.__annotations__) == {
+        regenerate._python_name(name) for name in request["properties"] if name not in hand
+    }
 
 
 @pytest.mark.parametrize("schema_name", list(SCHEMAS))
@@ -184,6 +219,7 @@ def test_the_client_and_the_sandbox_read_their_limits_from_the_table() -> None:
     assert request.batchSize.maximum == _campaign_input.MAX_BATCH_SIZE
     assert request.recipients.maxItems == _campaign_input.MAX_RECIPIENTS
     assert _spec.Retry.max.maximum == _campaign_input.MAX_RETRIES
+    assert _spec.Retry.max.minimum == _campaign_input.MIN_RETRIES
     assert request.recipients.maxItems == _bulk.MAX_CHUNK
     assert _recipients._E164.pattern == _spec.CreateCampaignRecipientRequest.phone.pattern
     assert _spec.AuthTokenRequest.scope.items.enum == sandbox_api.SCOPES
@@ -191,11 +227,19 @@ def test_the_client_and_the_sandbox_read_their_limits_from_the_table() -> None:
 
 
 def test_the_client_knows_every_field_of_the_create_request_and_which_are_required() -> None:
-    # A field renamed or added in the spec fails here, by name, until the client knows it.
     request = SCHEMAS["CreateCampaignRequest"]
-    assert set(_campaign_input.FIELDS) == set(request["properties"])
     assert tuple(request["properties"]) == _campaign_input.FIELDS  # the spec's order, to_json's
     assert set(request["required"]) == _campaign_input._REQUIRED
+
+
+@pytest.mark.parametrize("field", _campaign_input.NAMED_FIELDS)
+def test_every_field_the_client_has_a_rule_for_is_in_the_spec(field: str) -> None:
+    # Scenario (e): a field renamed in the spec fails here by its name (and mypy, where the
+    # client reads its limits), before any user meets a 400 for it.
+    assert field in SCHEMAS["CreateCampaignRequest"]["properties"], (
+        f"openapi.yaml no longer declares the request field {field!r}, which volubile_ext "
+        "has a rule and a keyword argument for"
+    )
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from volubile_api.models import TimeSlot as ApiTimeSlot
-from volubile_ext import ALLOWED_WINDOWS, TimeSlot, _timeslots, clip_time_slots
+from volubile_ext import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
+from volubile_ext.campaigns import _timeslots
 
 
 def slot(text: str) -> TimeSlot:

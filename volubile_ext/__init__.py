@@ -4,21 +4,7 @@ Start with :class:`Volubile` (or :class:`AsyncVolubile`); everything public is i
 """
 
 from ._auth import AccessToken, ApiKeyAuth, BearerTokenAuth, MintedTokenAuth
-from ._bulk import (
-    BulkCreateReport,
-    CampaignMayExistError,
-    ChunkCreated,
-    ChunkFailed,
-    ChunkUncertain,
-    JournalError,
-    JournalLockedError,
-    JournalMismatchError,
-    JournalUnreadableError,
-    JournalWriteError,
-)
-from ._campaign_input import RetrySettings
 from ._client import AsyncVolubile, Volubile
-from ._days import Day, parse_days
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -37,9 +23,25 @@ from ._errors import (
     UnprocessableEntityError,
     VolubileError,
 )
-from ._holidays import french_public_holidays
 from ._models import Campaign, CampaignStatus, ResponseInfo
-from ._planning import (
+from ._ratelimit import RateLimitInfo
+from ._version import __version__
+from .campaigns._bulk import (
+    BulkCreateReport,
+    CampaignMayExistError,
+    ChunkCreated,
+    ChunkFailed,
+    ChunkUncertain,
+    JournalError,
+    JournalLockedError,
+    JournalMismatchError,
+    JournalUnreadableError,
+    JournalWriteError,
+)
+from .campaigns._campaign_input import RetrySettings
+from .campaigns._days import Day, parse_days
+from .campaigns._holidays import french_public_holidays
+from .campaigns._planning import (
     BulkPlan,
     CallingWindow,
     CampaignPlan,
@@ -48,8 +50,8 @@ from ._planning import (
     plan_campaign,
     plan_many,
 )
-from ._ratelimit import RateLimitInfo
-from ._recipients import (
+from .campaigns._prepare import PreparedCreate, prepare_create
+from .campaigns._recipients import (
     DuplicateRow,
     Recipient,
     RecipientImport,
@@ -58,8 +60,7 @@ from ._recipients import (
     load_recipients,
     normalize_phone,
 )
-from ._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
-from ._version import __version__
+from .campaigns._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
 
 __all__ = [
     "ALLOWED_WINDOWS",
@@ -99,6 +100,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "PlannedDay",
+    "PreparedCreate",
     "RateLimitError",
     "RateLimitInfo",
     "Recipient",
@@ -120,4 +122,5 @@ __all__ = [
     "parse_days",
     "plan_campaign",
     "plan_many",
+    "prepare_create",
 ]

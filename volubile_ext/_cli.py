@@ -47,18 +47,6 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from ._auth import clean_credential
-from ._bulk import (
-    MAX_CHUNK,
-    BulkCreateReport,
-    CampaignMayExistError,
-    ChunkUncertain,
-    JournalLockedError,
-    JournalMismatchError,
-    JournalUnreadableError,
-    JournalWriteError,
-    Resolution,
-)
-from ._campaign_input import build_campaign_request
 from ._client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, Volubile
 from ._errors import (
     APIConnectionError,
@@ -75,8 +63,23 @@ from ._errors import (
     VolubileError,
 )
 from ._models import Campaign
-from ._planning import BulkPlan, CampaignPlan, plan_campaign, plan_many
-from ._recipients import (
+from ._version import __version__
+from .campaigns._bulk import (
+    MAX_CHUNK,
+    BulkCreateReport,
+    CampaignMayExistError,
+    JournalLockedError,
+    JournalMismatchError,
+    JournalUnreadableError,
+    JournalWriteError,
+    Resolution,
+)
+from .campaigns._campaign_input import MAX_TIME_SLOTS
+from .campaigns._fields import FIELDS as REQUEST_FIELDS
+from .campaigns._fields import PYTHON_NAMES
+from .campaigns._planning import BulkPlan, CampaignPlan
+from .campaigns._prepare import PreparedCreate, prepare_create
+from .campaigns._recipients import (
     _PHONE_EXTRA,
     RecipientImport,
     RecipientSourceError,
@@ -86,8 +89,7 @@ from ._recipients import (
     encoding_label,
     load_recipients,
 )
-from ._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
-from ._version import __version__
+from .campaigns._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
 
 if TYPE_CHECKING:
     from .testing import Sandbox
@@ -100,24 +102,11 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a tool whose reader went away
 
-# The keyword arguments of campaigns.create, as a campaign file names them.
-CAMPAIGN_FIELDS = (
-    "name",
-    "agent_id",
-    "start_date",
-    "time_slots",
-    "batch_size",
-    "days",
-    "retry",
-    "recipients",
-    "timezone",
-)
-_CAMEL_CASE = {
-    "agentId": "agent_id",
-    "startDate": "start_date",
-    "timeSlots": "time_slots",
-    "batchSize": "batch_size",
-}
+# The keyword arguments of campaigns.create, as a campaign file names them: the Python names of
+# the create request's fields, in the spec's order (a field the spec adds is one too).
+CAMPAIGN_FIELDS = tuple(PYTHON_NAMES[field] for field in REQUEST_FIELDS)
+# The API's camelCase names, which a campaign file may use by mistake: "write it agent_id".
+_CAMEL_CASE = {field: python for field, python in PYTHON_NAMES.items() if python != field}
 _WINDOWS_TEXT = " and ".join(str(window) for window in ALLOWED_WINDOWS)
 
 
@@ -215,7 +204,7 @@ class _Output:
         self._error = {
             "type": kind,
             "message": message,
-            "errors": [_field_error_json(error) for error in errors],
+            "errors": [error.to_dict() for error in errors],
             **details,
         }
         return code
@@ -918,6 +907,11 @@ def _unreadable_value(document: dict[str, Any]) -> str | None:
     return None
 
 
+def _recipients_json(args: argparse.Namespace, imported: RecipientImport) -> dict[str, Any]:
+    # The import renders itself; the CLI adds where it came from.
+    return {"source": str(args.recipients), **imported.to_dict()}
+
+
 def _import_recipients(args: argparse.Namespace, out: _Output) -> RecipientImport:
     # The options are checked first, so that a message about them names the flag.
     try:
@@ -961,7 +955,7 @@ def _import_recipients(args: argparse.Namespace, out: _Output) -> RecipientImpor
         )
     if not imported.recipients:
         # The rows and why each was rejected are the answer: --json keeps them too.
-        out.document({"valid": False, "recipients": _import_json(args.recipients, imported)})
+        out.document({"valid": False, "recipients": _recipients_json(args, imported)})
         raise UsageError(f"{args.recipients}: no usable recipient, nothing to create")
     return imported
 
@@ -977,45 +971,31 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
         imported = _import_recipients(args, out)
         _refuse_rows_needing_the_phone_extra(imported, args, out)
         fields["recipients"] = imported.recipients
-    recipients = fields.get("recipients")
-    listed = len(recipients) if isinstance(recipients, list | tuple) else 0
-    many = listed > MAX_CHUNK
-    resolutions = _resolutions(args, -(-listed // MAX_CHUNK) if many else 1)
-
-    campaign_fields: dict[str, Any] = {
-        key: fields.get(key) for key in CAMPAIGN_FIELDS if key != "recipients"
-    }
-    plan: CampaignPlan | BulkPlan | None = None
+    campaign_fields: dict[str, Any] = {key: fields.get(key) for key in CAMPAIGN_FIELDS}
     try:
-        if recipients is not None:
-            # The planners apply the create rules to everything, recipients included (every
-            # problem at once), without the 1,000 limit that bulk creation handles; above it,
-            # one plan per campaign, calling in parallel.
-            planner = plan_many if many else plan_campaign
-            plan = _in_cli_words(
-                planner(
-                    **campaign_fields,
-                    recipients=recipients,
-                    exclude_public_holidays=args.exclude_public_holidays,
-                )
-            )
-        # Normalised campaign-wide fields (slots as TimeSlot...), for display and sending.
-        shape = build_campaign_request(**campaign_fields)
+        # One step checks everything (recipients included, every problem at once), decides
+        # whether the recipients make one campaign or several, and plans them.
+        prepared = prepare_create(
+            **campaign_fields, plan=True, exclude_public_holidays=args.exclude_public_holidays
+        )
     except ClientValidationError as invalid:
         _report_invalid(out, invalid, f"fix {args.file}" + (" or the CSV" if imported else ""))
         out.document(
             {
                 "valid": False,
-                "recipients": _import_json(args.recipients, imported) if imported else None,
+                "recipients": _recipients_json(args, imported) if imported else None,
             }
         )
         return out.fail(EXIT_USAGE, "validation_error", str(invalid), errors=invalid.errors)
+    if prepared.plan is not None:
+        prepared = attrs.evolve(prepared, plan=_in_cli_words(prepared.plan))
+    plan = prepared.plan
+    resolutions = _resolutions(args, len(prepared.chunks))
 
-    count = len(_as_sequence(recipients)) if recipients is not None else 0
+    count = prepared.recipient_count
     out.say(f"Validation: OK ({_count_text(count)}).")
-    slot_rows = [(slot, clip_time_slots([slot])) for slot in shape.time_slots]
     out.say("Time slots (calls only happen within " + _WINDOWS_TEXT + "):")
-    for slot, windows in slot_rows:
+    for slot, windows in prepared.time_slots:
         clipped = ", ".join(str(window) for window in windows)
         marker = "" if windows == (slot,) else "  (clipped)"
         out.say(f"  {slot} -> {clipped}{marker}")
@@ -1028,18 +1008,8 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
 
     document: dict[str, Any] = {
         "valid": True,
-        "recipients": _import_json(args.recipients, imported) if imported else None,
-        "time_slots": [
-            {"slot": str(slot), "windows": [str(w) for w in windows]} for slot, windows in slot_rows
-        ],
-        "windows": [str(window) for window in shape.effective_windows],
-        "plan": (
-            _bulk_plan_json(plan)
-            if isinstance(plan, BulkPlan)
-            else _plan_json(plan)
-            if plan is not None
-            else None
-        ),
+        "recipients": _recipients_json(args, imported) if imported else None,
+        **prepared.to_dict(),  # time_slots, windows, plan
         "dry_run": bool(args.dry_run),
         "campaign": None,
         "bulk": None,
@@ -1051,28 +1021,27 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
         return EXIT_OK
 
     question = _create_question(campaign_fields, count)
-    with _client(args, out, confirm=question) as client, warnings.catch_warnings():
-        if plan is not None:
-            # The plan above already listed these warnings; the library would repeat them.
-            warnings.simplefilter("ignore", CampaignWarning)
-        with _journal_errors(args, -(-count // MAX_CHUNK) if count > MAX_CHUNK else 1):
-            if count > MAX_CHUNK:
-                report = _create_many(
-                    args, out, client, campaign_fields, recipients, resolutions=resolutions
-                )
-                document["bulk"] = _report_json(report)
+    with _client(args, out, confirm=question) as client:
+        if plan is None:
+            # No plan above listed them: say them as the library would.
+            for text in prepared.warnings:
+                warnings.warn(text, CampaignWarning, stacklevel=1)
+        with _journal_errors(args, len(prepared.chunks)):
+            if prepared.bulk:
+                report = _create_many(args, out, client, prepared, resolutions=resolutions)
+                document["bulk"] = report.to_dict()
                 out.say(report.render(_CLI_RESOLVE_HINT))
                 if report.ok:
                     return EXIT_OK
                 return out.fail(EXIT_API_ERROR, "bulk_incomplete", str(report).splitlines()[0])
             try:
-                campaign = client.campaigns.create(
-                    **campaign_fields,
-                    recipients=recipients,
+                campaign = client.campaigns.create_prepared(
+                    prepared,
                     journal=args.journal,
-                    resolve_uncertain=resolutions.get(1),
+                    resolve_uncertain=resolutions,
                     resend_uncertain=args.resend_uncertain,
                 )
+                assert isinstance(campaign, Campaign)  # one campaign prepared, one created
             except CampaignMayExistError as uncertain:
                 message = (
                     f"the journal {args.journal} records that the campaign may have been created "
@@ -1085,7 +1054,7 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
                 )
                 out.note(f"volubile: error: {message}")
                 out.note(hint)
-                document["uncertain"] = _uncertain_json(uncertain.chunk)
+                document["uncertain"] = uncertain.chunk.to_dict()
                 return out.fail(EXIT_API_ERROR, "campaign_may_exist", message, hint=hint)
         if campaign.response is None:
             # Read from the journal: nothing was sent.
@@ -1117,7 +1086,7 @@ def _refuse_rows_needing_the_phone_extra(
         f"  {len(needing)} of {imported.rows} rows are national numbers (rows {shown}): reading "
         "them needs the phone extra."
     )
-    out.document({"valid": False, "recipients": _import_json(args.recipients, imported)})
+    out.document({"valid": False, "recipients": _recipients_json(args, imported)})
     raise UsageError(
         f"{len(needing)} of {imported.rows} rows of {args.recipients} need the phone extra: "
         f"install it (pip install 'volubile[phone]') or write those numbers in E.164 "
@@ -1236,11 +1205,6 @@ def _in_cli_words(plan: PlanT) -> PlanT:
     return attrs.evolve(plan, warnings=tuple(reworded(warning) for warning in plan.warnings))
 
 
-def _as_sequence(recipients: Any) -> Sequence[Any]:
-    # Validation passed, so this is a list (from a file) or the import's tuple.
-    return recipients if isinstance(recipients, Sequence) else list(recipients)
-
-
 def _count_text(count: int) -> str:
     if count == 0:
         return "no recipients"
@@ -1254,8 +1218,7 @@ def _create_many(
     args: argparse.Namespace,
     out: _Output,
     client: Volubile,
-    campaign_fields: dict[str, Any],
-    recipients: Any,
+    prepared: PreparedCreate,
     *,
     resolutions: dict[int, Resolution],
 ) -> BulkCreateReport:
@@ -1266,14 +1229,15 @@ def _create_many(
         )
     progress = _ProgressBar(out.stderr)
     try:
-        return client.campaigns.create_many(
-            **campaign_fields,
-            recipients=recipients,
+        report = client.campaigns.create_prepared(
+            prepared,
             journal=args.journal,
             resolve_uncertain=resolutions,
             resend_uncertain=args.resend_uncertain,
             on_progress=progress,
         )
+        assert isinstance(report, BulkCreateReport)  # several campaigns prepared, one report
+        return report
     finally:
         progress.close()
 
@@ -1397,8 +1361,8 @@ def _clip(args: argparse.Namespace, out: _Output) -> int:
         out.say(f"Calling windows: {listed} ({hours}h{minutes:02d} a day)")
     else:
         out.say(f"No calling window: calls only happen within {_WINDOWS_TEXT}.")
-    if len(slots) > 2:
-        out.note("Note: a campaign takes at most 2 time slots.")
+    if len(slots) > MAX_TIME_SLOTS:
+        out.note(f"Note: a campaign takes at most {MAX_TIME_SLOTS} time slots.")
     out.document(
         {
             "slots": [
@@ -1507,124 +1471,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     return value
-
-
-def _field_error_json(error: FieldError) -> dict[str, Any]:
-    document: dict[str, Any] = {"field": error.field, "message": error.message}
-    if error.has_rejected_value:
-        document["rejected_value"] = error.rejected_value
-    return document
-
-
-def _import_json(source: Path | None, imported: RecipientImport) -> dict[str, Any]:
-    return {
-        "source": str(source),
-        "rows": imported.rows,
-        "recipients": len(imported.recipients),
-        "rejected": [
-            {"row": row.row, "value": row.value, "reason": row.reason} for row in imported.rejected
-        ],
-        "duplicates": [
-            {"row": row.row, "value": row.value, "phone": row.phone, "kept_row": row.kept_row}
-            for row in imported.duplicates
-        ],
-    }
-
-
-def _plan_json(plan: CampaignPlan) -> dict[str, Any]:
-    return {
-        "name": plan.name,
-        "timezone": plan.timezone,
-        "start_date": plan.start_date.isoformat(),
-        "batch_size": plan.batch_size,
-        "recipient_count": plan.recipient_count,
-        "windows": [str(window) for window in plan.windows],
-        "days": [
-            {
-                "date": day.date.isoformat(),
-                "calls": day.calls,
-                "remaining": day.remaining,
-                "windows": [
-                    {"start": window.start.isoformat(), "end": window.end.isoformat()}
-                    for window in day.windows
-                ],
-                "holiday": day.holiday,
-            }
-            for day in plan.days
-        ],
-        "skipped": [
-            {"date": skip.date.isoformat(), "reason": skip.reason} for skip in plan.skipped
-        ],
-        "last_first_attempt_date": (
-            plan.last_first_attempt_date.isoformat() if plan.last_first_attempt_date else None
-        ),
-        "warnings": list(plan.warnings),
-    }
-
-
-def _report_json(report: BulkCreateReport) -> dict[str, Any]:
-    def span(chunk: Any) -> dict[str, int]:
-        # 1-based positions in the recipient list, as the text report shows them.
-        return {"chunk": chunk.index + 1, "first": chunk.first + 1, "last": chunk.last + 1}
-
-    return {
-        "ok": report.ok,
-        "total_chunks": report.total_chunks,
-        "total_recipients": report.total_recipients,
-        "created": [
-            {
-                **span(chunk),
-                "campaign_name": chunk.campaign_name,
-                "campaign_id": chunk.campaign_id,
-                "from_journal": chunk.from_journal,
-                "marked_by_caller": chunk.marked_by_caller,
-            }
-            for chunk in report.created
-        ],
-        "failed": [{**span(chunk), "error": chunk.error} for chunk in report.failed],
-        "uncertain": [_uncertain_json(chunk) for chunk in report.uncertain],
-        "not_attempted": [index + 1 for index in report.not_attempted],
-        "journal": str(report.journal) if report.journal is not None else None,
-        "notes": list(report.notes),
-    }
-
-
-def _uncertain_json(chunk: ChunkUncertain) -> dict[str, Any]:
-    return {
-        "chunk": chunk.number,
-        "first": chunk.first + 1,
-        "last": chunk.last + 1,
-        "campaign_name": chunk.campaign_name,
-        "first_phones": list(chunk.first_phones),
-        "reason": chunk.reason,
-    }
-
-
-def _bulk_plan_json(plan: BulkPlan) -> dict[str, Any]:
-    # A summary per campaign: each one's day-by-day table is that of a single campaign plan.
-    return {
-        "name": plan.name,
-        "recipient_count": plan.recipient_count,
-        "chunk_size": plan.chunk_size,
-        "campaigns": [
-            {
-                "name": campaign.name,
-                "recipient_count": campaign.recipient_count,
-                "calling_days": len(campaign.days),
-                "first_date": campaign.days[0].date.isoformat() if campaign.days else None,
-                "last_first_attempt_date": (
-                    campaign.last_first_attempt_date.isoformat()
-                    if campaign.last_first_attempt_date
-                    else None
-                ),
-            }
-            for campaign in plan.campaigns
-        ],
-        "last_first_attempt_date": (
-            plan.last_first_attempt_date.isoformat() if plan.last_first_attempt_date else None
-        ),
-        "warnings": list(plan.warnings),
-    }
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from collections.abc import (
     Sequence,
 )
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self, Unpack, cast
 from urllib.parse import urlsplit
 
 import attrs
@@ -48,18 +48,6 @@ from ._auth import (
     MintedTokenAuth,
     clean_credential,
 )
-from ._bulk import (
-    INTERRUPT_SENT_ATTRIBUTE,
-    BulkCreateReport,
-    BulkRun,
-    Chunk,
-    ProgressCallback,
-    Resolution,
-    plan_chunks,
-    read_resolutions,
-    single_chunk,
-)
-from ._campaign_input import CampaignRequest, build_campaign_request
 from ._errors import (
     APIConnectionError,
     APIResponseValidationError,
@@ -74,11 +62,29 @@ from ._errors import (
     parse_retry_after,
 )
 from ._models import Campaign, CampaignStatus, ResponseInfo, parse_campaign, parse_token
-from ._planning import bulk_creation_warnings, creation_warnings
 from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter, Slot
-from ._recipients import RecipientImport
 from ._retry import RetryPolicy, TransportFailure, classify_transport_error
 from ._version import __version__
+from ._wire import CreateCampaignRequestFields
+from .campaigns._bulk import (
+    INTERRUPT_SENT_ATTRIBUTE,
+    BulkCreateReport,
+    BulkRun,
+    Chunk,
+    ProgressCallback,
+    Resolution,
+    read_resolutions,
+)
+from .campaigns._campaign_input import (
+    CampaignRequest,
+    DateInput,
+    DaysInput,
+    RecipientsInput,
+    RetryInput,
+    TimeSlotsInput,
+    TimezoneInput,
+)
+from .campaigns._prepare import PreparedCreate, prepare_create
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_TIMEOUT", "AsyncVolubile", "Volubile"]
 
@@ -987,28 +993,32 @@ class AsyncVolubile(_BaseClient):
         return await self.auth.issue_token([scope.value for scope in self._scopes])
 
 
-def _bulk_plan(
-    *, name: str, recipients: Iterable[Any], chunk_size: int, **parameters: Any
-) -> tuple[list[Any], int]:
-    # A RecipientImport (from load_recipients) stands for its recipients.
-    people = list(recipients.recipients if isinstance(recipients, RecipientImport) else recipients)
-    return plan_chunks(name=name, recipients=people, chunk_size=chunk_size, **parameters), len(
-        people
-    )
-
-
-def _warn_before_creating(request: CampaignRequest, stacklevel: int = 3) -> None:
+def _warn_before_creating(prepared: PreparedCreate, stacklevel: int = 3) -> None:
     # The rules of plan_campaign: weekend days, public holidays, a past start date, repeated
     # numbers. Warnings, not errors: the campaign is valid, but probably not what was meant.
-    for text in creation_warnings(request):
+    # For several campaigns (they call in parallel) the largest one's calendar stands for all,
+    # and a number repeated across two chunks is reported too.
+    for text in prepared.warnings:
         warnings.warn(text, CampaignWarning, stacklevel=stacklevel)
 
 
-def _warn_before_creating_many(chunks: Sequence[Chunk]) -> None:
-    # The campaigns call in parallel: the largest one's calendar stands for all (they share
-    # it), and a number repeated across two chunks is reported too.
-    for text in bulk_creation_warnings([chunk.request for chunk in chunks]):
-        warnings.warn(text, CampaignWarning, stacklevel=3)
+_warn_before_creating_many = _warn_before_creating
+
+
+def _single_run(
+    prepared: PreparedCreate,
+    journal: str | os.PathLike[str] | None,
+    resolve_uncertain: Resolution | None,
+    resend_uncertain: bool,
+) -> BulkRun:
+    """The journaled run of a single create: one chunk, the campaign itself."""
+    return _journaled_run(
+        list(prepared.chunks),
+        prepared.recipient_count,
+        journal=journal,
+        resolve_uncertain=resolve_uncertain,
+        resend_uncertain=resend_uncertain,
+    )
 
 
 def _interrupted_create(stop: BaseException, op: _Operation, request: CampaignRequest) -> None:
@@ -1081,16 +1091,17 @@ class Campaigns:
         *,
         name: str,
         agent_id: uuid.UUID | str,
-        start_date: Any,
-        time_slots: Any,
+        start_date: DateInput,
+        time_slots: TimeSlotsInput,
         batch_size: int,
-        days: Any,
-        retry: Any = None,
-        recipients: Any = None,
-        timezone: str | None = None,
+        days: DaysInput,
+        retry: RetryInput | None = None,
+        recipients: RecipientsInput | None = None,
+        timezone: TimezoneInput | None = None,
         journal: str | os.PathLike[str] | None = None,
         resolve_uncertain: Resolution | None = None,
         resend_uncertain: bool = False,
+        **fields: Unpack[CreateCampaignRequestFields],
     ) -> Campaign:
         """Create a campaign. Everything is checked before anything is sent.
 
@@ -1099,7 +1110,9 @@ class Campaigns:
         ``time_slots`` as ``"HH:MM-HH:MM"`` text, ``(start, end)`` pairs or :class:`TimeSlot`;
         ``retry`` as :class:`RetrySettings` or a dict (``max``, ``delay`` in hours,
         ``retry_on``); ``recipients`` as :class:`Recipient` values, dicts with ``phone`` and
-        ``context``, or E.164 strings.
+        ``context``, or E.164 strings. Every other field of the API's create request is a
+        keyword argument too, by its Python name (``fields``, typed from openapi.yaml),
+        checked against the spec and sent under the spec's name.
 
         Raises ``ClientValidationError`` (listing every problem) before sending anything. The
         request is sent again only when it provably did not reach the server; otherwise the
@@ -1114,7 +1127,7 @@ class Campaigns:
         :class:`CampaignMayExistError` until you check the account and say what you found:
         ``resolve_uncertain="absent"`` (it is created now), ``"created"`` or its campaign id.
         """
-        request = build_campaign_request(
+        prepared = prepare_create(
             name=name,
             agent_id=agent_id,
             start_date=start_date,
@@ -1124,17 +1137,22 @@ class Campaigns:
             retry=retry,
             recipients=recipients,
             timezone=timezone,
+            bulk=False,
+            **fields,
         )
-        _warn_before_creating(request)
+        _warn_before_creating(prepared)
+        return self._create_one(prepared, journal, resolve_uncertain, resend_uncertain)
+
+    def _create_one(
+        self,
+        prepared: PreparedCreate,
+        journal: str | os.PathLike[str] | None,
+        resolve_uncertain: Resolution | None,
+        resend_uncertain: bool,
+    ) -> Campaign:
         if journal is None and resolve_uncertain is None:
-            return self.create_from_request(request)
-        with _journaled_run(
-            [single_chunk(request)],
-            len(request.recipients or ()),
-            journal=journal,
-            resolve_uncertain=resolve_uncertain,
-            resend_uncertain=resend_uncertain,
-        ) as run:
+            return self.create_from_request(prepared.request)
+        with _single_run(prepared, journal, resolve_uncertain, resend_uncertain) as run:
             _create_chunks(run, self.create_from_request)
             return run.single_result()
 
@@ -1154,18 +1172,19 @@ class Campaigns:
         *,
         name: str,
         agent_id: uuid.UUID | str,
-        start_date: Any,
-        time_slots: Any,
+        start_date: DateInput,
+        time_slots: TimeSlotsInput,
         batch_size: int,
-        days: Any,
-        recipients: Iterable[Any],
-        retry: Any = None,
-        timezone: str | None = None,
+        days: DaysInput,
+        recipients: RecipientsInput,
+        retry: RetryInput | None = None,
+        timezone: TimezoneInput | None = None,
         chunk_size: int = 1000,
         journal: str | os.PathLike[str] | None = None,
         resolve_uncertain: Mapping[int, Resolution] | None = None,
         resend_uncertain: bool = False,
         on_progress: ProgressCallback | None = None,
+        **fields: Unpack[CreateCampaignRequestFields],
     ) -> BulkCreateReport:
         """Create as many campaigns as it takes for ``recipients``, ``chunk_size`` per campaign.
 
@@ -1182,7 +1201,7 @@ class Campaigns:
         :class:`BulkCreateReport`; errors on single chunks are in the report. A journal that
         cannot be written raises :class:`JournalWriteError`, which names every campaign created.
         """
-        chunks, count = _bulk_plan(
+        prepared = prepare_create(
             name=name,
             agent_id=agent_id,
             start_date=start_date,
@@ -1192,12 +1211,24 @@ class Campaigns:
             recipients=recipients,
             retry=retry,
             timezone=timezone,
+            bulk=True,
             chunk_size=chunk_size,
+            **fields,
         )
-        _warn_before_creating_many(chunks)
+        _warn_before_creating_many(prepared)
+        return self._create_all(prepared, journal, resolve_uncertain, resend_uncertain, on_progress)
+
+    def _create_all(
+        self,
+        prepared: PreparedCreate,
+        journal: str | os.PathLike[str] | None,
+        resolve_uncertain: Mapping[int, Resolution] | None,
+        resend_uncertain: bool,
+        on_progress: ProgressCallback | None,
+    ) -> BulkCreateReport:
         with _journaled_run(
-            chunks,
-            count,
+            list(prepared.chunks),
+            prepared.recipient_count,
             journal=journal,
             resolve_uncertain=resolve_uncertain,
             resend_uncertain=resend_uncertain,
@@ -1205,6 +1236,27 @@ class Campaigns:
         ) as run:
             _create_chunks(run, self.create_from_request)
             return run.report()
+
+    def create_prepared(
+        self,
+        prepared: PreparedCreate,
+        *,
+        journal: str | os.PathLike[str] | None = None,
+        resolve_uncertain: Mapping[int, Resolution] | None = None,
+        resend_uncertain: bool = False,
+        on_progress: ProgressCallback | None = None,
+    ) -> Campaign | BulkCreateReport:
+        """Send what :func:`prepare_create` prepared, checking nothing again.
+
+        One campaign (``prepared.bulk`` False) is created as :meth:`create` creates it and
+        returned; several as :meth:`create_many` does, and the report returned. The
+        journal arguments are theirs, ``resolve_uncertain`` by campaign number (``{1: ...}``
+        for a single one). Nothing is warned: the warnings are in ``prepared.warnings``.
+        """
+        if not prepared.bulk:
+            single = (resolve_uncertain or {}).get(1)
+            return self._create_one(prepared, journal, single, resend_uncertain)
+        return self._create_all(prepared, journal, resolve_uncertain, resend_uncertain, on_progress)
 
     def get(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Read a campaign by id (``campaigns:read``). Raises NotFoundError when unknown."""
@@ -1245,19 +1297,20 @@ class AsyncCampaigns:
         *,
         name: str,
         agent_id: uuid.UUID | str,
-        start_date: Any,
-        time_slots: Any,
+        start_date: DateInput,
+        time_slots: TimeSlotsInput,
         batch_size: int,
-        days: Any,
-        retry: Any = None,
-        recipients: Any = None,
-        timezone: str | None = None,
+        days: DaysInput,
+        retry: RetryInput | None = None,
+        recipients: RecipientsInput | None = None,
+        timezone: TimezoneInput | None = None,
         journal: str | os.PathLike[str] | None = None,
         resolve_uncertain: Resolution | None = None,
         resend_uncertain: bool = False,
+        **fields: Unpack[CreateCampaignRequestFields],
     ) -> Campaign:
         """Create a campaign; see :meth:`Campaigns.create`."""
-        request = build_campaign_request(
+        prepared = prepare_create(
             name=name,
             agent_id=agent_id,
             start_date=start_date,
@@ -1267,17 +1320,22 @@ class AsyncCampaigns:
             retry=retry,
             recipients=recipients,
             timezone=timezone,
+            bulk=False,
+            **fields,
         )
-        _warn_before_creating(request)
+        _warn_before_creating(prepared)
+        return await self._create_one(prepared, journal, resolve_uncertain, resend_uncertain)
+
+    async def _create_one(
+        self,
+        prepared: PreparedCreate,
+        journal: str | os.PathLike[str] | None,
+        resolve_uncertain: Resolution | None,
+        resend_uncertain: bool,
+    ) -> Campaign:
         if journal is None and resolve_uncertain is None:
-            return await self.create_from_request(request)
-        with _journaled_run(
-            [single_chunk(request)],
-            len(request.recipients or ()),
-            journal=journal,
-            resolve_uncertain=resolve_uncertain,
-            resend_uncertain=resend_uncertain,
-        ) as run:
+            return await self.create_from_request(prepared.request)
+        with _single_run(prepared, journal, resolve_uncertain, resend_uncertain) as run:
             await _acreate_chunks(run, self.create_from_request)
             return run.single_result()
 
@@ -1297,21 +1355,22 @@ class AsyncCampaigns:
         *,
         name: str,
         agent_id: uuid.UUID | str,
-        start_date: Any,
-        time_slots: Any,
+        start_date: DateInput,
+        time_slots: TimeSlotsInput,
         batch_size: int,
-        days: Any,
-        recipients: Iterable[Any],
-        retry: Any = None,
-        timezone: str | None = None,
+        days: DaysInput,
+        recipients: RecipientsInput,
+        retry: RetryInput | None = None,
+        timezone: TimezoneInput | None = None,
         chunk_size: int = 1000,
         journal: str | os.PathLike[str] | None = None,
         resolve_uncertain: Mapping[int, Resolution] | None = None,
         resend_uncertain: bool = False,
         on_progress: ProgressCallback | None = None,
+        **fields: Unpack[CreateCampaignRequestFields],
     ) -> BulkCreateReport:
         """Create one campaign per chunk of recipients; see :meth:`Campaigns.create_many`."""
-        chunks, count = _bulk_plan(
+        prepared = prepare_create(
             name=name,
             agent_id=agent_id,
             start_date=start_date,
@@ -1321,12 +1380,26 @@ class AsyncCampaigns:
             recipients=recipients,
             retry=retry,
             timezone=timezone,
+            bulk=True,
             chunk_size=chunk_size,
+            **fields,
         )
-        _warn_before_creating_many(chunks)
+        _warn_before_creating_many(prepared)
+        return await self._create_all(
+            prepared, journal, resolve_uncertain, resend_uncertain, on_progress
+        )
+
+    async def _create_all(
+        self,
+        prepared: PreparedCreate,
+        journal: str | os.PathLike[str] | None,
+        resolve_uncertain: Mapping[int, Resolution] | None,
+        resend_uncertain: bool,
+        on_progress: ProgressCallback | None,
+    ) -> BulkCreateReport:
         with _journaled_run(
-            chunks,
-            count,
+            list(prepared.chunks),
+            prepared.recipient_count,
             journal=journal,
             resolve_uncertain=resolve_uncertain,
             resend_uncertain=resend_uncertain,
@@ -1334,6 +1407,29 @@ class AsyncCampaigns:
         ) as run:
             await _acreate_chunks(run, self.create_from_request)
             return run.report()
+
+    async def create_prepared(
+        self,
+        prepared: PreparedCreate,
+        *,
+        journal: str | os.PathLike[str] | None = None,
+        resolve_uncertain: Mapping[int, Resolution] | None = None,
+        resend_uncertain: bool = False,
+        on_progress: ProgressCallback | None = None,
+    ) -> Campaign | BulkCreateReport:
+        """Send what :func:`prepare_create` prepared, checking nothing again.
+
+        One campaign (``prepared.bulk`` False) is created as :meth:`create` creates it and
+        returned; several as :meth:`create_many` does, and the report returned. The
+        journal arguments are theirs, ``resolve_uncertain`` by campaign number (``{1: ...}``
+        for a single one). Nothing is warned: the warnings are in ``prepared.warnings``.
+        """
+        if not prepared.bulk:
+            single = (resolve_uncertain or {}).get(1)
+            return await self._create_one(prepared, journal, single, resend_uncertain)
+        return await self._create_all(
+            prepared, journal, resolve_uncertain, resend_uncertain, on_progress
+        )
 
     async def get(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Read a campaign by id; see :meth:`Campaigns.get`."""

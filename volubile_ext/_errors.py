@@ -199,6 +199,13 @@ class FieldError:
     def has_rejected_value(self) -> bool:
         return self.rejected_value is not _NOT_GIVEN
 
+    def to_dict(self) -> dict[str, Any]:
+        """``{"field", "message"}`` and ``"rejected_value"`` when there is one, for JSON."""
+        document: dict[str, Any] = {"field": self.field, "message": self.message}
+        if self.has_rejected_value:
+            document["rejected_value"] = self.rejected_value
+        return document
+
     def __str__(self) -> str:
         message = _shown(self.message, _MAX_SHOWN_MESSAGE)
         text = f"{_shown(self.field, _MAX_SHOWN_FIELD)}: {message}" if self.field else message

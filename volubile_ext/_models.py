@@ -20,12 +20,12 @@ import attrs
 import httpx
 
 from ._auth import AccessToken
-from ._campaign_input import FIELDS as REQUEST_FIELDS
-from ._campaign_input import RetrySettings
-from ._campaign_input import _trusted_retry as trusted_retry
-from ._days import Day
 from ._ratelimit import RateLimitInfo
-from ._timeslots import TimeSlot
+from .campaigns._campaign_input import RetrySettings
+from .campaigns._campaign_input import _trusted_retry as trusted_retry
+from .campaigns._days import Day
+from .campaigns._fields import FIELDS as REQUEST_FIELDS
+from .campaigns._timeslots import TimeSlot
 
 __all__ = ["Campaign", "CampaignStatus", "ResponseInfo", "parse_campaign", "parse_token"]
 

@@ -9,8 +9,13 @@ Written by scripts/regenerate.py from openapi.yaml with the rest of this package
   inline schema, or ``ref`` naming the component) and ``parameters``, one class each;
 - a property's class holds the JSON Schema keywords the spec states for it (``minimum``,
   ``maxItems``, ``pattern``, ``enum`` in the spec's order...) with the spec's values, plus
-  ``name`` (its JSON name), ``required``, ``ref`` (the component it refers to), ``oneOf`` (the
-  types of the options) and nested classes for ``items`` and ``additionalProperties``.
+  ``name`` (its JSON name), ``python_name`` (the generated model's attribute), ``required``,
+  ``ref`` (the component it refers to), ``oneOf`` (the types of the options) and nested
+  classes for ``items`` and ``additionalProperties``; a schema's ``properties`` names them
+  in the spec's order;
+- ``<Schema>Fields``, for each schema an operation takes as its body: a TypedDict of the
+  fields the hand-written client does not type itself, keyed by their Python names, so that
+  a field the spec adds is a typed keyword argument (``**fields: Unpack[...]``).
 
 A name that is not a Python identifier is spelt as one: ``from`` is ``from_``, ``x-id`` is
 ``x_id``, and a property named like a keyword its class holds (an agent's ``type``, beside the
@@ -20,16 +25,20 @@ A keyword the spec does not state is absent, so code that reads one fails type c
 its name, when the spec stops stating it: ``CreateCampaignRequest.timeSlots.maxItems``, say.
 """
 
-from typing import Final
+import uuid
+from collections.abc import Mapping
+from typing import Final, Required, TypedDict
 
 
 class AuthTokenRequest:
     """components.schemas.AuthTokenRequest"""
 
     type: Final = "object"
+    properties: Final = ("scope",)
 
     class scope:
         name: Final = "scope"
+        python_name: Final = "scope"
         required: Final = True
         type: Final = "array"
 
@@ -51,20 +60,28 @@ class AuthTokenResponse:
     """components.schemas.AuthTokenResponse"""
 
     type: Final = "object"
+    properties: Final = (
+        "token",
+        "expiresIn",
+        "tokenType",
+    )
 
     class token:
         name: Final = "token"
+        python_name: Final = "token"
         required: Final = False
         type: Final = "string"
 
     class expiresIn:
         name: Final = "expiresIn"
+        python_name: Final = "expires_in"
         required: Final = False
         type: Final = "integer"
         format: Final = "int64"
 
     class tokenType:
         name: Final = "tokenType"
+        python_name: Final = "token_type"
         required: Final = False
         type: Final = "string"
 
@@ -73,27 +90,42 @@ class CreateCampaignRequest:
     """components.schemas.CreateCampaignRequest"""
 
     type: Final = "object"
+    properties: Final = (
+        "name",
+        "agentId",
+        "startDate",
+        "timeSlots",
+        "batchSize",
+        "retry",
+        "days",
+        "recipients",
+        "timezone",
+    )
 
     class name:
         name: Final = "name"
+        python_name: Final = "name"
         required: Final = True
         type: Final = "string"
         minLength: Final = 1
 
     class agentId:
         name: Final = "agentId"
+        python_name: Final = "agent_id"
         required: Final = True
         type: Final = "string"
         format: Final = "uuid"
 
     class startDate:
         name: Final = "startDate"
+        python_name: Final = "start_date"
         required: Final = True
         type: Final = "string"
         format: Final = "date"
 
     class timeSlots:
         name: Final = "timeSlots"
+        python_name: Final = "time_slots"
         required: Final = True
         type: Final = "array"
         minItems: Final = 1
@@ -104,6 +136,7 @@ class CreateCampaignRequest:
 
     class batchSize:
         name: Final = "batchSize"
+        python_name: Final = "batch_size"
         required: Final = True
         type: Final = "integer"
         format: Final = "int32"
@@ -112,11 +145,13 @@ class CreateCampaignRequest:
 
     class retry:
         name: Final = "retry"
+        python_name: Final = "retry"
         required: Final = False
         ref: Final = "Retry"
 
     class days:
         name: Final = "days"
+        python_name: Final = "days"
         required: Final = True
         type: Final = "array"
         minItems: Final = 1
@@ -136,6 +171,7 @@ class CreateCampaignRequest:
 
     class recipients:
         name: Final = "recipients"
+        python_name: Final = "recipients"
         required: Final = False
         type: Final = "array"
         minItems: Final = 1
@@ -146,6 +182,7 @@ class CreateCampaignRequest:
 
     class timezone:
         name: Final = "timezone"
+        python_name: Final = "timezone"
         required: Final = False
         type: Final = "string"
 
@@ -154,32 +191,49 @@ class CampaignResponse:
     """components.schemas.CampaignResponse"""
 
     type: Final = "object"
+    properties: Final = (
+        "id",
+        "name",
+        "agentId",
+        "startDate",
+        "timeSlots",
+        "batchSize",
+        "retry",
+        "days",
+        "status",
+        "timezone",
+    )
 
     class id:
         name: Final = "id"
+        python_name: Final = "id"
         required: Final = False
         type: Final = "string"
         format: Final = "uuid"
 
     class name:
         name: Final = "name"
+        python_name: Final = "name"
         required: Final = False
         type: Final = "string"
 
     class agentId:
         name: Final = "agentId"
+        python_name: Final = "agent_id"
         required: Final = False
         type: Final = "string"
         format: Final = "uuid"
 
     class startDate:
         name: Final = "startDate"
+        python_name: Final = "start_date"
         required: Final = False
         type: Final = "string"
         format: Final = "date"
 
     class timeSlots:
         name: Final = "timeSlots"
+        python_name: Final = "time_slots"
         required: Final = False
         type: Final = "array"
 
@@ -188,17 +242,20 @@ class CampaignResponse:
 
     class batchSize:
         name: Final = "batchSize"
+        python_name: Final = "batch_size"
         required: Final = False
         type: Final = "integer"
         format: Final = "int32"
 
     class retry:
         name: Final = "retry"
+        python_name: Final = "retry"
         required: Final = False
         ref: Final = "Retry"
 
     class days:
         name: Final = "days"
+        python_name: Final = "days"
         required: Final = False
         type: Final = "array"
 
@@ -216,6 +273,7 @@ class CampaignResponse:
 
     class status:
         name: Final = "status"
+        python_name: Final = "status"
         required: Final = False
         type: Final = "string"
         enum: Final = (
@@ -226,6 +284,7 @@ class CampaignResponse:
 
     class timezone:
         name: Final = "timezone"
+        python_name: Final = "timezone"
         required: Final = False
         type: Final = "string"
 
@@ -234,26 +293,36 @@ class ErrorResponse:
     """components.schemas.ErrorResponse"""
 
     type: Final = "object"
+    properties: Final = (
+        "timestamp",
+        "status",
+        "message",
+        "errors",
+    )
 
     class timestamp:
         name: Final = "timestamp"
+        python_name: Final = "timestamp"
         required: Final = False
         type: Final = "string"
         format: Final = "date-time"
 
     class status:
         name: Final = "status"
+        python_name: Final = "status"
         required: Final = False
         type: Final = "integer"
         format: Final = "int32"
 
     class message:
         name: Final = "message"
+        python_name: Final = "message"
         required: Final = False
         type: Final = "string"
 
     class errors:
         name: Final = "errors"
+        python_name: Final = "errors"
         required: Final = False
         type: Final = "array"
 
@@ -265,15 +334,21 @@ class TimeSlot:
     """components.schemas.TimeSlot"""
 
     type: Final = "object"
+    properties: Final = (
+        "startTime",
+        "endTime",
+    )
 
     class startTime:
         name: Final = "startTime"
+        python_name: Final = "start_time"
         required: Final = True
         type: Final = "string"
         pattern: Final = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
     class endTime:
         name: Final = "endTime"
+        python_name: Final = "end_time"
         required: Final = True
         type: Final = "string"
         pattern: Final = "^([01][0-9]|2[0-3]):[0-5][0-9]$"
@@ -283,9 +358,15 @@ class Retry:
     """components.schemas.Retry"""
 
     type: Final = "object"
+    properties: Final = (
+        "max",
+        "delay",
+        "retryOn",
+    )
 
     class max:
         name: Final = "max"
+        python_name: Final = "max_"
         required: Final = True
         type: Final = "integer"
         format: Final = "int32"
@@ -294,6 +375,7 @@ class Retry:
 
     class delay:
         name: Final = "delay"
+        python_name: Final = "delay"
         required: Final = False
         type: Final = "integer"
         format: Final = "int32"
@@ -301,6 +383,7 @@ class Retry:
 
     class retryOn:
         name: Final = "retryOn"
+        python_name: Final = "retry_on"
         required: Final = False
         type: Final = "array"
 
@@ -312,15 +395,21 @@ class CreateCampaignRecipientRequest:
     """components.schemas.CreateCampaignRecipientRequest"""
 
     type: Final = "object"
+    properties: Final = (
+        "phone",
+        "context",
+    )
 
     class phone:
         name: Final = "phone"
+        python_name: Final = "phone"
         required: Final = True
         type: Final = "string"
         pattern: Final = "^\\+[1-9][0-9]{6,14}$"
 
     class context:
         name: Final = "context"
+        python_name: Final = "context"
         required: Final = False
         type: Final = "object"
 
@@ -343,19 +432,27 @@ class ValidationError:
     """components.schemas.ValidationError"""
 
     type: Final = "object"
+    properties: Final = (
+        "field",
+        "rejectedValue",
+        "message",
+    )
 
     class field:
         name: Final = "field"
+        python_name: Final = "field"
         required: Final = False
         type: Final = "string"
 
     class rejectedValue:
         name: Final = "rejectedValue"
+        python_name: Final = "rejected_value"
         required: Final = False
         nullable: Final = True
 
     class message:
         name: Final = "message"
+        python_name: Final = "message"
         required: Final = False
         type: Final = "string"
 
@@ -364,9 +461,15 @@ class AgentPage:
     """components.schemas.AgentPage"""
 
     type: Final = "object"
+    properties: Final = (
+        "content",
+        "page_count",
+        "total_items",
+    )
 
     class content:
         name: Final = "content"
+        python_name: Final = "content"
         required: Final = False
         type: Final = "array"
 
@@ -375,12 +478,14 @@ class AgentPage:
 
     class page_count:
         name: Final = "page_count"
+        python_name: Final = "page_count"
         required: Final = False
         type: Final = "integer"
         format: Final = "int32"
 
     class total_items:
         name: Final = "total_items"
+        python_name: Final = "total_items"
         required: Final = False
         type: Final = "integer"
         format: Final = "int64"
@@ -390,25 +495,39 @@ class AgentResponse:
     """components.schemas.AgentResponse"""
 
     type: Final = "object"
+    properties: Final = (
+        "id",
+        "telephonyConfiguration",
+        "name",
+        "type",
+        "active",
+        "recordable",
+        "archived",
+        "configuration",
+    )
 
     class id:
         name: Final = "id"
+        python_name: Final = "id"
         required: Final = False
         type: Final = "string"
         format: Final = "uuid"
 
     class telephonyConfiguration:
         name: Final = "telephonyConfiguration"
+        python_name: Final = "telephony_configuration"
         required: Final = False
         ref: Final = "TelephonyConfiguration"
 
     class name:
         name: Final = "name"
+        python_name: Final = "name"
         required: Final = False
         type: Final = "string"
 
     class type_:
         name: Final = "type"
+        python_name: Final = "type_"
         required: Final = False
         type: Final = "string"
         enum: Final = (
@@ -418,21 +537,25 @@ class AgentResponse:
 
     class active:
         name: Final = "active"
+        python_name: Final = "active"
         required: Final = False
         type: Final = "boolean"
 
     class recordable:
         name: Final = "recordable"
+        python_name: Final = "recordable"
         required: Final = False
         type: Final = "boolean"
 
     class archived:
         name: Final = "archived"
+        python_name: Final = "archived"
         required: Final = False
         type: Final = "boolean"
 
     class configuration:
         name: Final = "configuration"
+        python_name: Final = "configuration"
         required: Final = False
         ref: Final = "AgentConfiguration"
 
@@ -441,14 +564,20 @@ class TelephonyConfiguration:
     """components.schemas.TelephonyConfiguration"""
 
     type: Final = "object"
+    properties: Final = (
+        "sipConnection",
+        "phoneNumbers",
+    )
 
     class sipConnection:
         name: Final = "sipConnection"
+        python_name: Final = "sip_connection"
         required: Final = False
         ref: Final = "SipConnection"
 
     class phoneNumbers:
         name: Final = "phoneNumbers"
+        python_name: Final = "phone_numbers"
         required: Final = False
         type: Final = "array"
 
@@ -460,9 +589,11 @@ class SipConnection:
     """components.schemas.SipConnection"""
 
     type: Final = "object"
+    properties: Final = ("did",)
 
     class did:
         name: Final = "did"
+        python_name: Final = "did"
         required: Final = False
         type: Final = "string"
 
@@ -471,9 +602,14 @@ class AgentConfiguration:
     """components.schemas.AgentConfiguration"""
 
     type: Final = "object"
+    properties: Final = (
+        "extractors",
+        "classifiers",
+    )
 
     class extractors:
         name: Final = "extractors"
+        python_name: Final = "extractors"
         required: Final = False
         type: Final = "array"
 
@@ -482,6 +618,7 @@ class AgentConfiguration:
 
     class classifiers:
         name: Final = "classifiers"
+        python_name: Final = "classifiers"
         required: Final = False
         type: Final = "array"
 
@@ -493,19 +630,27 @@ class ExtractorDefinition:
     """components.schemas.ExtractorDefinition"""
 
     type: Final = "object"
+    properties: Final = (
+        "name",
+        "description",
+        "extractors",
+    )
 
     class name:
         name: Final = "name"
+        python_name: Final = "name"
         required: Final = False
         type: Final = "string"
 
     class description:
         name: Final = "description"
+        python_name: Final = "description"
         required: Final = False
         type: Final = "string"
 
     class extractors:
         name: Final = "extractors"
+        python_name: Final = "extractors"
         required: Final = False
         type: Final = "array"
 
@@ -517,19 +662,27 @@ class ClassifierDefinition:
     """components.schemas.ClassifierDefinition"""
 
     type: Final = "object"
+    properties: Final = (
+        "name",
+        "description",
+        "values",
+    )
 
     class name:
         name: Final = "name"
+        python_name: Final = "name"
         required: Final = False
         type: Final = "string"
 
     class description:
         name: Final = "description"
+        python_name: Final = "description"
         required: Final = False
         type: Final = "string"
 
     class values:
         name: Final = "values"
+        python_name: Final = "values"
         required: Final = False
         type: Final = "array"
 
@@ -541,9 +694,16 @@ class UpdateAgentRequest:
     """components.schemas.UpdateAgentRequest"""
 
     type: Final = "object"
+    properties: Final = (
+        "name",
+        "active",
+        "recordable",
+        "archived",
+    )
 
     class name:
         name: Final = "name"
+        python_name: Final = "name"
         required: Final = False
         type: Final = "string"
         minLength: Final = 1
@@ -551,16 +711,19 @@ class UpdateAgentRequest:
 
     class active:
         name: Final = "active"
+        python_name: Final = "active"
         required: Final = False
         type: Final = "boolean"
 
     class recordable:
         name: Final = "recordable"
+        python_name: Final = "recordable"
         required: Final = False
         type: Final = "boolean"
 
     class archived:
         name: Final = "archived"
+        python_name: Final = "archived"
         required: Final = False
         type: Final = "boolean"
 
@@ -569,9 +732,17 @@ class CallPage:
     """components.schemas.CallPage"""
 
     type: Final = "object"
+    properties: Final = (
+        "content",
+        "size",
+        "page",
+        "totalElements",
+        "totalPages",
+    )
 
     class content:
         name: Final = "content"
+        python_name: Final = "content"
         required: Final = False
         type: Final = "array"
 
@@ -580,24 +751,28 @@ class CallPage:
 
     class size:
         name: Final = "size"
+        python_name: Final = "size"
         required: Final = False
         type: Final = "integer"
         format: Final = "int32"
 
     class page:
         name: Final = "page"
+        python_name: Final = "page"
         required: Final = False
         type: Final = "integer"
         format: Final = "int32"
 
     class totalElements:
         name: Final = "totalElements"
+        python_name: Final = "total_elements"
         required: Final = False
         type: Final = "integer"
         format: Final = "int64"
 
     class totalPages:
         name: Final = "totalPages"
+        python_name: Final = "total_pages"
         required: Final = False
         type: Final = "integer"
         format: Final = "int32"
@@ -607,26 +782,49 @@ class CallResponse:
     """components.schemas.CallResponse"""
 
     type: Final = "object"
+    properties: Final = (
+        "id",
+        "agentId",
+        "phone",
+        "type",
+        "duration",
+        "startTime",
+        "endTime",
+        "anonymous",
+        "status",
+        "extractors",
+        "extractedData",
+        "classifiers",
+        "classificationData",
+        "context",
+        "recorded",
+        "summary",
+        "created",
+    )
 
     class id:
         name: Final = "id"
+        python_name: Final = "id"
         required: Final = False
         type: Final = "string"
         format: Final = "uuid"
 
     class agentId:
         name: Final = "agentId"
+        python_name: Final = "agent_id"
         required: Final = False
         type: Final = "string"
         format: Final = "uuid"
 
     class phone:
         name: Final = "phone"
+        python_name: Final = "phone"
         required: Final = False
         type: Final = "string"
 
     class type_:
         name: Final = "type"
+        python_name: Final = "type_"
         required: Final = False
         type: Final = "string"
         enum: Final = (
@@ -636,29 +834,34 @@ class CallResponse:
 
     class duration:
         name: Final = "duration"
+        python_name: Final = "duration"
         required: Final = False
         type: Final = "integer"
         format: Final = "int32"
 
     class startTime:
         name: Final = "startTime"
+        python_name: Final = "start_time"
         required: Final = False
         type: Final = "string"
         format: Final = "date-time"
 
     class endTime:
         name: Final = "endTime"
+        python_name: Final = "end_time"
         required: Final = False
         type: Final = "string"
         format: Final = "date-time"
 
     class anonymous:
         name: Final = "anonymous"
+        python_name: Final = "anonymous"
         required: Final = False
         type: Final = "boolean"
 
     class status:
         name: Final = "status"
+        python_name: Final = "status"
         required: Final = False
         type: Final = "string"
         enum: Final = (
@@ -676,6 +879,7 @@ class CallResponse:
 
     class extractors:
         name: Final = "extractors"
+        python_name: Final = "extractors"
         required: Final = False
         type: Final = "array"
 
@@ -684,12 +888,14 @@ class CallResponse:
 
     class extractedData:
         name: Final = "extractedData"
+        python_name: Final = "extracted_data"
         required: Final = False
         type: Final = "object"
         additionalProperties: Final = True
 
     class classifiers:
         name: Final = "classifiers"
+        python_name: Final = "classifiers"
         required: Final = False
         type: Final = "array"
 
@@ -698,6 +904,7 @@ class CallResponse:
 
     class classificationData:
         name: Final = "classificationData"
+        python_name: Final = "classification_data"
         required: Final = False
         type: Final = "object"
 
@@ -706,6 +913,7 @@ class CallResponse:
 
     class context:
         name: Final = "context"
+        python_name: Final = "context"
         required: Final = False
         type: Final = "object"
 
@@ -714,16 +922,19 @@ class CallResponse:
 
     class recorded:
         name: Final = "recorded"
+        python_name: Final = "recorded"
         required: Final = False
         type: Final = "boolean"
 
     class summary:
         name: Final = "summary"
+        python_name: Final = "summary"
         required: Final = False
         type: Final = "string"
 
     class created:
         name: Final = "created"
+        python_name: Final = "created"
         required: Final = False
         type: Final = "string"
         format: Final = "date-time"
@@ -733,14 +944,20 @@ class ExtractorResult:
     """components.schemas.ExtractorResult"""
 
     type: Final = "object"
+    properties: Final = (
+        "name",
+        "value",
+    )
 
     class name:
         name: Final = "name"
+        python_name: Final = "name"
         required: Final = False
         type: Final = "string"
 
     class value:
         name: Final = "value"
+        python_name: Final = "value"
         required: Final = False
         type: Final = "array"
 
@@ -755,19 +972,27 @@ class ClassifierResult:
     """components.schemas.ClassifierResult"""
 
     type: Final = "object"
+    properties: Final = (
+        "name",
+        "value",
+        "type",
+    )
 
     class name:
         name: Final = "name"
+        python_name: Final = "name"
         required: Final = False
         type: Final = "string"
 
     class value:
         name: Final = "value"
+        python_name: Final = "value"
         required: Final = False
         type: Final = "string"
 
     class type_:
         name: Final = "type"
+        python_name: Final = "type_"
         required: Final = False
         type: Final = "string"
         enum: Final = (
@@ -780,9 +1005,16 @@ class TranscriptResponse:
     """components.schemas.TranscriptResponse"""
 
     type: Final = "object"
+    properties: Final = (
+        "action",
+        "time",
+        "actor",
+        "message",
+    )
 
     class action:
         name: Final = "action"
+        python_name: Final = "action"
         required: Final = False
         type: Final = "string"
         enum: Final = (
@@ -797,12 +1029,14 @@ class TranscriptResponse:
 
     class time:
         name: Final = "time"
+        python_name: Final = "time"
         required: Final = False
         type: Final = "string"
         format: Final = "date-time"
 
     class actor:
         name: Final = "actor"
+        python_name: Final = "actor"
         required: Final = False
         type: Final = "string"
         enum: Final = (
@@ -814,6 +1048,7 @@ class TranscriptResponse:
 
     class message:
         name: Final = "message"
+        python_name: Final = "message"
         required: Final = False
         type: Final = "string"
 
@@ -822,15 +1057,21 @@ class CreateCallRequest:
     """components.schemas.CreateCallRequest"""
 
     type: Final = "object"
+    properties: Final = (
+        "agentId",
+        "recipient",
+    )
 
     class agentId:
         name: Final = "agentId"
+        python_name: Final = "agent_id"
         required: Final = True
         type: Final = "string"
         format: Final = "uuid"
 
     class recipient:
         name: Final = "recipient"
+        python_name: Final = "recipient"
         required: Final = True
         ref: Final = "CreateCampaignRecipientRequest"
 
@@ -1084,3 +1325,27 @@ class operations:
                 required: Final = True
                 type: Final = "string"
                 format: Final = "uuid"
+
+
+class AuthTokenRequestFields(TypedDict, total=False):
+    """The fields of AuthTokenRequest that volubile_ext does not type itself, as keyword arguments."""
+
+
+class CreateCampaignRequestFields(TypedDict, total=False):
+    """The fields of CreateCampaignRequest that volubile_ext does not type itself, as keyword arguments."""
+
+
+class UpdateAgentRequestFields(TypedDict, total=False):
+    """The fields of UpdateAgentRequest that volubile_ext does not type itself, as keyword arguments."""
+
+    name: str
+    active: bool
+    recordable: bool
+    archived: bool
+
+
+class CreateCallRequestFields(TypedDict, total=False):
+    """The fields of CreateCallRequest that volubile_ext does not type itself, as keyword arguments."""
+
+    agent_id: Required[uuid.UUID | str]
+    recipient: Required[Mapping[str, object]]

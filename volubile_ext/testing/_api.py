@@ -22,11 +22,10 @@ from urllib.parse import unquote
 
 import attrs
 
-from volubile_api import _spec
-
-from .._campaign_input import check_campaign_payload
 from .._errors import FieldError
-from .._recipients import ContextProblems, freeze_context, is_e164, phone_problem
+from .._wire import spec as _spec
+from ..campaigns._campaign_input import check_campaign_payload
+from ..campaigns._recipients import ContextProblems, freeze_context, is_e164, phone_problem
 from ._call_store import CallStore, StoredAgent, StoredCall, tone_wav
 from ._calls import make_call
 from ._query import QueryError, parse_agent_query, parse_call_query, spec_names

@@ -11,9 +11,8 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from volubile_api import _spec
-
-from .._recipients import is_e164
+from .._wire import spec as _spec
+from ..campaigns._recipients import is_e164
 from ._call_store import StoredAgent, StoredCall
 
 __all__ = ["ANSWERED_STATUSES", "CALL_STATUSES", "DIRECTIONS", "make_call", "timestamp"]

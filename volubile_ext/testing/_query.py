@@ -17,10 +17,9 @@ from typing import Any, Final
 
 import attrs
 
-from volubile_api import _spec
-
 from .._errors import FieldError
-from .._recipients import is_e164, phone_problem
+from .._wire import spec as _spec
+from ..campaigns._recipients import is_e164, phone_problem
 
 __all__ = [
     "AGENT_PAGE",

@@ -18,6 +18,8 @@ from typing import Any
 
 import attrs
 
+from .._wire import spec
+from ..campaigns._fields import field_table
 from ._call_store import ensure_tables
 
 __all__ = ["DEFAULT_TIMEZONE", "CampaignStore", "SandboxDatabaseError", "StoredCampaign"]
@@ -50,7 +52,7 @@ CREATE TABLE settings (
 _GENERATED_KEY = "generated_api_key"
 _COLUMNS = "id, status, created_at, updated_at, request"
 
-_RESPONSE_FIELDS = ("name", "agentId", "startDate")
+_RESPONSE_FIELDS = field_table(spec.CampaignResponse)
 
 
 @attrs.frozen(repr=False)
@@ -95,24 +97,32 @@ class StoredCampaign:
         Europe/Paris.
         """
         request = self.request
-        response: dict[str, Any] = {"id": self.id}
-        for key in _RESPONSE_FIELDS:
-            if request.get(key) is not None:
-                response[key] = request[key]
-        if isinstance(request.get("timeSlots"), list):
-            response["timeSlots"] = [
-                _pick(slot, ("startTime", "endTime")) for slot in request["timeSlots"]
-            ]
-        if request.get("batchSize") is not None:
-            response["batchSize"] = request["batchSize"]
-        if isinstance(request.get("retry"), dict):
-            response["retry"] = _pick(request["retry"], ("max", "delay", "retryOn"))
-        if request.get("days") is not None:
-            response["days"] = request["days"]
-        response["status"] = self.status
-        timezone = request.get("timezone")
-        response["timezone"] = timezone if timezone is not None else DEFAULT_TIMEZONE
+        response: dict[str, Any] = {}
+        # The response's fields as the spec lists them: each echoes the request's field of the
+        # same name (the parts of it the response's schema declares), so a field the spec
+        # adds to both comes back with no edit here.
+        for key, entry in _RESPONSE_FIELDS.items():
+            if key == "id":
+                response[key] = self.id
+            elif key == "status":
+                response[key] = self.status
+            elif key == "timezone":
+                timezone = request.get("timezone")
+                response[key] = timezone if timezone is not None else DEFAULT_TIMEZONE
+            elif request.get(key) is not None:
+                response[key] = _echo(request[key], entry)
         return response
+
+
+def _echo(value: Any, entry: Any) -> Any:
+    """``value`` as the response's schema ``entry`` declares it: unknown object keys dropped."""
+    schema = getattr(spec, entry.ref, None) if hasattr(entry, "ref") else None
+    if schema is not None and hasattr(schema, "properties"):
+        return _pick(value, schema.properties)
+    items = getattr(entry, "items", None)
+    if items is not None and isinstance(value, list):
+        return [_echo(item, items) for item in value]
+    return value
 
 
 def _pick(item: Any, keys: tuple[str, ...]) -> Any:

@@ -17,22 +17,29 @@ import datetime as _dt
 import functools
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Unpack
 
 import attrs
 
+from .._errors import ClientValidationError, FieldError, ProblemList
+from .._wire import CreateCampaignRequestFields
 from ._campaign_input import (
     MAX_RECIPIENTS,
     CampaignRequest,
+    DateInput,
+    DaysInput,
+    RecipientsInput,
+    RetryInput,
     RetrySettings,
+    TimeSlotsInput,
+    TimezoneInput,
     campaign_values,
     retry_warnings,
     run_rules,
 )
 from ._days import Day
-from ._errors import ClientValidationError, FieldError, ProblemList
 from ._holidays import french_public_holidays
-from ._recipients import Recipient, RecipientImport
+from ._recipients import Recipient
 from ._timeslots import TimeSlot
 
 if TYPE_CHECKING:
@@ -91,6 +98,10 @@ class CallingWindow:
     def __str__(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
+    def to_dict(self) -> dict[str, str]:
+        """``{"start", "end"}`` as ISO 8601 with their offsets, for JSON."""
+        return {"start": self.start.isoformat(), "end": self.end.isoformat()}
+
 
 @attrs.frozen
 class PlannedDay:
@@ -110,6 +121,16 @@ class PlannedDay:
     def day(self) -> Day:
         return Day.of(self.date)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The day as plain JSON values."""
+        return {
+            "date": self.date.isoformat(),
+            "calls": self.calls,
+            "remaining": self.remaining,
+            "windows": [window.to_dict() for window in self.windows],
+            "holiday": self.holiday,
+        }
+
 
 @attrs.frozen
 class SkippedDay:
@@ -117,6 +138,14 @@ class SkippedDay:
 
     date: _dt.date
     reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        """The skipped day as plain JSON values."""
+        return {"date": self.date.isoformat(), "reason": self.reason}
+
+
+def _iso(date: _dt.date | None) -> str | None:
+    return date.isoformat() if date is not None else None
 
 
 @attrs.frozen
@@ -146,6 +175,21 @@ class CampaignPlan:
 
     def __str__(self) -> str:
         return _render(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as plain JSON values (dates in ISO 8601), as ``volubile ... --json`` prints."""
+        return {
+            "name": self.name,
+            "timezone": self.timezone,
+            "start_date": self.start_date.isoformat(),
+            "batch_size": self.batch_size,
+            "recipient_count": self.recipient_count,
+            "windows": [str(window) for window in self.windows],
+            "days": [day.to_dict() for day in self.days],
+            "skipped": [skip.to_dict() for skip in self.skipped],
+            "last_first_attempt_date": _iso(self.last_first_attempt_date),
+            "warnings": list(self.warnings),
+        }
 
 
 def _read_dates(values: object, errors: list[FieldError]) -> set[_dt.date]:
@@ -222,16 +266,17 @@ def plan_campaign(
     *,
     name: str,
     agent_id: uuid.UUID | str,
-    start_date: _dt.date | str,
-    time_slots: Iterable[object] | str | TimeSlot,
+    start_date: DateInput,
+    time_slots: TimeSlotsInput,
     batch_size: int,
-    days: str | Day | Iterable[str | Day],
-    retry: RetrySettings | Mapping[str, Any] | None = None,
-    recipients: Iterable[Recipient | Mapping[str, Any] | str] | RecipientImport | None = None,
-    timezone: str | zoneinfo.ZoneInfo | None = None,
+    days: DaysInput,
+    retry: RetryInput | None = None,
+    recipients: RecipientsInput | None = None,
+    timezone: TimezoneInput | None = None,
     recipient_count: int | None = None,
     exclude_public_holidays: bool = False,
     closed_dates: Iterable[_dt.date | str] | None = (),
+    **fields: Unpack[CreateCampaignRequestFields],
 ) -> CampaignPlan:
     """Plan a campaign: its calling days, calls per day, windows, end date and warnings.
 
@@ -251,9 +296,24 @@ def plan_campaign(
 
     Raises :class:`ClientValidationError` listing every problem of the arguments.
     """
-    values = campaign_values(locals())
+    values = campaign_values(locals(), fields)
     request, count, closed = _checked(values, recipient_count, closed_dates)
-    plan = _plan(request, count, exclude_public_holidays=exclude_public_holidays, closed=closed)
+    return plan_request(
+        request, count, exclude_public_holidays=exclude_public_holidays, closed=closed
+    )
+
+
+def plan_request(
+    request: CampaignRequest,
+    count: int,
+    *,
+    exclude_public_holidays: bool = False,
+    closed: set[_dt.date] | None = None,
+) -> CampaignPlan:
+    """The plan of an already checked request, for ``count`` recipients (see plan_campaign)."""
+    plan = _plan(
+        request, count, exclude_public_holidays=exclude_public_holidays, closed=closed or set()
+    )
     misspelt = _retry_warnings(request)
     return attrs.evolve(plan, warnings=plan.warnings + misspelt) if misspelt else plan
 
@@ -618,22 +678,43 @@ class BulkPlan:
     def __str__(self) -> str:
         return _render_many(self)
 
+    def to_dict(self) -> dict[str, Any]:
+        """A summary per campaign as plain JSON values (each one's days are a single plan's)."""
+        return {
+            "name": self.name,
+            "recipient_count": self.recipient_count,
+            "chunk_size": self.chunk_size,
+            "campaigns": [
+                {
+                    "name": campaign.name,
+                    "recipient_count": campaign.recipient_count,
+                    "calling_days": len(campaign.days),
+                    "first_date": campaign.days[0].date.isoformat() if campaign.days else None,
+                    "last_first_attempt_date": _iso(campaign.last_first_attempt_date),
+                }
+                for campaign in self.campaigns
+            ],
+            "last_first_attempt_date": _iso(self.last_first_attempt_date),
+            "warnings": list(self.warnings),
+        }
+
 
 def plan_many(
     *,
     name: str,
     agent_id: uuid.UUID | str,
-    start_date: _dt.date | str,
-    time_slots: Iterable[object] | str | TimeSlot,
+    start_date: DateInput,
+    time_slots: TimeSlotsInput,
     batch_size: int,
-    days: str | Day | Iterable[str | Day],
-    retry: RetrySettings | Mapping[str, Any] | None = None,
-    recipients: Iterable[Recipient | Mapping[str, Any] | str] | RecipientImport | None = None,
-    timezone: str | zoneinfo.ZoneInfo | None = None,
+    days: DaysInput,
+    retry: RetryInput | None = None,
+    recipients: RecipientsInput | None = None,
+    timezone: TimezoneInput | None = None,
     recipient_count: int | None = None,
     chunk_size: int = MAX_RECIPIENTS,
     exclude_public_holidays: bool = False,
     closed_dates: Iterable[_dt.date | str] | None = (),
+    **fields: Unpack[CreateCampaignRequestFields],
 ) -> BulkPlan:
     """Plan the campaigns ``create_many`` would create: one per ``chunk_size`` recipients.
 
@@ -642,7 +723,7 @@ def plan_many(
     start date: they call in parallel, so the last day is that of the largest campaign, not of
     all recipients laid end to end. Raises :class:`ClientValidationError` listing every problem.
     """
-    values = campaign_values(locals())
+    values = campaign_values(locals(), fields)
     if (
         isinstance(chunk_size, bool)
         or not isinstance(chunk_size, int)
@@ -652,6 +733,28 @@ def plan_many(
             [FieldError("chunk_size", f"must be a whole number 1..{MAX_RECIPIENTS}", chunk_size)]
         )
     request, count, closed = _checked(values, recipient_count, closed_dates)
+    return plan_request_many(
+        request,
+        count,
+        chunk_size,
+        exclude_public_holidays=exclude_public_holidays,
+        closed=closed,
+    )
+
+
+def plan_request_many(
+    request: CampaignRequest,
+    count: int,
+    chunk_size: int,
+    *,
+    exclude_public_holidays: bool = False,
+    closed: set[_dt.date] | None = None,
+) -> BulkPlan:
+    """The plan of an already checked request split into campaigns (see plan_many).
+
+    ``request`` holds every recipient (or none, with their ``count``), under the base name.
+    """
+    closed = closed or set()
     total = -(-count // chunk_size)
     # The chunks share everything but their size: one plan per distinct size (two at most).
     by_size: dict[int, CampaignPlan] = {}

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import attrs
 
 if TYPE_CHECKING:
-    from volubile_api.models import TimeSlot as ApiTimeSlot
+    from .._wire import TimeSlotModel as ApiTimeSlot
 
 __all__ = ["ALLOWED_WINDOWS", "TimeSlot", "clip_time_slots"]
 
@@ -203,11 +203,9 @@ class TimeSlot:
 
     def to_model(self) -> ApiTimeSlot:
         """The generated ``volubile_api.models.TimeSlot``."""
-        from volubile_api.models.time_slot import TimeSlot as ApiTimeSlot
+        from .._wire import time_slot_model
 
-        return ApiTimeSlot(
-            start_time=self.start.strftime("%H:%M"), end_time=self.end.strftime("%H:%M")
-        )
+        return time_slot_model(self.start.strftime("%H:%M"), self.end.strftime("%H:%M"))
 
     @property
     def duration(self) -> _dt.timedelta:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from volubile_api.models import DayOfWeek
+    from .._wire import DayOfWeek
 
 __all__ = ["Day", "parse_days"]
 
@@ -48,9 +48,9 @@ class Day(enum.StrEnum):
 
     def to_model(self) -> DayOfWeek:
         """The generated ``volubile_api.models.DayOfWeek``."""
-        from volubile_api.models.day_of_week import DayOfWeek
+        from .._wire import day_model
 
-        return DayOfWeek(self.value)
+        return day_model(self.value)
 
 
 _DAYS: tuple[Day, ...] = tuple(Day)

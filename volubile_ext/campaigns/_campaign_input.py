@@ -15,24 +15,37 @@ one at a time, each with the API's field path (``recipients[17].phone``).
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import functools
 import re
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, Unpack
 
 import attrs
 
-from volubile_api import _spec
-
-from ._days import Day, DayProblem, Outcome, read_days
-from ._errors import (
+from .._errors import (
     MAX_LISTED_PROBLEMS,
     ClientValidationError,
     FieldError,
     ProblemList,
     shown_text,
+)
+from .._wire import CreateCampaignRequestFields
+from .._wire import spec as _spec
+from ._days import Day, DayProblem, Outcome, read_days
+from ._fields import (
+    FIELDS,
+    INVALID,
+    JSON_NAMES,
+    PYTHON_NAMES,
+    REQUIRED,
+    check_value,
+    field_table,
+    json_kind,
+    request_field,
+    unknown_field_message,
 )
 from ._recipients import (
     SURROGATE_REASON,
@@ -77,6 +90,7 @@ MAX_TIME_SLOTS: Final = _spec.CreateCampaignRequest.timeSlots.maxItems
 MIN_BATCH_SIZE: Final = _spec.CreateCampaignRequest.batchSize.minimum
 MAX_BATCH_SIZE: Final = _spec.CreateCampaignRequest.batchSize.maximum
 MAX_RECIPIENTS: Final = _spec.CreateCampaignRequest.recipients.maxItems
+MIN_RETRIES: Final = _spec.Retry.max.minimum
 MAX_RETRIES: Final = _spec.Retry.max.maximum
 # The call statuses of the API reference (CallResponse.status): what retry.retryOn names most
 # often. Accounts define their own qualifiers too, so other values are sent, with a warning when
@@ -94,38 +108,58 @@ CALL_STATUSES: Final = (
     "FAILOVER",
 )
 
-# The body's fields in the order of the API's schema; to_json writes them in this order.
-FIELDS: Final = (
-    "name",
-    "agentId",
-    "startDate",
-    "timeSlots",
-    "batchSize",
-    "retry",
-    "days",
-    "recipients",
-    "timezone",
-)
-_REQUIRED: Final = frozenset(
-    field for field in FIELDS if getattr(_spec.CreateCampaignRequest, field).required
-)
+# The body's fields (FIELDS, in the schema's order), which are required, and their Python
+# names come from the spec table (_fields). A field has a rule here only where volubile_ext adds
+# behaviour (forgiving input, a domain rule); every other field the spec declares is checked
+# against the spec table and sent as given (_fields.check_value).
+_REQUIRED: Final = REQUIRED
+# camelCase hints for snake_case keys in a JSON body (batch_size -> "did you mean batchSize?"),
+# for every schema of the request.
 _SNAKE_TO_CAMEL: Final = {
-    "agent_id": "agentId",
-    "start_date": "startDate",
-    "time_slots": "timeSlots",
-    "batch_size": "batchSize",
-    "retry_on": "retryOn",
+    entry.python_name: name
+    for schema in (_spec.CreateCampaignRequest, _spec.Retry)
+    for name, entry in field_table(schema).items()
+    if entry.python_name != name
 }
-_CAMEL_TO_SNAKE: Final = {camel: snake for snake, camel in _SNAKE_TO_CAMEL.items()}
+
+# What the forgiving (Python) entry points take for the fields with rules of their own: the
+# types of the keyword arguments of campaigns.create, build_campaign_request and the planners.
+DateInput: TypeAlias = "_dt.date | str"
+SlotInput: TypeAlias = (
+    "str | TimeSlot | tuple[str | _dt.time, str | _dt.time] | Mapping[str, str | _dt.time]"
+)
+TimeSlotsInput: TypeAlias = "SlotInput | Iterable[SlotInput]"
+DaysInput: TypeAlias = "str | Day | Iterable[str | Day]"
+RetryInput: TypeAlias = "RetrySettings | Mapping[str, object]"
+RecipientInput: TypeAlias = "Recipient | Mapping[str, object] | str"
+RecipientsInput: TypeAlias = "Iterable[RecipientInput] | RecipientImport"
+TimezoneInput: TypeAlias = "str | zoneinfo.ZoneInfo"
 
 
-def campaign_values(arguments: Mapping[str, Any]) -> dict[str, Any]:
+def campaign_values(
+    arguments: Mapping[str, Any], fields: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """The arguments of ``campaigns.create`` keyed by the API's field names, as the rules read them.
 
-    ``arguments`` maps the Python names (``agent_id``) to the values: the ``locals()`` of a
-    function taking them, called first thing, so that every entry point reads the same fields.
+    ``arguments`` maps the Python names (``agent_id``) of the fields with rules of their own to
+    their values: the ``locals()`` of a function taking them, called first thing, so that every
+    entry point reads the same fields. ``fields`` holds the other fields, by Python name (the
+    ``**fields`` of those functions); a name that is no field of the spec is kept under
+    ``_UNKNOWN`` for :func:`run_rules` to refuse with a did-you-mean.
     """
-    return {field: arguments[_CAMEL_TO_SNAKE.get(field, field)] for field in FIELDS}
+    values = {
+        field: arguments[PYTHON_NAME[field]] for field in _NAMED if PYTHON_NAME[field] in arguments
+    }
+    unknown: dict[str, Any] = {}
+    for key, value in (fields or {}).items():
+        field = JSON_NAMES.get(key)
+        if field is None or field in _NAMED:
+            unknown[key] = value
+        else:
+            values[field] = value
+    if unknown:
+        values[_UNKNOWN] = unknown
+    return values
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -159,21 +193,7 @@ def _remember(kind: str, text: str, value: Any) -> None:
 
 def _kind(value: object, strict: bool) -> str:
     """The type of ``value`` as the caller thinks of it: JSON type names for a JSON body."""
-    if not strict:
-        return type(value).__name__
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, Mapping):
-        return "object"
-    if isinstance(value, (list, tuple)):
-        return "array"
-    return type(value).__name__
+    return json_kind(value) if strict else type(value).__name__
 
 
 def _absent(value: object) -> bool:
@@ -209,6 +229,11 @@ def _rule_name(value: object, strict: bool, errors: _Errors) -> str | None:
         errors.append(FieldError("name", _SURROGATE_MESSAGE, value))
         return None
     return name
+
+
+def check_name(value: object, errors: _Errors) -> str | None:
+    """The campaign name's rule on a Python value: the name, stripped, or None and a problem."""
+    return _rule_name(value, False, errors)
 
 
 _SURROGATE_MESSAGE = (
@@ -564,7 +589,9 @@ def _check_retry(
     retries = 0
     if _absent(max_):
         errors.append(
-            FieldError("retry.max", f"is required: the number of retries, 0 to {MAX_RETRIES}")
+            FieldError(
+                "retry.max", f"is required: the number of retries, {MIN_RETRIES} to {MAX_RETRIES}"
+            )
         )
     elif not isinstance(max_, int) or isinstance(max_, bool):
         errors.append(
@@ -572,8 +599,10 @@ def _check_retry(
         )
     else:
         retries = max_
-        if not 0 <= max_ <= MAX_RETRIES:
-            errors.append(FieldError("retry.max", f"must be between 0 and {MAX_RETRIES}", max_))
+        if not MIN_RETRIES <= max_ <= MAX_RETRIES:
+            errors.append(
+                FieldError("retry.max", f"must be between {MIN_RETRIES} and {MAX_RETRIES}", max_)
+            )
 
     # The API reads delay and retryOn only when there are retries; their types are always
     # checked, their values only then.
@@ -922,6 +951,9 @@ class CampaignRequest:
     retry: RetrySettings | None = None
     recipients: tuple[Recipient, ...] | None = None
     timezone: str | None = None
+    #: The fields of the spec that volubile_ext has no rule of its own for, checked against
+    #: the spec table, by JSON name, in their JSON form (``{"callerId": "+33..."}``).
+    other_fields: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
 
     @property
     def effective_windows(self) -> tuple[TimeSlot, ...]:
@@ -932,8 +964,9 @@ class CampaignRequest:
         """The request body, exactly as the API takes it.
 
         camelCase keys in the schema's order (name, agentId, startDate, timeSlots, batchSize,
-        retry, days, recipients, timezone), optional ones left out when not set; plain dicts,
-        lists and strings, ready for ``json.dumps``. A new structure on every call.
+        retry, days, recipients, timezone, then any field the spec adds where it puts it),
+        optional ones left out when not set; plain dicts, lists and strings, ready for
+        ``json.dumps``. A new structure on every call.
         """
         body: dict[str, Any] = {
             "name": self.name,
@@ -949,7 +982,10 @@ class CampaignRequest:
             body["recipients"] = [recipient_json(recipient) for recipient in self.recipients]
         if self.timezone is not None:
             body["timezone"] = self.timezone
-        return body
+        if self.other_fields:
+            body.update(copy.deepcopy(dict(self.other_fields)))
+        # The schema's order, whatever order the spec gives its fields in.
+        return {field: body[field] for field in FIELDS if field in body}
 
     @classmethod
     def from_json(cls, payload: object) -> CampaignRequest:
@@ -973,40 +1009,66 @@ def run_rules(
     """Apply every rule to ``values`` (camelCase keys; absent or None means not given).
 
     Returns the request, or None and the problems. ``recipient_limit`` None lifts the
-    1,000-recipient limit, for planning a list that bulk creation will split.
+    1,000-recipient limit, for planning a list that bulk creation will split. The fields are
+    read in the schema's order; those without a rule here are checked against the spec table.
     """
     errors: _Errors = ProblemList()
     get = values.get
-    name = _rule_name(get("name", _MISSING), strict, errors)
-    agent_id = _rule_agent_id(get("agentId", _MISSING), strict, errors)
-    start_date = _rule_start_date(get("startDate", _MISSING), strict, errors)
-    time_slots = _rule_time_slots(get("timeSlots", _MISSING), strict, errors)
-    batch_size = _rule_batch_size(get("batchSize", _MISSING), strict, errors)
-    retry = _rule_retry(get("retry", _MISSING), strict, errors)
-    days = _rule_days(get("days", _MISSING), strict, errors)
-    recipients = _rule_recipients(get("recipients", _MISSING), strict, errors, recipient_limit)
-    timezone = _rule_timezone(get("timezone", _MISSING), strict, errors)
+    checked: dict[str, Any] = {}
+    other: dict[str, Any] = {}
+    for field in FIELDS:
+        value = get(field, _MISSING)
+        rule = _RULES.get(field)
+        if rule is not None:
+            checked[field] = rule(value, strict, errors)
+        elif field == "recipients":
+            checked[field] = _rule_recipients(value, strict, errors, recipient_limit)
+        elif _absent(value):
+            if field in REQUIRED:
+                _required(field, errors)
+        else:
+            result = check_value(request_field(field), value, field, strict, errors)
+            if result is not INVALID:
+                other[field] = result
+    for key, value in get(_UNKNOWN, {}).items():
+        errors.append(FieldError(key, unknown_field_message(key, _PYTHON_FIELDS), value))
     if errors:
         return None, errors
     # No error means every required rule returned its value.
-    assert name is not None
-    assert agent_id is not None
-    assert start_date is not None
-    assert time_slots is not None
-    assert batch_size is not None
-    assert days is not None
     request = CampaignRequest(
-        name=name,
-        agent_id=agent_id,
-        start_date=start_date,
-        time_slots=time_slots,
-        batch_size=batch_size,
-        days=days,
-        retry=retry,
-        recipients=recipients,
-        timezone=timezone,
+        name=checked["name"],
+        agent_id=checked["agentId"],
+        start_date=checked["startDate"],
+        time_slots=checked["timeSlots"],
+        batch_size=checked["batchSize"],
+        days=checked["days"],
+        retry=checked["retry"],
+        recipients=checked["recipients"],
+        timezone=checked["timezone"],
+        other_fields=other,
     )
     return request, errors
+
+
+# The fields with a rule of their own, by JSON name; recipients has its limit too.
+_RULES: Final[Mapping[str, Callable[[object, bool, _Errors], Any]]] = {
+    "name": _rule_name,
+    "agentId": _rule_agent_id,
+    "startDate": _rule_start_date,
+    "timeSlots": _rule_time_slots,
+    "batchSize": _rule_batch_size,
+    "retry": _rule_retry,
+    "days": _rule_days,
+    "timezone": _rule_timezone,
+}
+#: The fields volubile_ext takes as keyword arguments of its own (scripts/regenerate.py leaves
+#: them out of the generated CreateCampaignRequestFields; tests/test_spec_table.py compares).
+NAMED_FIELDS: Final = (*_RULES, "recipients")
+_NAMED: Final = frozenset(NAMED_FIELDS)
+PYTHON_NAME: Final = PYTHON_NAMES
+_PYTHON_FIELDS: Final = tuple(PYTHON_NAMES[field] for field in FIELDS)
+# Where campaign_values puts the keyword arguments that name no field.
+_UNKNOWN: Final = "\0unknown"
 
 
 def _run_payload(payload: object) -> tuple[CampaignRequest | None, list[FieldError]]:
@@ -1024,13 +1086,14 @@ def build_campaign_request(
     *,
     name: str,
     agent_id: uuid.UUID | str,
-    start_date: _dt.date | str,
-    time_slots: Iterable[object] | str | TimeSlot,
+    start_date: DateInput,
+    time_slots: TimeSlotsInput,
     batch_size: int,
-    days: str | Day | Iterable[str | Day],
-    retry: RetrySettings | Mapping[str, Any] | None = None,
-    recipients: Iterable[Recipient | Mapping[str, Any] | str] | RecipientImport | None = None,
-    timezone: str | zoneinfo.ZoneInfo | None = None,
+    days: DaysInput,
+    retry: RetryInput | None = None,
+    recipients: RecipientsInput | None = None,
+    timezone: TimezoneInput | None = None,
+    **fields: Unpack[CreateCampaignRequestFields],
 ) -> CampaignRequest:
     """Check a campaign's parameters and return them normalised, ready to send.
 
@@ -1050,10 +1113,15 @@ def build_campaign_request(
     those; retry.max 0..3 and, above 0, retry.delay >= 1 hour and a non-empty retry.retryOn;
     a UUID agent id, a real date, a known time zone and a non-empty name.
 
+    Every other field the spec declares is taken by its Python name in ``fields``
+    (``caller_id=`` for ``callerId``), checked against the spec (type, format, enum, bounds,
+    pattern) and sent under the spec's name; a name that is no field of the spec is refused,
+    with the field it most probably meant.
+
     Raises :class:`ClientValidationError` listing every problem, each with the API's field
     path (``timeSlots[1]``, ``recipients[17].phone``, ``retry.retryOn``).
     """
-    values = campaign_values(locals())
+    values = campaign_values(locals(), fields)
     request, errors = run_rules(values, strict=False)
     if request is None:
         raise ClientValidationError(errors)

@@ -21,9 +21,7 @@ from typing import IO, Any, Final, cast
 
 import attrs
 
-from volubile_api import _spec
-
-from ._errors import (
+from .._errors import (
     CappedList,
     ClientValidationError,
     FieldError,
@@ -32,6 +30,7 @@ from ._errors import (
     _shown,
     shown_text,
 )
+from .._wire import spec as _spec
 
 __all__ = [
     "DuplicateRow",
@@ -524,6 +523,10 @@ class RejectedRow:
         shown = "" if self.value is None else f" ({shown_text(self.value)})"
         return f"row {self.row}{shown}: {self.reason}"
 
+    def to_dict(self) -> dict[str, Any]:
+        """The row as plain JSON values."""
+        return {"row": self.row, "value": self.value, "reason": self.reason}
+
 
 @attrs.frozen
 class DuplicateRow:
@@ -539,6 +542,15 @@ class DuplicateRow:
             f"row {self.row} ({shown_text(self.value)}): same number {self.phone} as row "
             f"{self.kept_row}"
         )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as plain JSON values."""
+        return {
+            "row": self.row,
+            "value": self.value,
+            "phone": self.phone,
+            "kept_row": self.kept_row,
+        }
 
 
 def _count_of(number: int, noun: str) -> str:
@@ -570,6 +582,15 @@ class RecipientImport:
     def ok(self) -> bool:
         """True when every row became a recipient."""
         return not self.rejected and not self.duplicates
+
+    def to_dict(self) -> dict[str, Any]:
+        """A summary as plain JSON values: counts, and every rejected and folded row."""
+        return {
+            "rows": self.rows,
+            "recipients": len(self.recipients),
+            "rejected": [row.to_dict() for row in self.rejected],
+            "duplicates": [row.to_dict() for row in self.duplicates],
+        }
 
     def __str__(self) -> str:
         lines = [

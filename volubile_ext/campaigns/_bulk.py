@@ -40,8 +40,7 @@ from typing import Any, Literal
 
 import attrs
 
-from ._campaign_input import MAX_RECIPIENTS, CampaignRequest, build_campaign_request
-from ._errors import (
+from .._errors import (
     APIConnectionError,
     APIStatusError,
     AuthenticationError,
@@ -52,7 +51,8 @@ from ._errors import (
     VolubileError,
     _shown,
 )
-from ._models import Campaign, parse_campaign
+from .._models import Campaign, parse_campaign
+from ._campaign_input import MAX_RECIPIENTS, CampaignRequest, build_campaign_request, check_name
 
 __all__ = [
     "BulkCreateReport",
@@ -220,6 +220,17 @@ class ChunkUncertain:
         """The chunk's number k, as in its campaign's name ``"<name> (k/n)"``."""
         return self.index + 1
 
+    def to_dict(self) -> dict[str, Any]:
+        """The chunk as plain JSON values; positions 1-based, as the text report shows them."""
+        return {
+            "chunk": self.number,
+            "first": self.first + 1,
+            "last": self.last + 1,
+            "campaign_name": self.campaign_name,
+            "first_phones": list(self.first_phones),
+            "reason": self.reason,
+        }
+
     def describe(self) -> str:
         """How to find this chunk in the app: name, recipient range and first numbers."""
         if not self.first_phones:
@@ -267,6 +278,33 @@ class BulkCreateReport:
     def campaign_ids(self) -> tuple[str, ...]:
         """The ids of the campaigns created (a chunk marked created without an id has none)."""
         return tuple(chunk.campaign_id for chunk in self.created if chunk.campaign_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON values (chunks and positions 1-based, as ``str()`` shows)."""
+
+        def span(chunk: ChunkCreated | ChunkFailed) -> dict[str, int]:
+            return {"chunk": chunk.number, "first": chunk.first + 1, "last": chunk.last + 1}
+
+        return {
+            "ok": self.ok,
+            "total_chunks": self.total_chunks,
+            "total_recipients": self.total_recipients,
+            "created": [
+                {
+                    **span(chunk),
+                    "campaign_name": chunk.campaign_name,
+                    "campaign_id": chunk.campaign_id,
+                    "from_journal": chunk.from_journal,
+                    "marked_by_caller": chunk.marked_by_caller,
+                }
+                for chunk in self.created
+            ],
+            "failed": [{**span(chunk), "error": chunk.error} for chunk in self.failed],
+            "uncertain": [chunk.to_dict() for chunk in self.uncertain],
+            "not_attempted": [index + 1 for index in self.not_attempted],
+            "journal": str(self.journal) if self.journal is not None else None,
+            "notes": list(self.notes),
+        }
 
     def __str__(self) -> str:
         return self.render(LIBRARY_RESOLVE_HINT)
@@ -376,7 +414,9 @@ def plan_chunks(
     count = -(-len(everyone) // chunk_size)
     chunks: list[Chunk] = []
     problems: list[FieldError] = []
-    seen_fields: set[str] = set()
+    # The name is checked before " (k/n)" is added to it: "" would become "(1/3)", valid.
+    check_name(name, problems)
+    seen_fields: set[str] = {problem.field for problem in problems}
     for index in range(count):
         first = index * chunk_size
         part = everyone[first : first + chunk_size]

@@ -1,14 +1,25 @@
-"""Shared fixtures. Network traffic in tests goes to loopback only."""
+"""Shared fixtures. Network traffic in tests goes to loopback only.
+
+``sandbox`` is a running :class:`~volubile_ext.testing.Sandbox`, stopped after the test; a test
+file (``pytestmark``), class or test that wants other options marks itself
+``@pytest.mark.sandbox(rate_limit=None, ...)`` with the keyword arguments of ``Sandbox``.
+``quick_backoff`` shortens the exponential backoff.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+
+from volubile_ext import _retry
+from volubile_ext.testing import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The command line's fixtures (cli, sandbox, keyed, no_tty), for every CLI test file.
+# The command line's fixtures (cli, keyed, no_tty), for every CLI test file.
 pytest_plugins = ["tests.cli_harness"]
 
 
@@ -16,3 +27,27 @@ pytest_plugins = ["tests.cli_harness"]
 def anyio_backend() -> str:
     # Async tests run on asyncio, the loop our users run.
     return "asyncio"
+
+
+@pytest.fixture
+def sandbox(request: pytest.FixtureRequest) -> Iterator[Sandbox]:
+    """A running sandbox made with the closest ``@pytest.mark.sandbox(...)``'s arguments."""
+    marker = request.node.get_closest_marker("sandbox")
+    with Sandbox(**(marker.kwargs if marker else {})) as running:
+        yield running
+
+
+@pytest.fixture
+def http(sandbox: Sandbox) -> Iterator[httpx.Client]:
+    """An httpx client on the sandbox that sends its API key."""
+    with httpx.Client(
+        base_url=sandbox.url, headers={"X-Api-Key": sandbox.api_key}, timeout=5
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Exponential backoff is not what these tests measure (Retry-After waits are, and stay
+    # real); short waits keep the many retried cases fast.
+    monkeypatch.setattr(_retry.RetryPolicy, "backoff", lambda self, n: 0.01)

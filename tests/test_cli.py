@@ -21,9 +21,9 @@ import httpx
 import pytest
 
 from tests.cli_harness import (
-    AGENT,
     CAMPAIGN_TOML,
     CLI,
+    CLI_SANDBOX,
     CONSOLE_SCRIPT,
     EXAMPLE_CAMPAIGN,
     EXAMPLE_CREATE,
@@ -33,11 +33,13 @@ from tests.cli_harness import (
     UUID,
     FakeStdin,
     campaign_file,
-    create_campaign,
     people_csv,
 )
+from tests.client_harness import AGENT_ID, create_campaign
 from volubile_ext import Volubile
 from volubile_ext.testing import DropConnection, ErrorStatus, Sandbox, UnknownValues
+
+pytestmark = CLI_SANDBOX
 
 # --- campaigns create ---------------------------------------------------------------------
 
@@ -167,7 +169,7 @@ def test_campaign_file_in_json_with_its_own_recipients(
         json.dumps(
             {
                 "name": "JSON",
-                "agent_id": AGENT,
+                "agent_id": AGENT_ID,
                 "start_date": "2027-06-07",
                 "days": ["monday", "TUESDAY"],
                 "time_slots": ["10:00-12:00", "14:00-16:00"],
@@ -452,7 +454,7 @@ def test_resend_uncertain_needs_a_journal(cli: CLI, tmp_path: Path) -> None:
 
 
 def _created(sandbox: Sandbox) -> str:
-    return str(create_campaign(sandbox.url, "Steer me").id)
+    return str(create_campaign(sandbox.url, sandbox.api_key, "Steer me").id)
 
 
 def test_get_pause_resume_cancel(cli: CLI, sandbox: Sandbox, keyed: None) -> None:
@@ -751,7 +753,7 @@ def test_sandbox_command_serves_until_ctrl_c_and_keeps_campaigns_in_its_db(tmp_p
     db = tmp_path / "sandbox.db"
     process, url = _start_sandbox_command(db)
     try:
-        created = create_campaign(url, "Kept")
+        created = create_campaign(url, SECRET_KEY, "Kept")
     finally:
         err = _stop(process)
     assert "Sandbox stopped." in err

@@ -23,16 +23,19 @@ import pytest
 
 from tests.cli_harness import (
     CLI,
+    CLI_SANDBOX,
     CONSOLE_SCRIPT,
     EXAMPLE_CREATE,
     EXAMPLE_RECIPIENTS,
     ROOT,
     SECRET_KEY,
     campaign_file,
-    create_campaign,
     people_csv,
 )
+from tests.client_harness import create_campaign
 from volubile_ext.testing import Sandbox
+
+pytestmark = CLI_SANDBOX
 
 PROMPT_END = b"[y/N] "
 
@@ -162,7 +165,9 @@ def test_create_not_confirmed_sends_nothing_and_exits_2(
 def test_cancel_on_a_terminal_shows_the_campaign_and_asks(
     sandbox: Sandbox, terminals: list[Terminal]
 ) -> None:
-    campaign = create_campaign(sandbox.url, "Black Friday", timezone="Europe/Paris")
+    campaign = create_campaign(
+        sandbox.url, sandbox.api_key, "Black Friday", timezone="Europe/Paris"
+    )
     terminal = _on_a_terminal("campaigns", "cancel", str(campaign.id), "--base-url", sandbox.url)
     terminals.append(terminal)
 

@@ -12,20 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_harness import AGENT, CAMPAIGN_TOML, CLI, Run
+from tests.cli_harness import CAMPAIGN_TOML, CLI, CLI_SANDBOX, Run
+from tests.client_harness import CAMPAIGN_ID, EXISTING_ARGS
 from volubile_ext._cli import MAX_CAMPAIGN_FILE_BYTES
 from volubile_ext.testing import Sandbox
 
-CAMPAIGN_ID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
+pytestmark = CLI_SANDBOX
 
-VALID_JSON_FIELDS = {
-    "name": "JSON",
-    "agent_id": AGENT,
-    "start_date": "2027-06-07",
-    "days": "weekdays",
-    "time_slots": ["10:00-12:00"],
-    "batch_size": 3,
-}
+VALID_JSON_FIELDS = {**EXISTING_ARGS, "name": "JSON", "batch_size": 3}
 
 
 def _json_text(**overrides: object) -> str:
@@ -256,13 +250,12 @@ def test_argument_values_argparse_refuses_exit_2_without_a_traceback(
 
 @pytest.mark.parametrize("bad", ["\n", "\r\n", "\x07", "é"], ids=["LF", "CRLF", "BEL", "non-ASCII"])
 def test_an_unusable_key_in_the_environment_names_the_variable_never_the_key(
-    cli: CLI, monkeypatch: pytest.MonkeyPatch, bad: str
+    cli: CLI, monkeypatch: pytest.MonkeyPatch, bad: str, sandbox: Sandbox
 ) -> None:
     key = "vk_test_SPLIT-KEY" + bad + "SECOND-HALF-OF-THE-KEY"
     monkeypatch.setenv("VOLUBILE_API_KEY", key)
-    with Sandbox() as sandbox:
-        result = cli("campaigns", "get", CAMPAIGN_ID, "--base-url", sandbox.url)
-        _assert_one_line_refusal(result, "$VOLUBILE_API_KEY contains", "the value is not shown")
-        assert sandbox.count() == 0
+    result = cli("campaigns", "get", CAMPAIGN_ID, "--base-url", sandbox.url)
+    _assert_one_line_refusal(result, "$VOLUBILE_API_KEY contains", "the value is not shown")
+    assert sandbox.count() == 0
     for part in ("SPLIT-KEY", "SECOND-HALF-OF-THE-KEY"):
         assert part not in result.err + result.out

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_harness import CLI, CONSOLE_SCRIPT, SECRET_KEY, people_csv
+from tests.cli_harness import CLI, CLI_SANDBOX, CONSOLE_SCRIPT, SECRET_KEY, people_csv
 from tests.cli_harness import campaign_file as _campaign_file
 from tests.client_harness import wait_for
 from volubile_ext import _bulk
@@ -24,6 +24,7 @@ from volubile_ext.testing import Delay, DropConnection, Sandbox
 
 # Creates against an API (not --sandbox) ask for confirmation: these tests answer up front.
 YES = ("--yes",)
+pytestmark = CLI_SANDBOX
 
 
 def _console(*argv: str | Path) -> subprocess.Popen[str]:

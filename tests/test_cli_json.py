@@ -14,22 +14,24 @@ from typing import Any
 import pytest
 
 from tests.cli_harness import (
-    AGENT,
     CAMPAIGN_TOML,
     CLI,
+    CLI_SANDBOX,
     CONSOLE_SCRIPT,
     EXAMPLE_CAMPAIGN,
     EXAMPLE_RECIPIENTS,
     SECRET_KEY,
     Run,
     campaign_file,
-    create_campaign,
     people_csv,
 )
+from tests.client_harness import AGENT_ID, create_campaign
 from volubile_ext import Volubile
 from volubile_ext._cli import _campaign_json, main
 from volubile_ext._models import parse_campaign
 from volubile_ext.testing import DropConnection, ErrorStatus, Sandbox
+
+pytestmark = CLI_SANDBOX
 
 UNKNOWN_ID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
@@ -38,6 +40,7 @@ SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 def _created(sandbox: Sandbox) -> str:
     campaign = create_campaign(
         sandbox.url,
+        sandbox.api_key,
         "JSON",
         timezone="Europe/Paris",
         retry={"max": 1, "delay": 2, "retry_on": ["NO_ANSWER"]},
@@ -151,7 +154,7 @@ CASES: dict[str, tuple[Setup, int, Callable[[dict[str, Any]], object]]] = {
         lambda sb, tmp: ["campaigns", "get", _created(sb), "--base-url", sb.url],
         0,
         lambda doc: (
-            doc["agent_id"] == AGENT
+            doc["agent_id"] == AGENT_ID
             and doc["batch_size"] == 10
             and doc["retry"] == {"max": 1, "delay": 2, "retry_on": ["NO_ANSWER"]}
         ),

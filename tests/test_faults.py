@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.client_harness import Harness
+from tests.client_harness import CREATE_ARGS, Harness, create_campaign
 from tests.scripted_server import free_port
 from volubile_ext import (
     AccessToken,
@@ -57,33 +57,20 @@ from volubile_ext.testing import (
     Sandbox,
 )
 
-AGENT = "7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90"
 CREATE = "/v1/campaigns"
 TOKEN = "/v1/auth/token"
 ONE = re.compile(r"/v1/campaigns/[^/]+")
 STATUS = re.compile(r"/v1/campaigns/[^/]+/status")
 MAY_EXIST = "may have been created"
 
-pytestmark = pytest.mark.parametrize("kind", ["sync", "async"])
+pytestmark = [
+    pytest.mark.parametrize("kind", ["sync", "async"]),
+    pytest.mark.sandbox(rate_limit=None),
+]
 
 
 def campaign_args(name: str = "Faults") -> dict[str, Any]:
-    return {
-        "name": name,
-        "agent_id": AGENT,
-        "start_date": "2027-06-07",
-        "days": "weekdays",
-        "time_slots": ["10:00-12:00"],
-        "batch_size": 50,
-        "recipients": [{"phone": "+33612345678", "context": {"firstName": "Ana"}}],
-        "timezone": "Europe/Paris",
-    }
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(rate_limit=None) as sb:
-        yield sb
+    return {**CREATE_ARGS, "name": name, "start_date": "2027-06-07"}
 
 
 @pytest.fixture
@@ -105,16 +92,8 @@ def make(kind: str, sandbox: Sandbox) -> Iterator[Callable[..., Harness]]:
         harness.close()
 
 
-@pytest.fixture
-def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Exponential backoff is not what these tests measure (Retry-After waits are, and stay
-    # real); short waits keep the many retried cases fast.
-    monkeypatch.setattr(_retry.RetryPolicy, "backoff", lambda self, n: 0.01)
-
-
 def _created_id(sandbox: Sandbox) -> str:
-    with Volubile(api_key=sandbox.api_key, base_url=sandbox.url, rate_limit=None) as client:
-        return str(client.campaigns.create(**campaign_args("Existing")).id)
+    return str(create_campaign(sandbox.url, sandbox.api_key, "Existing").id)
 
 
 # --- campaign creation: at most once -----------------------------------------------------

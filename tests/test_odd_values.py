@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.client_harness import CREATE_ARGS, PHONE, campaign_body
 from volubile_ext import (
     CampaignWarning,
     ClientValidationError,
@@ -30,18 +31,12 @@ from volubile_ext._errors import MAX_LISTED_PROBLEMS, _shown
 from volubile_ext._planning import MAX_PLANNED_RECIPIENTS
 from volubile_ext.testing import Sandbox
 
-AGENT = "3f1c2a9e-8d4b-4c6a-9e2f-1a2b3c4d5e6f"
-PHONE = "+33612345678"
 ARGS: dict[str, Any] = {
-    "name": "Renewals",
-    "agent_id": AGENT,
+    **CREATE_ARGS,
     "start_date": dt.date(2031, 3, 3),
     "time_slots": ["10:00-13:00"],
-    "batch_size": 200,
-    "days": "weekdays",
-    "timezone": "Europe/Paris",
-    "recipients": [{"phone": PHONE, "context": {"firstName": "Ana"}}],
 }
+pytestmark = pytest.mark.sandbox(rate_limit=None)
 
 
 def _self_containing() -> list[Any]:
@@ -55,12 +50,6 @@ def _deep(levels: int) -> Any:
     for _ in range(levels):
         value = [value]
     return value
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(rate_limit=None) as sb:
-        yield sb
 
 
 @pytest.fixture
@@ -150,13 +139,11 @@ def test_recipient_and_retry_settings_refuse_unsendable_values_too() -> None:
 
 def test_a_json_body_with_the_same_values_is_refused_by_the_server_rules() -> None:
     body = {
-        "name": "x\ud800",
-        "agentId": AGENT,
-        "startDate": "2031-03-03",
-        "timeSlots": [{"startTime": "10:00", "endTime": "13:00"}],
-        "batchSize": 10**30,
-        "days": ["MONDAY"],
-        "recipients": [{"phone": PHONE, "context": {"n": 10**30, "\ud800": 1}}],
+        **campaign_body(
+            name="x\ud800",
+            batchSize=10**30,
+            recipients=[{"phone": PHONE, "context": {"n": 10**30, "\ud800": 1}}],
+        ),
         (1, 2): "tuple key",
     }
     fields = [error.field for error in check_campaign_payload(body)]
@@ -314,15 +301,7 @@ def test_a_misspelt_status_gets_a_did_you_mean_warning_and_is_sent_as_written(
 
 
 def test_the_server_rules_return_at_most_fifty_problems_as_a_plain_list() -> None:
-    body = {
-        "name": "x",
-        "agentId": AGENT,
-        "startDate": "2031-03-03",
-        "timeSlots": [{"startTime": "10:00", "endTime": "13:00"}],
-        "batchSize": 1,
-        "days": ["MONDAY"],
-        "recipients": [{"phone": "no"}] * 1000,
-    }
+    body = campaign_body(name="x", batchSize=1, recipients=[{"phone": "no"}] * 1000)
     problems = check_campaign_payload(body)
     assert type(problems) is list
     assert len(problems) == MAX_LISTED_PROBLEMS

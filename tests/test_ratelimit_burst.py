@@ -17,40 +17,24 @@ import contextlib
 import itertools
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.client_harness import create_campaign
 from volubile_ext import APITimeoutError, AsyncVolubile, Campaign, Volubile
 from volubile_ext.testing import Delay, Sandbox
 
 LIMIT = (20, 1.0)
 BURST = 50  # three windows: 20, 20, 10
-AGENT = "7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90"
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(rate_limit=LIMIT) as sb:
-        yield sb
+pytestmark = pytest.mark.sandbox(rate_limit=LIMIT)
 
 
 @pytest.fixture
 def campaign_id(sandbox: Sandbox) -> str:
     """One campaign to read, created outside the window under test."""
-    with Volubile(api_key=sandbox.api_key, base_url=sandbox.url, rate_limit=None) as client:
-        campaign = client.campaigns.create(
-            name="Burst",
-            agent_id=AGENT,
-            start_date="2027-06-07",
-            days="weekdays",
-            time_slots=["10:00-12:00"],
-            batch_size=50,
-            recipients=["+33612345678"],
-            timezone="Europe/Paris",
-        )
+    campaign = create_campaign(sandbox.url, sandbox.api_key, "Burst")
     sandbox.reset_rate_limit()
     sandbox.reset_log()
     return str(campaign.id)

@@ -18,29 +18,15 @@ import pytest
 import yaml
 from openapi_schema_validator import OAS30Validator
 
+from tests.client_harness import FULL_CAMPAIGN_BODY, MIXED_RECIPIENTS, campaign_body
 from volubile_ext._campaign_input import check_campaign_payload
 from volubile_ext.testing import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
 
-CAMPAIGN: dict[str, Any] = {
-    "name": "Renewals",
-    "agentId": "bc309ecf-3a4c-4c4e-9a55-4b2f7c1b8e11",
-    "startDate": "2031-03-03",
-    "timeSlots": [
-        {"startTime": "10:00", "endTime": "12:30"},
-        {"startTime": "14:00", "endTime": "18:00"},
-    ],
-    "batchSize": 200,
-    "retry": {"max": 2, "delay": 4, "retryOn": ["NO_ANSWER", "VOICE_BOX"]},
-    "days": ["MONDAY", "TUESDAY", "WEDNESDAY"],
-    "recipients": [
-        {"phone": "+33612345678", "context": {"firstName": "Ana"}},
-        {"phone": "+33698765432", "context": {"firstName": "Léo", "visits": 3}},
-    ],
-    "timezone": "Europe/Brussels",
-}
+# Two recipients: the tests below count them.
+CAMPAIGN: dict[str, Any] = campaign_body(FULL_CAMPAIGN_BODY, recipients=MIXED_RECIPIENTS[:2])
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 STATUS_PATH = "/v1/campaigns/{}/status"
 
@@ -85,20 +71,6 @@ def jwt_part(token: str, index: int) -> Any:
 def b64(document: Any) -> str:
     raw = json.dumps(document, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as sb:
-        yield sb
-
-
-@pytest.fixture
-def http(sandbox: Sandbox) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=sandbox.url, headers={"X-Api-Key": sandbox.api_key}, timeout=5
-    ) as client:
-        yield client
 
 
 @pytest.fixture

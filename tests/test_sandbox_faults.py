@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 import threading
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.client_harness import PHONE, campaign_body
 from volubile_ext.testing import (
     Delay,
     DropConnection,
@@ -23,30 +23,10 @@ from volubile_ext.testing import (
     UnknownValues,
 )
 
-CAMPAIGN: dict[str, Any] = {
-    "name": "Faults",
-    "agentId": "bc309ecf-3a4c-4c4e-9a55-4b2f7c1b8e11",
-    "startDate": "2031-03-03",
-    "timeSlots": [{"startTime": "10:00", "endTime": "12:00"}],
-    "batchSize": 10,
-    "days": ["MONDAY", "FRIDAY"],
-    "recipients": [{"phone": "+33612345678"}],
-}
+CAMPAIGN: dict[str, Any] = campaign_body(
+    name="Faults", days=["MONDAY", "FRIDAY"], recipients=[{"phone": PHONE}]
+)
 STATUS = re.compile(r"/v1/campaigns/[^/]+/status")
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as sb:
-        yield sb
-
-
-@pytest.fixture
-def http(sandbox: Sandbox) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=sandbox.url, headers={"X-Api-Key": sandbox.api_key}, timeout=5
-    ) as client:
-        yield client
 
 
 def last(sandbox: Sandbox) -> RequestRecord:

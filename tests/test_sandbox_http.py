@@ -13,14 +13,15 @@ import socket
 import struct
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
 import pytest
 
+from tests.client_harness import campaign_body
 from volubile_ext.testing import Delay, Sandbox
 
+pytestmark = pytest.mark.sandbox(request_timeout=5)
 TOKEN_BODY = b'{"scope": ["campaigns:read"]}'
 
 
@@ -40,12 +41,6 @@ class Exchange:
     responses: list[Response]
     closed: bool  # the sandbox closed the connection (end of stream seen)
     leftover: bytes
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(request_timeout=5) as sb:
-        yield sb
 
 
 def parse_responses(data: bytes) -> tuple[list[Response], bytes]:
@@ -386,14 +381,7 @@ def test_hostile_json_bodies_get_a_400_and_the_connection_serves_on(
 
 
 def test_a_lone_surrogate_in_a_create_is_refused_and_nothing_is_stored(sandbox: Sandbox) -> None:
-    document = {
-        "name": "\ud800",
-        "agentId": "bc309ecf-3a4c-4c4e-9a55-4b2f7c1b8e11",
-        "startDate": "2031-03-03",
-        "timeSlots": [{"startTime": "10:00", "endTime": "12:00"}],
-        "batchSize": 10,
-        "days": ["MONDAY"],
-    }
+    document = campaign_body(name="\ud800")
     body = json.dumps(document).encode()  # ASCII: the surrogate travels as \ud800
     request = (
         b"POST /v1/campaigns HTTP/1.1\r\nHost: s\r\nContent-Type: application/json\r\n"

@@ -12,31 +12,17 @@ import subprocess
 import sys
 import threading
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.client_harness import FULL_CAMPAIGN_BODY, campaign_body
 from volubile_ext.testing import Sandbox
 from volubile_ext.testing._sandbox import _Handler
 
-CAMPAIGN: dict[str, Any] = {
-    "name": "Lifecycle",
-    "agentId": "bc309ecf-3a4c-4c4e-9a55-4b2f7c1b8e11",
-    "startDate": "2031-03-03",
-    "timeSlots": [{"startTime": "14:00", "endTime": "19:00"}],
-    "batchSize": 50,
-    "days": ["THURSDAY"],
-    "recipients": [{"phone": "+33612345678", "context": {"firstName": "Ana"}}],
-}
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as sb:
-        yield sb
+CAMPAIGN: dict[str, Any] = campaign_body(FULL_CAMPAIGN_BODY)
 
 
 def raw_exchange(sandbox: Sandbox, data: bytes, responses: int = 1) -> bytes:

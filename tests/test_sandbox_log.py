@@ -7,29 +7,16 @@ import json
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.client_harness import campaign_body
 from volubile_ext.testing import Sandbox
 from volubile_ext.testing._log import RequestLog, RequestRecord
 
-CAMPAIGN: dict[str, Any] = {
-    "name": "Log",
-    "agentId": "bc309ecf-3a4c-4c4e-9a55-4b2f7c1b8e11",
-    "startDate": "2031-03-03",
-    "timeSlots": [{"startTime": "10:00", "endTime": "12:00"}],
-    "batchSize": 10,
-    "days": ["MONDAY"],
-}
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as sb:
-        yield sb
+CAMPAIGN: dict[str, Any] = campaign_body()
 
 
 def test_the_body_of_a_request_refused_before_reading_it_is_not_kept(sandbox: Sandbox) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -33,6 +33,7 @@ from volubile_ext.testing import NonJSONBody, Sandbox
 HEAD = "vsb_SECRET-do-not-le"
 TAIL = "ak-4f9c2a7e1b"
 SECRET = HEAD + TAIL
+pytestmark = pytest.mark.sandbox(api_keys=[SECRET])
 
 SURROUNDED = [
     SECRET + "\n",
@@ -43,12 +44,6 @@ SURROUNDED = [
 ]
 # Spaces and tabs between visible characters are a legal header value, and are sent as is.
 INSIDE = ["\n", "\r\n", "\r", "\x00", "\x7f", "\x1b", "\xa0", "é", "\u2028"]
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(api_keys=[SECRET]) as sb:
-        yield sb
 
 
 @pytest.fixture

@@ -3,7 +3,10 @@
 ``sandbox`` is a running :class:`~volubile_ext.testing.Sandbox`, stopped after the test; a test
 file (``pytestmark``), class or test that wants other options marks itself
 ``@pytest.mark.sandbox(rate_limit=None, ...)`` with the keyword arguments of ``Sandbox``.
-``quick_backoff`` shortens the exponential backoff.
+``server`` is a ``ScriptedServer`` answering with ``api`` (a ``FakeApi``; a file overrides the
+``api`` fixture to script another); ``harness`` is a client on it of each kind in turn (the test
+runs on both twins), ``sync_harness`` the sync one; ``quick_backoff`` shortens the exponential
+backoff.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.client_harness import API_KEY, FakeApi, Harness
+from tests.scripted_server import Action, ScriptedServer
 from volubile_ext import _retry
 from volubile_ext.testing import Sandbox
 
@@ -47,7 +52,34 @@ def http(sandbox: Sandbox) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
+def api() -> Action:
+    return FakeApi()
+
+
+@pytest.fixture
+def server(api: Action) -> Iterator[ScriptedServer]:
+    with ScriptedServer(default=api) as running:
+        yield running
+
+
+@pytest.fixture
 def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     # Exponential backoff is not what these tests measure (Retry-After waits are, and stay
     # real); short waits keep the many retried cases fast.
     monkeypatch.setattr(_retry.RetryPolicy, "backoff", lambda self, n: 0.01)
+
+
+def _client_on(server: ScriptedServer, kind: str) -> Iterator[Harness]:
+    made = Harness(kind, api_key=API_KEY, base_url=server.url, rate_limit=None)
+    yield made
+    made.close()
+
+
+@pytest.fixture(params=["sync", "async"])
+def harness(request: pytest.FixtureRequest, server: ScriptedServer) -> Iterator[Harness]:
+    yield from _client_on(server, str(request.param))
+
+
+@pytest.fixture
+def sync_harness(server: ScriptedServer) -> Iterator[Harness]:
+    yield from _client_on(server, "sync")

@@ -7,7 +7,7 @@ import json
 import re
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,19 +55,6 @@ class CountingApi(FakeApi):
 @pytest.fixture
 def api() -> CountingApi:
     return CountingApi()
-
-
-@pytest.fixture
-def server(api: CountingApi) -> Iterator[ScriptedServer]:
-    with ScriptedServer(default=api) as running:
-        yield running
-
-
-@pytest.fixture(params=["sync", "async"])
-def harness(request: pytest.FixtureRequest, server: ScriptedServer) -> Iterator[Harness]:
-    made = Harness(str(request.param), api_key=API_KEY, base_url=server.url, rate_limit=None)
-    yield made
-    made.close()
 
 
 def posts(server: ScriptedServer) -> list[Received]:
@@ -478,13 +465,6 @@ def interrupt_main_thread_when(condition: Callable[[], object], what: str) -> th
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     return watcher
-
-
-@pytest.fixture
-def sync_harness(server: ScriptedServer) -> Iterator[Harness]:
-    made = Harness("sync", api_key=API_KEY, base_url=server.url, rate_limit=None)
-    yield made
-    made.close()
 
 
 def test_ctrl_c_while_a_chunk_is_in_flight_records_it_uncertain_and_says_what_exists(

@@ -45,14 +45,10 @@ from volubile_ext import (
 )
 
 KINDS = ["sync", "async"]
+# Backoff waits are not what these tests measure; Retry-After waits are, and stay real.
+pytestmark = pytest.mark.usefixtures("quick_backoff")
 GET_PATH = f"/v1/campaigns/{CAMPAIGN_ID}"
 FAST = {"max_retries": 2}
-
-
-@pytest.fixture
-def server() -> Iterator[ScriptedServer]:
-    with ScriptedServer(default=FakeApi()) as running:
-        yield running
 
 
 @pytest.fixture(params=KINDS)
@@ -73,14 +69,6 @@ def make(kind: str) -> Iterator[Any]:
     yield build
     for harness in made:
         harness.close()
-
-
-@pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Backoff waits are not what these tests measure; Retry-After waits are, and stay real.
-    from volubile_ext import _retry
-
-    monkeypatch.setattr(_retry.RetryPolicy, "backoff", lambda self, n: 0.01)
 
 
 # -- construction ------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ the shared ``sandbox`` fixture accepts ``SECRET_KEY``.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -100,6 +102,27 @@ class FakeStdin:
 
     def read(self, *_: object) -> str:
         raise AssertionError("the command must not read stdin")
+
+
+def clean_environment(**extra: str) -> dict[str, str]:
+    """This process's environment without any ``VOLUBILE_*`` variable, and with ``extra``: a
+    child ``volubile`` sees only the key and URL a test gives it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VOLUBILE_")}
+    env.update(extra)
+    return env
+
+
+def start_console(*argv: str | Path, **env: str) -> subprocess.Popen[str]:
+    """``volubile ARGV`` as a child process (text pipes for stdout and stderr, no stdin), in
+    ``clean_environment(**env)``."""
+    return subprocess.Popen(
+        [str(CONSOLE_SCRIPT), *map(str, argv)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_environment(**env),
+    )
 
 
 def people_csv(tmp_path: Path, count: int) -> Path:

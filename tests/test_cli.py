@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import signal
 import subprocess
@@ -33,7 +32,9 @@ from tests.cli_harness import (
     UUID,
     FakeStdin,
     campaign_file,
+    clean_environment,
     people_csv,
+    start_console,
 )
 from tests.client_harness import AGENT_ID, create_campaign
 from volubile_ext import Volubile
@@ -88,7 +89,6 @@ def test_readme_main_job_command_runs_as_a_console_script(tmp_path: Path) -> Non
         f"{CONSOLE_SCRIPT} is missing: pyproject.toml declares it under [project.scripts]; "
         "reinstall the package (pip install -e '.[dev]')"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VOLUBILE_")}
     completed = subprocess.run(
         [
             str(CONSOLE_SCRIPT),
@@ -100,7 +100,7 @@ def test_readme_main_job_command_runs_as_a_console_script(tmp_path: Path) -> Non
             "--sandbox",
         ],
         cwd=ROOT,
-        env=env,
+        env=clean_environment(),
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
@@ -723,16 +723,7 @@ def test_importing_the_library_does_not_load_the_cli() -> None:
 
 
 def _start_sandbox_command(db: Path, port: int = 0) -> tuple[subprocess.Popen[str], str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VOLUBILE_")}
-    env["VOLUBILE_API_KEY"] = SECRET_KEY
-    process = subprocess.Popen(
-        [str(CONSOLE_SCRIPT), "sandbox", "--port", str(port), "--db", str(db)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    process = start_console("sandbox", "--port", port, "--db", db, VOLUBILE_API_KEY=SECRET_KEY)
     assert process.stdout is not None
     first = process.stdout.readline()
     found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", first)
@@ -768,15 +759,7 @@ def test_sandbox_command_serves_until_ctrl_c_and_keeps_campaigns_in_its_db(tmp_p
 
 
 def test_sandbox_command_without_a_key_makes_one_up_and_shows_it(cli: CLI, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VOLUBILE_")}
-    process = subprocess.Popen(
-        [str(CONSOLE_SCRIPT), "--json", "sandbox"],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    process = start_console("--json", "sandbox")
     try:
         assert process.stdout is not None
         lines = []

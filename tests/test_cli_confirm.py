@@ -30,6 +30,7 @@ from tests.cli_harness import (
     ROOT,
     SECRET_KEY,
     campaign_file,
+    clean_environment,
     people_csv,
 )
 from tests.client_harness import create_campaign
@@ -38,12 +39,6 @@ from volubile_ext.testing import Sandbox
 pytestmark = CLI_SANDBOX
 
 PROMPT_END = b"[y/N] "
-
-
-def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VOLUBILE_")}
-    env["VOLUBILE_API_KEY"] = SECRET_KEY
-    return env
 
 
 @attrs.define
@@ -96,7 +91,7 @@ def _on_a_terminal(*argv: str | Path) -> Terminal:
         stdout=slave,
         stderr=slave,
         cwd=ROOT,
-        env=_env(),
+        env=clean_environment(VOLUBILE_API_KEY=SECRET_KEY),
         close_fds=True,
     )
     os.close(slave)
@@ -191,7 +186,7 @@ def _through_a_pipe(*argv: str | Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env=_env(),
+        env=clean_environment(VOLUBILE_API_KEY=SECRET_KEY),
         timeout=60,
         check=False,
     )

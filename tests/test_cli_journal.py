@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import signal
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.cli_harness import CLI, CLI_SANDBOX, CONSOLE_SCRIPT, SECRET_KEY, people_csv
+from tests.cli_harness import (
+    CLI,
+    CLI_SANDBOX,
+    SECRET_KEY,
+    people_csv,
+    start_console,
+)
 from tests.cli_harness import campaign_file as _campaign_file
 from tests.client_harness import wait_for
 from volubile_ext import _bulk
@@ -28,16 +33,7 @@ pytestmark = CLI_SANDBOX
 
 
 def _console(*argv: str | Path) -> subprocess.Popen[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VOLUBILE_")}
-    env["VOLUBILE_API_KEY"] = SECRET_KEY
-    return subprocess.Popen(
-        [str(CONSOLE_SCRIPT), *(str(arg) for arg in argv)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    return start_console(*argv, VOLUBILE_API_KEY=SECRET_KEY)
 
 
 def _interrupt_once_posted(sandbox: Sandbox, process: subprocess.Popen[str]) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from tests.cli_harness import CONSOLE_SCRIPT, ROOT, UUID
+from tests.cli_harness import CONSOLE_SCRIPT, ROOT, UUID, clean_environment
 from volubile_ext._cli import _parser
 from volubile_ext.testing import Sandbox
 
@@ -108,11 +108,8 @@ def test_the_readme_has_examples_to_run() -> None:
 
 
 def _environment(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VOLUBILE_")}
-    env["PATH"] = f"{CONSOLE_SCRIPT.parent}{os.pathsep}{env.get('PATH', '')}"
-    env["COLUMNS"] = "100"
-    env.update(extra)
-    return env
+    path = f"{CONSOLE_SCRIPT.parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    return clean_environment(PATH=path, COLUMNS="100", **extra)
 
 
 @pytest.mark.parametrize(

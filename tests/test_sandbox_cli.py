@@ -3,7 +3,6 @@ database path it cannot use is one line and exit 2, and a persistent sandbox kee
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
@@ -13,29 +12,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-CONSOLE_SCRIPT = Path(sys.executable).with_name("volubile")
+from tests.cli_harness import CONSOLE_SCRIPT, clean_environment, start_console
+
 GENERATED_KEY = re.compile(r"API key of this sandbox: (vsb_[A-Za-z0-9_-]+)")
 LISTENING = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
-
-
-def _environment(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VOLUBILE_")}
-    env.update(extra)
-    return env
 
 
 def _run_sandbox(db: Path, key: str | None = None) -> str:
     """Run ``volubile sandbox --db DB`` (with ``key`` in ``VOLUBILE_API_KEY``), check that the
     key it serves authenticates, stop it with Ctrl-C; returns what it printed."""
-    env = _environment(**({"VOLUBILE_API_KEY": key} if key else {}))
-    process = subprocess.Popen(
-        [str(CONSOLE_SCRIPT), "sandbox", "--db", str(db)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    process = start_console("sandbox", "--db", db, **({"VOLUBILE_API_KEY": key} if key else {}))
     try:
         assert process.stdout is not None
         head = "".join(process.stdout.readline() for _ in range(3))
@@ -99,7 +85,7 @@ def test_a_database_path_it_cannot_use_is_one_line_and_exit_2(
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env=_environment(),
+        env=clean_environment(),
         timeout=30,
     )
     assert completed.returncode == 2

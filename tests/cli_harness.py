@@ -17,10 +17,10 @@ from pathlib import Path
 import attrs
 import pytest
 
+from tests import ROOT
 from tests.client_harness import AGENT_ID
 from volubile_ext._cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CAMPAIGN = ROOT / "examples" / "campaign.toml"
 EXAMPLE_RECIPIENTS = ROOT / "examples" / "recipients.csv"
 # The README's main command: the example campaign with the example recipients.

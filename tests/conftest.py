@@ -12,7 +12,6 @@ backoff.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,8 +20,6 @@ from tests.client_harness import API_KEY, FakeApi, Harness
 from tests.scripted_server import Action, ScriptedServer
 from volubile_ext import _retry
 from volubile_ext.testing import Sandbox
-
-ROOT = Path(__file__).resolve().parent.parent
 
 # The command line's fixtures (cli, keyed, no_tty), for every CLI test file.
 pytest_plugins = ["tests.cli_harness"]

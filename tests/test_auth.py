@@ -9,10 +9,9 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from tests.client_harness import API_KEY
 from volubile_ext import AccessToken, ApiKeyAuth, BearerTokenAuth, MintedTokenAuth
 from volubile_ext._auth import refresh_margin
-
-KEY = "made-up-api-key-0000-1111"
 
 
 class Clock:
@@ -52,10 +51,10 @@ def recorder(
 
 def test_api_key_auth_with_plain_httpx() -> None:
     transport, seen = recorder()
-    with httpx.Client(transport=transport, auth=ApiKeyAuth(KEY)) as client:
+    with httpx.Client(transport=transport, auth=ApiKeyAuth(API_KEY)) as client:
         client.get("https://api.eu.volubile.ai/v1/campaigns/x")
-    assert seen[0].headers["X-Api-Key"] == KEY
-    assert KEY not in repr(ApiKeyAuth(KEY))
+    assert seen[0].headers["X-Api-Key"] == API_KEY
+    assert API_KEY not in repr(ApiKeyAuth(API_KEY))
 
 
 def test_bearer_token_auth_sends_the_token_as_is() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 import pytest
 
+from tests.client_harness import AGENT_ID, PHONE, WEEKDAYS
 from volubile_api.models import CreateCampaignRequest
 from volubile_ext import (
     ClientValidationError,
@@ -33,9 +34,7 @@ from volubile_ext._campaign_input import (
     check_campaign_payload,
 )
 
-AGENT = uuid.UUID("3f1c2a9e-8d4b-4c6a-9e2f-1a2b3c4d5e6f")
-PHONE = "+33612345678"
-WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"]
+AGENT = uuid.UUID(AGENT_ID)
 
 VALID: dict[str, Any] = {
     "name": "Renewals",

@@ -25,7 +25,7 @@ from tests.cli_harness import (
     campaign_file,
     people_csv,
 )
-from tests.client_harness import AGENT_ID, create_campaign
+from tests.client_harness import AGENT_ID, CAMPAIGN_ID, create_campaign
 from volubile_ext import Volubile
 from volubile_ext._cli import _campaign_json, main
 from volubile_ext._models import parse_campaign
@@ -33,7 +33,7 @@ from volubile_ext.testing import DropConnection, ErrorStatus, Sandbox
 
 pytestmark = CLI_SANDBOX
 
-UNKNOWN_ID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
+UNKNOWN_ID = CAMPAIGN_ID  # the sandbox has no campaign of that id
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 

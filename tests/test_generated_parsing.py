@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.client_harness import CAMPAIGN_ID as SAMPLE_ID
 from volubile_api import AuthenticatedClient, errors
 from volubile_api.api.campaigns import get, update_status
 from volubile_api.models import (
@@ -27,7 +28,7 @@ from volubile_api.models import (
 )
 from volubile_api.types import UNSET, Response, Unset, parse_open_enum
 
-CAMPAIGN_ID = uuid.UUID("497f6eca-6276-4993-bfeb-53cbbbba6f08")
+CAMPAIGN_ID = uuid.UUID(SAMPLE_ID)
 CAMPAIGN = {
     "id": str(CAMPAIGN_ID),
     "name": "Renewals",

@@ -11,6 +11,7 @@ from typing import Any
 import attrs
 import pytest
 
+from tests.client_harness import AGENT_ID
 from volubile_ext import (
     BulkPlan,
     CallingWindow,
@@ -27,7 +28,7 @@ from volubile_ext._planning import _aware
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 UTC = dt.UTC
-AGENT = uuid.UUID("3f1c2a9e-8d4b-4c6a-9e2f-1a2b3c4d5e6f")
+AGENT = uuid.UUID(AGENT_ID)
 
 
 def plan(**changes: Any) -> CampaignPlan:

@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from scripts import regenerate
+from tests import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "regenerate.py"
 COMMITTED = ROOT / "generated" / "volubile_api"
 

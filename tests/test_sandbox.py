@@ -10,7 +10,6 @@ import json
 import re
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,11 +17,11 @@ import pytest
 import yaml
 from openapi_schema_validator import OAS30Validator
 
+from tests import ROOT
 from tests.client_harness import FULL_CAMPAIGN_BODY, MIXED_RECIPIENTS, campaign_body
 from volubile_ext._campaign_input import check_campaign_payload
 from volubile_ext.testing import Sandbox
 
-ROOT = Path(__file__).resolve().parent.parent
 SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
 
 # Two recipients: the tests below count them.

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import itertools
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
 from scripts import regenerate
+from tests import ROOT
+from tests.client_harness import campaign_body
 from volubile_api import _spec
 from volubile_ext import CampaignStatus, Day, _bulk, _campaign_input, _recipients, _timeslots
 from volubile_ext.testing import _api as sandbox_api
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
 SCHEMAS = DOCUMENT["components"]["schemas"]
 # The JSON Schema keywords that state a constraint: any other stops regeneration.
@@ -200,15 +200,7 @@ def test_the_emptiness_checks_are_the_spec_minimums(field: int, minimum: int) ->
 
 def test_an_empty_name_or_list_is_refused() -> None:
     problems = _campaign_input.check_campaign_payload(
-        {
-            "name": "",
-            "agentId": "bc309ecf-3a4c-4c4e-9a55-4b2f7c1b8e11",
-            "startDate": "2031-03-03",
-            "timeSlots": [],
-            "batchSize": 1,
-            "days": [],
-            "recipients": [],
-        }
+        campaign_body(name="", timeSlots=[], batchSize=1, days=[], recipients=[])
     )
     assert {"name", "timeSlots", "days", "recipients"} <= {problem.field for problem in problems}
 

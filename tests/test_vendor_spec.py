@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from tests import ROOT
 from tests.conformance.conftest import VENDOR_SPEC
-from tests.conftest import ROOT
 
 # The digest of the file as the vendor published it (vendor/README.md quotes it too).
 VENDOR_SPEC_SHA256 = "3a9421f079237c2d66178cb76a03cc0aa5c343b908142dad926c6344abddfbb6"

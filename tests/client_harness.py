@@ -16,6 +16,7 @@ import asyncio
 import copy
 import itertools
 import json
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -206,3 +207,12 @@ def wait_for(condition: Callable[[], object], what: str, timeout: float = 30.0) 
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.02)
+
+
+def in_threads(target: Callable[[], object], count: int) -> None:
+    """Run ``target`` in ``count`` threads started together; return once every one has ended."""
+    threads = [threading.Thread(target=target) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

@@ -5,13 +5,14 @@ file (``pytestmark``), class or test that wants other options marks itself
 ``@pytest.mark.sandbox(rate_limit=None, ...)`` with the keyword arguments of ``Sandbox``.
 ``server`` is a ``ScriptedServer`` answering with ``api`` (a ``FakeApi``; a file overrides the
 ``api`` fixture to script another); ``harness`` is a client on it of each kind in turn (the test
-runs on both twins), ``sync_harness`` the sync one; ``quick_backoff`` shortens the exponential
-backoff.
+runs on both twins), ``sync_harness`` the sync one; ``harnesses(kind, **options)`` makes more,
+closed after the test; ``quick_backoff`` shortens the exponential backoff.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -80,3 +81,17 @@ def harness(request: pytest.FixtureRequest, server: ScriptedServer) -> Iterator[
 @pytest.fixture
 def sync_harness(server: ScriptedServer) -> Iterator[Harness]:
     yield from _client_on(server, "sync")
+
+
+@pytest.fixture
+def harnesses() -> Iterator[Callable[..., Harness]]:
+    """``harnesses(kind, **client_options)`` makes a Harness; each is closed after the test."""
+    made: list[Harness] = []
+
+    def build(kind: str, **options: Any) -> Harness:
+        made.append(Harness(kind, **options))
+        return made[-1]
+
+    yield build
+    for harness in made:
+        harness.close()

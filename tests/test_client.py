@@ -6,11 +6,12 @@ Every test runs against both clients. Retries are judged by what the server actu
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from tests.client_harness import (
     FakeApi,
     Harness,
     campaign_document,
+    in_threads,
 )
 from tests.scripted_server import Drop, Received, Reply, ScriptedServer, free_port
 from volubile_ext import (
@@ -57,18 +59,9 @@ def kind(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def make(kind: str) -> Iterator[Any]:
-    made: list[Harness] = []
-
-    def build(**kwargs: Any) -> Harness:
-        kwargs.setdefault("api_key", API_KEY)
-        harness = Harness(kind, **kwargs)
-        made.append(harness)
-        return harness
-
-    yield build
-    for harness in made:
-        harness.close()
+def make(kind: str, harnesses: Callable[..., Harness]) -> Callable[..., Harness]:
+    """Clients of the parametrized kind (with the made-up key unless told), closed after."""
+    return functools.partial(harnesses, kind, api_key=API_KEY)
 
 
 # -- construction ------------------------------------------------------------------------------
@@ -612,11 +605,7 @@ def test_single_flight_with_50_threads(server: ScriptedServer) -> None:
         except BaseException as error:  # pragma: no cover - reported below
             errors.append(error)
 
-    threads = [threading.Thread(target=worker) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(worker, 50)
     client.close()
     assert errors == []
     assert server.count(path="/v1/auth/token") == 1

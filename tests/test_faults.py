@@ -22,13 +22,13 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.client_harness import CREATE_ARGS, Harness, create_campaign
+from tests.client_harness import CREATE_ARGS, Harness, create_campaign, in_threads
 from tests.scripted_server import free_port
 from volubile_ext import (
     AccessToken,
@@ -74,22 +74,17 @@ def campaign_args(name: str = "Faults") -> dict[str, Any]:
 
 
 @pytest.fixture
-def make(kind: str, sandbox: Sandbox) -> Iterator[Callable[..., Harness]]:
+def make(kind: str, sandbox: Sandbox, harnesses: Callable[..., Harness]) -> Callable[..., Harness]:
     """Clients of the parametrized kind on the sandbox, closed after the test."""
-    made: list[Harness] = []
 
     def build(**options: Any) -> Harness:
         options.setdefault("base_url", sandbox.url)
         if "bearer_token" not in options:
             options.setdefault("api_key", sandbox.api_key)
         options.setdefault("rate_limit", None)
-        harness = Harness(kind, **options)
-        made.append(harness)
-        return harness
+        return harnesses(kind, **options)
 
-    yield build
-    for harness in made:
-        harness.close()
+    return build
 
 
 def _created_id(sandbox: Sandbox) -> str:
@@ -571,11 +566,7 @@ def test_many_callers_needing_a_token_cause_one_mint(kind: str, sandbox: Sandbox
                 except BaseException as error:  # reported below, with the others
                     failures.append(error)
 
-            threads = [threading.Thread(target=call) for _ in range(callers)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            in_threads(call, callers)
             assert failures == []
     else:
 
@@ -709,11 +700,7 @@ class Soak:
                     except VolubileError as error:
                         self.errors[op] = error
 
-            threads = [threading.Thread(target=worker) for _ in range(self.WORKERS)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            in_threads(worker, self.WORKERS)
 
     async def _run_tasks(self, sandbox: Sandbox, options: dict[str, Any]) -> None:
         async def tag(request: httpx.Request) -> None:

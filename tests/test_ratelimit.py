@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.client_harness import in_threads
 from volubile_ext._ratelimit import RateLimitWaitTooLong, SlidingWindowLimiter
 
 
@@ -99,11 +100,7 @@ def test_threads_share_one_bound() -> None:
             with lock:
                 starts.append(wait)
 
-    threads = [threading.Thread(target=worker) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(worker, 20)
     assert len(starts) == 60
     assert max_in_any_window(starts, 0.3) <= 10
     assert sorted(starts) == [pytest.approx(0.3 * (i // 10)) for i in range(60)]

@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.client_harness import create_campaign
+from tests.client_harness import create_campaign, in_threads
 from volubile_ext import APITimeoutError, AsyncVolubile, Campaign, Volubile
 from volubile_ext.testing import Delay, Sandbox
 
@@ -96,11 +96,7 @@ def burst_with_threads(client: Volubile, campaign_id: str, count: int) -> list[C
             with lock:
                 results.append(campaign)
 
-    threads = [threading.Thread(target=one) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(one, count)
     assert errors == []
     return results
 

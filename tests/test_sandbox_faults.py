@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.client_harness import PHONE, campaign_body
+from tests.client_harness import PHONE, campaign_body, in_threads
 from volubile_ext.testing import (
     Delay,
     DropConnection,
@@ -298,11 +298,7 @@ def test_concurrent_requests_share_a_fault_exactly_times_times(
         with lock:
             statuses.append(status)
 
-    threads = [threading.Thread(target=call) for _ in range(30)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(call, 30)
     assert sorted(statuses) == [404] * 20 + [503] * 10
 
 

@@ -35,6 +35,11 @@ pytestmark = pytest.mark.sandbox(rate_limit=LIMIT)
 def campaign_id(sandbox: Sandbox) -> str:
     """One campaign to read, created outside the window under test."""
     campaign = create_campaign(sandbox.url, sandbox.api_key, "Burst")
+    # The sandbox limits as LIMIT says (pytestmark): under a looser limit no burst would be refused.
+    answer = httpx.get(
+        f"{sandbox.url}/v1/campaigns/{campaign.id}", headers={"X-Api-Key": sandbox.api_key}
+    )
+    assert answer.headers["X-RateLimit-Limit"] == str(LIMIT[0])
     sandbox.reset_rate_limit()
     sandbox.reset_log()
     return str(campaign.id)

@@ -1,6 +1,6 @@
 """Reading ``Retry-After``: only a usable wait counts; anything else means "back off as usual".
 
-The client's behaviour with these values, over loopback sockets, is in tests/test_faults.py.
+The client's behaviour with these values, over loopback sockets, is in tests/client/test_faults.py.
 """
 
 from __future__ import annotations

@@ -1297,7 +1297,7 @@ but the server counts it on arrival: the first request, which opens the connecti
 later after its start than the 21st, started exactly one period after it, so both fell in one
 server window. A request now holds its place in the limiter's window until it ends: the
 (N+1)-th starts a period after those N places back have ended, hence arrives a period after
-they arrived, whatever the latencies (property-tested in `tests/test_ratelimit_arrivals.py`).
+they arrived, whatever the latencies (property-tested in `tests/unit/test_ratelimit_arrivals.py`).
 
 **Bursts (issue 9).** Before, 200 concurrent `campaigns.get` against a default sandbox drew
 6 to 12 429s and took about 30 s for a 15 s bound (async tasks; threads were spared by luck,

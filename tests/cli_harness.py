@@ -1,25 +1,26 @@
 """The ``volubile`` command line under test: fixtures and helpers shared by the CLI test files.
 
 Loaded as a pytest plugin by ``tests/conftest.py``, so every test file can ask for ``cli``,
-``sandbox``, ``keyed`` and ``no_tty`` by name.
+``keyed`` and ``no_tty`` by name; a CLI test file marks itself ``pytestmark = CLI_SANDBOX`` so that
+the shared ``sandbox`` fixture accepts ``SECRET_KEY``.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import attrs
 import pytest
 
-from volubile_ext import Campaign, Volubile
+from tests import ROOT
+from tests.client_harness import AGENT_ID
 from volubile_ext._cli import main
-from volubile_ext.testing import Sandbox
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_CAMPAIGN = ROOT / "examples" / "campaign.toml"
 EXAMPLE_RECIPIENTS = ROOT / "examples" / "recipients.csv"
 # The README's main command: the example campaign with the example recipients.
@@ -32,13 +33,14 @@ EXAMPLE_CREATE: tuple[str | Path, ...] = (
 )
 CONSOLE_SCRIPT = Path(sys.executable).with_name("volubile")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-AGENT = "7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90"
 # A key that is easy to look for in any output: it must never appear there.
 SECRET_KEY = "vk_test_THIS-MUST-NEVER-BE-PRINTED-0123456789"
+# The shared sandbox fixture as the CLI tests want it: it takes SECRET_KEY, and has no rate limit.
+CLI_SANDBOX = pytest.mark.sandbox(api_keys=[SECRET_KEY], rate_limit=None)
 
 CAMPAIGN_TOML = f"""
 name = "Renouvellements"
-agent_id = "{AGENT}"
+agent_id = "{AGENT_ID}"
 start_date = 2027-06-07
 days = "weekdays"
 time_slots = ["09:00-15:00"]
@@ -57,12 +59,6 @@ class Run:
     code: int
     out: str
     err: str
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(api_keys=[SECRET_KEY], rate_limit=None) as sb:
-        yield sb
 
 
 @pytest.fixture
@@ -108,6 +104,27 @@ class FakeStdin:
         raise AssertionError("the command must not read stdin")
 
 
+def clean_environment(**extra: str) -> dict[str, str]:
+    """This process's environment without any ``VOLUBILE_*`` variable, and with ``extra``: a
+    child ``volubile`` sees only the key and URL a test gives it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VOLUBILE_")}
+    env.update(extra)
+    return env
+
+
+def start_console(*argv: str | Path, **env: str) -> subprocess.Popen[str]:
+    """``volubile ARGV`` as a child process (text pipes for stdout and stderr, no stdin), in
+    ``clean_environment(**env)``."""
+    return subprocess.Popen(
+        [str(CONSOLE_SCRIPT), *map(str, argv)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=clean_environment(**env),
+    )
+
+
 def people_csv(tmp_path: Path, count: int) -> Path:
     """A CSV of ``count`` distinct E.164 numbers (``people.csv`` in ``tmp_path``)."""
     path = tmp_path / "people.csv"
@@ -121,17 +138,3 @@ def campaign_file(tmp_path: Path, text: str = CAMPAIGN_TOML, name: str = "c.toml
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def create_campaign(base_url: str, name: str, **fields: Any) -> Campaign:
-    """A campaign created at ``base_url`` through the library, not through the command under
-    test; ``fields`` add to (or replace) a small valid schedule."""
-    schedule: dict[str, Any] = {
-        "agent_id": AGENT,
-        "start_date": "2027-06-07",
-        "days": "weekdays",
-        "time_slots": ["10:00-12:00"],
-        "batch_size": 10,
-    }
-    with Volubile(api_key=SECRET_KEY, base_url=base_url) as client:
-        return client.campaigns.create(name=name, **(schedule | fields))

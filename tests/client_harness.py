@@ -1,26 +1,41 @@
-"""Drive ``Volubile`` and ``AsyncVolubile`` through one interface, so every client test runs twice.
+"""Drive ``Volubile`` and ``AsyncVolubile`` through one interface, so every client test runs twice;
+and the sample data every test file shares.
 
 ``Harness("sync" | "async", **client_kwargs)`` builds the client; ``harness.call("campaigns.get",
 id)`` runs the method, awaiting it on a persistent event loop for the async client (the
 connection pool belongs to one loop). A fake Volubile API answers on a loopback socket.
+
+The samples are written once here: a campaign as ``campaigns.create`` arguments
+(``CREATE_ARGS``), as the API's JSON body (``campaign_body()``, for tests that speak HTTP
+themselves) and as the API's answer (``campaign_document()``); the ids and the made-up key.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 import json
+import threading
 import time
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 from tests.scripted_server import Received, Reply
-from volubile_ext import AsyncVolubile, BulkCreateReport, Recipient, Volubile
+from volubile_ext import AsyncVolubile, BulkCreateReport, Campaign, Recipient, Volubile
 
 AGENT_ID = "7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90"
 CAMPAIGN_ID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
 API_KEY = "test-key-not-a-real-secret-4242"  # made up
+PHONE = "+33612345678"
+WEEKDAYS = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"]
+# Context values of every kind our openapi.yaml allows (ARCHITECTURE.md, vendor spec defect 2).
+MIXED_RECIPIENTS: list[dict[str, Any]] = [
+    {"phone": PHONE, "context": {"firstName": "Ana", "visits": 3, "vip": True}},
+    {"phone": "+33623456789", "context": {"order": {"number": "5HZ99FRT", "total": 12.5}}},
+    {"phone": "+33781234567"},
+]
 CREATE_ARGS: dict[str, Any] = {
     "name": "Renewals",
     "agent_id": AGENT_ID,
@@ -35,6 +50,60 @@ CREATE_ARGS: dict[str, Any] = {
 # The schedule of CREATE_ARGS without its recipients, and ten people for create_many to chunk.
 SCHEDULE_ARGS: dict[str, Any] = {k: v for k, v in CREATE_ARGS.items() if k != "recipients"}
 TEN_PEOPLE = [Recipient(f"+336123456{index:02d}", {"row": index}) for index in range(10)]
+
+
+# The body of ``POST /v1/campaigns`` with the required fields only, for tests that send the API's
+# JSON themselves (the sandbox's, the conformance suites'); it starts in 2031, never in the past.
+CAMPAIGN_BODY: dict[str, Any] = {
+    "name": "Renewals",
+    "agentId": AGENT_ID,
+    "startDate": "2031-03-03",
+    "timeSlots": [{"startTime": "10:00", "endTime": "12:00"}],
+    "batchSize": 10,
+    "days": ["MONDAY"],
+}
+# The same with every field the API takes: two time slots, retry, a time zone, recipients.
+FULL_CAMPAIGN_BODY: dict[str, Any] = {
+    "name": "Renewals",
+    "agentId": AGENT_ID,
+    "startDate": "2031-03-03",
+    "timeSlots": [
+        {"startTime": "09:00", "endTime": "13:00"},
+        {"startTime": "14:00", "endTime": "18:30"},
+    ],
+    "batchSize": 200,
+    "retry": {"max": 2, "delay": 4, "retryOn": ["NO_ANSWER", "VOICE_BOX"]},
+    "days": ["MONDAY", "WEDNESDAY", "FRIDAY"],
+    "recipients": MIXED_RECIPIENTS,
+    "timezone": "Europe/Paris",
+}
+# A value of campaign_body's changes: leave the field out.
+OMIT: Any = object()
+
+
+def campaign_body(base: dict[str, Any] = CAMPAIGN_BODY, /, **changes: Any) -> dict[str, Any]:
+    """A fresh copy of ``base`` (``CAMPAIGN_BODY`` or ``FULL_CAMPAIGN_BODY``) with ``changes``,
+    named as on the wire (``batchSize=0``); a field changed to ``OMIT`` is left out."""
+    body = copy.deepcopy({**base, **changes})
+    return {name: value for name, value in body.items() if value is not OMIT}
+
+
+# A small valid schedule as campaigns.create arguments, for campaigns a test needs to exist.
+EXISTING_ARGS: dict[str, Any] = {
+    "agent_id": AGENT_ID,
+    "start_date": "2027-06-07",
+    "days": "weekdays",
+    "time_slots": ["10:00-12:00"],
+    "batch_size": 10,
+    "timezone": "Europe/Paris",
+}
+
+
+def create_campaign(base_url: str, api_key: str, name: str, **fields: Any) -> Campaign:
+    """A campaign created at ``base_url`` through the library, not through the code under test
+    (and outside any rate limit); ``fields`` add to (or replace) ``EXISTING_ARGS``."""
+    with Volubile(api_key=api_key, base_url=base_url, rate_limit=None) as client:
+        return client.campaigns.create(name=name, **(EXISTING_ARGS | fields))
 
 
 def create_many(harness: Harness, **kwargs: Any) -> BulkCreateReport:
@@ -138,3 +207,12 @@ def wait_for(condition: Callable[[], object], what: str, timeout: float = 30.0) 
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.02)
+
+
+def in_threads(target: Callable[[], object], count: int) -> None:
+    """Run ``target`` in ``count`` threads started together; return once every one has ended."""
+    threads = [threading.Thread(target=target) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

@@ -10,13 +10,14 @@ from typing import Any
 import httpx
 import pytest
 
+from tests import ROOT
+
 from ._prism import PrismMock, PrismUnavailable, ensure_prism_installed, prism_on, violations
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-OUR_SPEC = REPO_ROOT / "openapi.yaml"
+OUR_SPEC = ROOT / "openapi.yaml"
 # The vendor's published create-campaign spec, kept verbatim inside the repository (vendor/README.md
 # says where it comes from), so that a fresh clone runs every test with nothing beside it.
-VENDOR_SPEC = REPO_ROOT / "vendor" / "vendor-create-campaign.openapi.yaml"
+VENDOR_SPEC = ROOT / "vendor" / "vendor-create-campaign.openapi.yaml"
 
 
 @pytest.fixture(scope="session")

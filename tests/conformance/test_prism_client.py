@@ -26,7 +26,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.client_harness import Harness
+from tests.client_harness import AGENT_ID, API_KEY, MIXED_RECIPIENTS, Harness
 from volubile_ext import (
     AccessToken,
     APIResponseValidationError,
@@ -45,12 +45,10 @@ from .conftest import ViolationWatch
 # Prism's static example id of CampaignResponse, and its example token.
 EXAMPLE_ID = uuid.UUID("497f6eca-6276-4993-bfeb-53cbbbba6f08")
 EXAMPLE_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjN2Y4..."
-AGENT = "7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90"
-KEY = "test-key-for-prism"
 
 FULL_CAMPAIGN: dict[str, Any] = {
     "name": "Renouvellements",
-    "agent_id": AGENT,
+    "agent_id": AGENT_ID,
     "start_date": "2027-06-07",
     "days": "weekdays",
     "time_slots": ["09:00-15:00", ("16:00", "19:30")],
@@ -58,12 +56,6 @@ FULL_CAMPAIGN: dict[str, Any] = {
     "timezone": "Europe/Paris",
     "retry": {"max": 2, "delay": 4, "retry_on": ["NO_ANSWER", "VOICE_BOX"]},
 }
-# Context values of every kind our openapi.yaml allows (ARCHITECTURE.md, vendor spec defect 2).
-MIXED_RECIPIENTS = [
-    {"phone": "+33612345678", "context": {"firstName": "Ana", "visits": 3, "vip": True}},
-    {"phone": "+33623456789", "context": {"order": {"number": "5HZ99FRT", "total": 12.5}}},
-    {"phone": "+33781234567"},
-]
 # What the vendor's spec allows: context values that are objects, or no context.
 OBJECT_CONTEXT_RECIPIENTS = [
     {"phone": "+33612345678", "context": {"firstName": {"value": "Ana"}}},
@@ -79,7 +71,7 @@ def driving(kind: str, watch: ViolationWatch, **options: Any) -> Iterator[Harnes
     ``harness.call("campaigns.get", id)`` runs the same scenario on :class:`Volubile` and on
     :class:`AsyncVolubile` (awaited on the harness's own event loop).
     """
-    options.setdefault("api_key", KEY)
+    options.setdefault("api_key", API_KEY)
     options.setdefault("rate_limit", None)
     http = watch.sync_client() if kind == "sync" else watch.async_client()
     harness = Harness(kind, base_url=watch.prism.url, http_client=http, **options)
@@ -131,7 +123,7 @@ def test_create_with_only_the_required_fields(kind: str, api_watch: ViolationWat
         client.call(
             "campaigns.create",
             name="Minimal",
-            agent_id=uuid.UUID(AGENT),
+            agent_id=uuid.UUID(AGENT_ID),
             start_date="2027-06-07",
             days=["monday"],
             time_slots="10:00-13:00",
@@ -173,7 +165,7 @@ def test_issue_token(kind: str, api_watch: ViolationWatch) -> None:
     assert token.token == EXAMPLE_TOKEN
     assert token.expires_in == 900
     [request] = api_watch.requests
-    assert request.headers["x-api-key"] == KEY
+    assert request.headers["x-api-key"] == API_KEY
     assert request.read().replace(b" ", b"") == b'{"scope":["campaigns:read","campaigns:write"]}'
     api_watch.assert_clean()
 
@@ -192,7 +184,7 @@ def test_minted_bearer_tokens(kind: str, api_watch: ViolationWatch) -> None:
         f"/v1/campaigns/{EXAMPLE_ID}/status",
     ]
     mint, *bearer = api_watch.requests
-    assert mint.headers["x-api-key"] == KEY
+    assert mint.headers["x-api-key"] == API_KEY
     for request in bearer:  # the key goes to the token endpoint only
         assert request.headers["authorization"] == f"Bearer {EXAMPLE_TOKEN}"
         assert "x-api-key" not in request.headers
@@ -313,7 +305,7 @@ def test_our_create_request_conforms_to_the_vendor_spec(
         client.call(
             "campaigns.create",
             name="Minimal",
-            agent_id=AGENT,
+            agent_id=AGENT_ID,
             start_date="2027-06-07",
             days="mon",
             time_slots="10:00-11:00",

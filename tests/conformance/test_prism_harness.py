@@ -14,17 +14,12 @@ import httpx
 import pytest
 import yaml
 
+from tests.client_harness import campaign_body
+
 from ._prism import rewrite_any_media_type_to_json
 from .conftest import OUR_SPEC, ViolationWatch
 
-VALID_CREATE = {
-    "name": "Harness",
-    "agentId": "bc309ecf-5f66-4057-93c5-6611cc9cb7b2",
-    "startDate": "2027-01-04",
-    "timeSlots": [{"startTime": "10:00", "endTime": "12:00"}],
-    "batchSize": 10,
-    "days": ["MONDAY"],
-}
+VALID_CREATE = campaign_body()
 
 
 def test_rewrite_maps_every_any_media_type_to_json_and_keeps_the_rest(tmp_path: Path) -> None:

@@ -33,7 +33,13 @@ from schemathesis.checks import (
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation import GenerationMode
 
-from volubile_ext import Volubile
+from tests.client_harness import (
+    CAMPAIGN_ID,
+    FULL_CAMPAIGN_BODY,
+    MIXED_RECIPIENTS,
+    campaign_body,
+    create_campaign,
+)
 from volubile_ext.testing import ErrorStatus, NonJSONBody, Sandbox, UnknownValues
 
 from ._prism import load_with_json_media
@@ -61,22 +67,14 @@ CHECKS = [
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    # No rate limit: thousands of generated requests must meet the operations, not 429s.
+    # Not the shared (per-test) sandbox: one for the module, since hypothesis runs many examples
+    # in one test. No rate limit: thousands of generated requests must meet the operations.
     with Sandbox(rate_limit=None) as sb:
         yield sb
 
 
 def _created_id(sandbox: Sandbox, name: str = "Conformance") -> str:
-    with Volubile(api_key=sandbox.api_key, base_url=sandbox.url) as client:
-        campaign = client.campaigns.create(
-            name=name,
-            agent_id="7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90",
-            start_date="2027-06-07",
-            days="weekdays",
-            time_slots=["10:00-12:00"],
-            batch_size=10,
-            recipients=[{"phone": "+33612345678", "context": {"firstName": "Ana"}}],
-        )
+    campaign = create_campaign(sandbox.url, sandbox.api_key, name, recipients=MIXED_RECIPIENTS)
     return str(campaign.id)
 
 
@@ -124,25 +122,8 @@ def test_sandbox_conforms_to_openapi_yaml(
     )
 
 
-VALID_CREATE = {
-    "name": "Conformance",
-    "agentId": "7c0a8d4e-2f51-4c3b-9f0e-5b2d1a6c3e90",
-    "startDate": "2027-06-07",
-    "timeSlots": [
-        {"startTime": "09:00", "endTime": "13:00"},
-        {"startTime": "14:00", "endTime": "18:30"},
-    ],
-    "batchSize": 200,
-    "retry": {"max": 2, "delay": 4, "retryOn": ["NO_ANSWER", "VOICE_BOX"]},
-    "days": ["MONDAY", "WEDNESDAY", "FRIDAY"],
-    "recipients": [
-        {"phone": "+33612345678", "context": {"firstName": "Ana", "visits": 3, "vip": True}},
-        {"phone": "+33623456789", "context": {"order": {"number": "5HZ99FRT", "total": 12.5}}},
-        {"phone": "+33781234567"},
-    ],
-    "timezone": "Europe/Paris",
-}
-UNKNOWN_ID = "497f6eca-6276-4993-bfeb-53cbbbba6f08"
+VALID_CREATE = campaign_body(FULL_CAMPAIGN_BODY)
+UNKNOWN_ID = CAMPAIGN_ID
 
 
 def _validate(

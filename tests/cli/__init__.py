@@ -1,0 +1,1 @@
+"""The ``volubile`` command line, in process and as the installed console script."""

@@ -696,7 +696,8 @@ def test_secrets_never_appear_in_reprs_errors_or_debug_logs(
 def test_sync_and_async_clients_offer_the_same_methods_and_arguments() -> None:
     import inspect
 
-    from volubile_ext._client import AsyncAuth, AsyncCampaigns, Auth, Campaigns
+    from volubile_ext.resources.campaigns import AsyncCampaigns, Campaigns
+    from volubile_ext.resources.tokens import AsyncAuth, Auth
 
     pairs = [(Volubile, AsyncVolubile), (Campaigns, AsyncCampaigns), (Auth, AsyncAuth)]
     for sync_cls, async_cls in pairs:

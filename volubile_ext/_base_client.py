@@ -13,16 +13,15 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import AsyncGenerator, Generator, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import AsyncGenerator, Generator, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import urlsplit
 
 import attrs
 import httpx
 
 if TYPE_CHECKING:
-    from volubile_api import Client as GeneratedClient
-    from volubile_api.models import CreateCampaignRequest, Scope
+    from ._wire import AuthenticatedClient, CampaignStatusUpdate, Scope
 
 from ._auth import (
     SECRET_HEADERS,
@@ -38,22 +37,38 @@ from ._errors import (
     APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
+    ClientValidationError,
+    FieldError,
     RateLimitError,
     VolubileError,
     error_from_response,
     parse_retry_after,
 )
-from ._models import Campaign, CampaignStatus, ResponseInfo, parse_campaign, parse_token
+from ._models import (
+    Campaign,
+    CampaignStatus,
+    ResponseInfo,
+    campaign_from_model,
+    parse_campaign,
+    parse_token,
+)
 from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter, Slot
 from ._retry import RetryPolicy, TransportFailure, classify_transport_error
 from ._version import __version__
 from ._wire import (
-    _campaign_id,
-    _generated,
-    _operation_kwargs,
-    _PreparedBody,
-    _scopes,
-    _status_value,
+    AuthTokenResponse,
+    CampaignResponse,
+    ErrorResponse,
+    Exchange,
+    RequestOptions,
+    Response,
+    campaign_request_model,
+    create_campaign,
+    get_campaign,
+    issue_token,
+    known_scopes,
+    set_campaign_status,
+    status_update,
 )
 
 logger = logging.getLogger("volubile")
@@ -77,44 +92,41 @@ STATIC_TOKEN_REFUSED = (
 )
 
 
-class _Operation:
-    """One API operation as the retry loop sees it."""
+T = TypeVar("T")
+
+
+class _Operation(Generic[T]):
+    """One API operation as the retry loop sees it: a generated operation, bound, and its rules."""
 
     __slots__ = (
         "auth",
         "creates_campaign",
+        "exchange",
         "idempotent",
-        "json",
         "may_have_been_sent",
-        "method",
         "name",
-        "url",
     )
 
     def __init__(
         self,
         name: str,
-        method: str,
-        url: str | httpx.URL,
-        json: Any,
+        exchange: Exchange[T],
         *,
         idempotent: bool,
         auth: httpx.Auth,
         creates_campaign: bool = False,
     ) -> None:
         self.name = name
-        self.method = method
-        self.url = url
-        self.json = json
+        self.exchange = exchange
         self.idempotent = idempotent
         self.auth = auth
         self.creates_campaign = creates_campaign
-        # Set when a request leaves (_build_request, or _LimitedAuth after the wait for a
+        # Set when a request leaves (_attempt_options, or _LimitedAuth after the wait for a
         # limiter place): an interrupt after that may leave the operation applied.
         self.may_have_been_sent = False
 
     def __repr__(self) -> str:
-        return f"_Operation({self.name!r}, {self.method} {self.url})"
+        return f"_Operation({self.name!r})"
 
 
 class _Call:
@@ -146,7 +158,7 @@ class _LimitedAuth(httpx.Auth):
 
     __slots__ = ("_call", "_client", "_op")
 
-    def __init__(self, client: _BaseClient, op: _Operation, call: _Call) -> None:
+    def __init__(self, client: _BaseClient, op: _Operation[Any], call: _Call) -> None:
         self._client = client
         self._op = op
         self._call = call
@@ -212,6 +224,54 @@ class _LimitedAuth(httpx.Auth):
                     return
         finally:
             await flow.aclose()
+
+
+def _campaign_id(value: uuid.UUID | str) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value).strip())
+    except ValueError:
+        raise ClientValidationError(
+            [FieldError("id", "must be a campaign id (a UUID)", value)], subject="campaign id"
+        ) from None
+
+
+def _status_value(status: CampaignStatus | str) -> CampaignStatusUpdate:
+    text = status.value if isinstance(status, CampaignStatus) else str(status).strip().upper()
+    try:
+        return status_update(text)
+    except ValueError:
+        allowed = ", ".join(member.value for member in CampaignStatus)
+        raise ClientValidationError(
+            [FieldError("status", f"must be one of {allowed}", status)], subject="status"
+        ) from None
+
+
+def _scopes(scopes: Iterable[str] | str) -> tuple[Scope, ...]:
+    items = [scopes] if isinstance(scopes, str) else list(scopes)
+    known = known_scopes()
+    problems = []
+    found: list[Scope] = []
+    for index, scope in enumerate(items):
+        member = known.get(scope) if isinstance(scope, str) else None
+        if member is None:
+            allowed = ", ".join(known)
+            problems.append(FieldError(f"scope[{index}]", f"must be one of {allowed}", scope))
+        elif member not in found:
+            found.append(member)
+    if not items:
+        problems.append(FieldError("scope", "must name at least one scope", []))
+    if problems:
+        raise ClientValidationError(problems, subject="token request")
+    return tuple(found)
+
+
+def _request_of(error: httpx.TransportError) -> httpx.Request | None:
+    try:
+        return error.request
+    except RuntimeError:  # raised before httpx had a request to attach
+        return None
 
 
 def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
@@ -315,14 +375,7 @@ class _BaseClient:
             self._auth = MintedTokenAuth(self._mint_sync, self._mint_async)
         else:
             self._auth = cast(ApiKeyAuth, self._api_key_auth)
-        self._api = _generated()
-        # Parsed once: every creation goes to the same URL.
-        self._create_url = httpx.URL(
-            self.base_url
-            + _operation_kwargs(
-                self._api.create_kwargs(body=cast("CreateCampaignRequest", _PreparedBody({})))
-            )[1]
-        )
+        self._generated: AuthenticatedClient
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self._auth!r})"
@@ -337,15 +390,28 @@ class _BaseClient:
         """The ``httpx.Auth`` this client uses (reusable with plain httpx)."""
         return self._auth
 
-    def _generated_client(self) -> GeneratedClient:
-        # The generated client owns the httpx client; auth rides along in httpx_args so that
-        # the httpx client authenticates on its own too.
-        return self._api.client(
-            base_url=self.base_url,
-            timeout=self.timeout,
-            headers={"User-Agent": f"volubile-python/{__version__}", "Accept": "application/json"},
-            httpx_args={"auth": self._auth},
-        )
+    def _httpx_settings(self) -> dict[str, Any]:
+        """What the client's own httpx client is built with (``http_client=`` replaces it)."""
+        # Auth rides along so that the httpx client authenticates on its own too.
+        return {
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+            "headers": {
+                "User-Agent": f"volubile-python/{__version__}",
+                "Accept": "application/json",
+            },
+            "auth": self._auth,
+        }
+
+    def _adopt(self, http: httpx.Client | httpx.AsyncClient) -> None:
+        # The generated operations send paths relative to the httpx client's base URL.
+        if not str(http.base_url):
+            http.base_url = self.base_url
+        elif str(http.base_url).rstrip("/") != self.base_url:
+            raise ValueError(
+                f"http_client has base_url {str(http.base_url)!r}, but the client's is "
+                f"{self.base_url!r}: leave it unset on the http_client, or make them the same"
+            )
 
     # Token minting is wired by the concrete classes, which know how to send.
     def _mint_sync(self) -> AccessToken:
@@ -356,45 +422,39 @@ class _BaseClient:
 
     # -- building operations ------------------------------------------------------------------
 
-    def _create_op(self, request: CampaignRequest) -> _Operation:
+    def _create_op(self, request: CampaignRequest) -> _Operation[CampaignResponse | ErrorResponse]:
         return _Operation(
-            name="campaigns.create",
-            method="POST",
-            url=self._create_url,
-            json=request.to_json(),
+            "campaigns.create",
+            create_campaign(self._generated, campaign_request_model(request)),
             idempotent=False,
             auth=self._auth,
             creates_campaign=True,
         )
 
-    def _get_op(self, campaign_id: uuid.UUID | str) -> _Operation:
-        method, path, _ = _operation_kwargs(self._api.get_kwargs(_campaign_id(campaign_id)))
+    def _get_op(self, campaign_id: uuid.UUID | str) -> _Operation[CampaignResponse | ErrorResponse]:
         return _Operation(
-            "campaigns.get", method, self.base_url + path, None, idempotent=True, auth=self._auth
-        )
-
-    def _status_op(self, campaign_id: uuid.UUID | str, status: CampaignStatus | str) -> _Operation:
-        kwargs = self._api.status_kwargs(_campaign_id(campaign_id), body=_status_value(status))
-        method, path, body = _operation_kwargs(kwargs)
-        # Setting a status twice leaves the campaign as setting it once: safe to retry.
-        return _Operation(
-            "campaigns.set_status",
-            method,
-            self.base_url + path,
-            body,
+            "campaigns.get",
+            get_campaign(self._generated, _campaign_id(campaign_id)),
             idempotent=True,
             auth=self._auth,
         )
 
-    def _token_op(self, scopes: tuple[Scope, ...]) -> _Operation:
+    def _status_op(
+        self, campaign_id: uuid.UUID | str, status: CampaignStatus | str
+    ) -> _Operation[CampaignResponse | ErrorResponse]:
+        exchange = set_campaign_status(
+            self._generated, _campaign_id(campaign_id), _status_value(status)
+        )
+        # Setting a status twice leaves the campaign as setting it once: safe to retry.
+        return _Operation("campaigns.set_status", exchange, idempotent=True, auth=self._auth)
+
+    def _token_op(self, scopes: tuple[Scope, ...]) -> _Operation[AuthTokenResponse | ErrorResponse]:
         if self._api_key_auth is None:
             auth: httpx.Auth = self._auth  # the server answers 403: only API keys mint tokens
         else:
             auth = self._api_key_auth
-        kwargs = self._api.token_kwargs(body=self._api.token_request(scope=list(scopes)))
-        method, path, body = _operation_kwargs(kwargs)
         return _Operation(
-            "auth.issue_token", method, self.base_url + path, body, idempotent=True, auth=auth
+            "auth.issue_token", issue_token(self._generated, scopes), idempotent=True, auth=auth
         )
 
     # -- one call, many attempts: the decisions -----------------------------------------------
@@ -403,11 +463,13 @@ class _BaseClient:
         now = time.monotonic()
         return _Call(started=now, deadline_at=now + self.deadline if self.deadline else None)
 
-    def _limited(self, op: _Operation, call: _Call) -> httpx.Auth:
+    def _limited(self, op: _Operation[Any], call: _Call) -> httpx.Auth:
         """``op.auth``, with every request it sends taking a place in the limiter (if any)."""
         return op.auth if self.limiter is None else _LimitedAuth(self, op, call)
 
-    def _reserve_slot(self, op: _Operation, call: _Call, *, replay: bool) -> tuple[float, Slot]:
+    def _reserve_slot(
+        self, op: _Operation[Any], call: _Call, *, replay: bool
+    ) -> tuple[float, Slot]:
         """Seconds to wait for a rate-limit place, and the place to release once the request ends.
 
         Raises when the wait outlives the deadline. While the wait is more than 0, sleep and ask
@@ -419,7 +481,7 @@ class _BaseClient:
         except RateLimitWaitTooLong as too_long:
             raise self._rate_limit_timeout(op, too_long, replay) from None
 
-    def _slot_wait(self, op: _Operation, call: _Call, slot: Slot, *, replay: bool) -> float:
+    def _slot_wait(self, op: _Operation[Any], call: _Call, slot: Slot, *, replay: bool) -> float:
         """Seconds the place must still wait (0: send now); raises past the deadline."""
         assert self.limiter is not None
         try:
@@ -428,7 +490,7 @@ class _BaseClient:
             raise self._rate_limit_timeout(op, too_long, replay) from None
 
     def _rate_limit_timeout(
-        self, op: _Operation, too_long: RateLimitWaitTooLong, replay: bool
+        self, op: _Operation[Any], too_long: RateLimitWaitTooLong, replay: bool
     ) -> APITimeoutError:
         cause = (
             "the server's Retry-After pause" if too_long.paused else "the client-side rate limit"
@@ -473,30 +535,16 @@ class _BaseClient:
             pool=clip(self.timeout.pool),
         )
 
-    def _build_request(
-        self, http: httpx.Client | httpx.AsyncClient, op: _Operation, call: _Call
-    ) -> httpx.Request:
-        timeout = self._attempt_timeout(call)
+    def _attempt_options(
+        self, op: _Operation[Any], call: _Call, auth: httpx.Auth
+    ) -> RequestOptions:
+        """What httpx needs for this attempt: the auth flow, the timeout left by the deadline."""
         if self.limiter is None:
             # Nothing stands between this request and the wire. With a limiter, _LimitedAuth
             # marks it when the request leaves, after its wait for a place: an interrupt during
             # that wait leaves nothing that may exist.
             op.may_have_been_sent = True
-        if http.cookies:
-            # Only httpx knows how to merge a cookie jar (the API sets none, but a client
-            # passed in as http_client may carry some).
-            if op.json is None:
-                return http.build_request(op.method, op.url, timeout=timeout)
-            return http.build_request(op.method, op.url, json=op.json, timeout=timeout)
-        # The request build_request makes, header for header and byte for byte (pinned by a
-        # test), without re-merging URL, query, cookies and a copy of the client's headers on
-        # every call: about 10 µs a request, a tenth of the client's whole overhead.
-        extensions = {"timeout": timeout.as_dict()}
-        if op.json is None:
-            return httpx.Request(op.method, op.url, headers=http.headers, extensions=extensions)
-        return httpx.Request(
-            op.method, op.url, headers=http.headers, json=op.json, extensions=extensions
-        )
+        return {"auth": auth, "timeout": self._attempt_timeout(call)}
 
     def _wait_or_give_up(self, call: _Call, delay: float, error: VolubileError) -> float:
         remaining = call.remaining(time.monotonic())
@@ -506,9 +554,10 @@ class _BaseClient:
         return delay
 
     def _after_transport_error(
-        self, op: _Operation, call: _Call, request: httpx.Request, error: httpx.TransportError
+        self, op: _Operation[Any], call: _Call, error: httpx.TransportError
     ) -> float:
         """The wait before the next attempt, or raise the final error."""
+        request = _request_of(error)
         failure = classify_transport_error(error)
         final = self._connection_error(op, call, request, failure)
         if not self.retry_policy.may_retry(
@@ -520,8 +569,8 @@ class _BaseClient:
         delay = self.retry_policy.backoff(call.retries)
         logger.info(
             "%s %s: %s; retrying in %.2f s (retry %d of %d)",
-            op.method,
-            request.url.path,
+            request.method if request is not None else "",
+            request.url.path if request is not None else "",
             failure.description,
             delay,
             call.retries + 1,
@@ -533,14 +582,16 @@ class _BaseClient:
             raise give_up from error
 
     def _connection_error(
-        self, op: _Operation, call: _Call, request: httpx.Request, failure: TransportFailure
+        self,
+        op: _Operation[Any],
+        call: _Call,
+        request: httpx.Request | None,
+        failure: TransportFailure,
     ) -> APIConnectionError:
         attempts = call.retries + 1
         plural = "s" if attempts > 1 else ""
-        text = (
-            f"{op.name}: {failure.description} "
-            f"({op.method} {request.url.path}, {attempts} attempt{plural})"
-        )
+        where = f"{request.method} {request.url.path}, " if request is not None else ""
+        text = f"{op.name}: {failure.description} ({where}{attempts} attempt{plural})"
         if not failure.sent:
             text += "; the request was not sent"
         elif op.creates_campaign:
@@ -549,7 +600,7 @@ class _BaseClient:
         return cls(text, request=request, request_sent=failure.sent)
 
     def _after_response(
-        self, op: _Operation, call: _Call, response: httpx.Response
+        self, op: _Operation[Any], call: _Call, response: httpx.Response
     ) -> float | None:
         """None when the response is a success; else the wait before retrying, or raise."""
         self._rate_limit = _rate_limit_info(response.headers, self._rate_limit)
@@ -558,7 +609,7 @@ class _BaseClient:
             # The request as sent: auth headers are set by the auth flow, after building.
             logger.debug(
                 "%s %s -> %d request headers=%s",
-                op.method,
+                response.request.method,
                 response.request.url,
                 status,
                 _redacted(response.request.headers),
@@ -584,7 +635,7 @@ class _BaseClient:
         delay = retry_after if retry_after is not None else self.retry_policy.backoff(call.retries)
         logger.info(
             "%s %s -> %d; retrying in %.2f s (retry %d of %d)",
-            op.method,
+            response.request.method,
             response.request.url.path,
             status,
             delay,
@@ -593,7 +644,7 @@ class _BaseClient:
         )
         return self._wait_or_give_up(call, delay, error)
 
-    def _status_error(self, op: _Operation, response: httpx.Response) -> APIStatusError:
+    def _status_error(self, op: _Operation[Any], response: httpx.Response) -> APIStatusError:
         status = response.status_code
         note = None
         if status == 401 and self._static_bearer:
@@ -620,7 +671,7 @@ class _BaseClient:
             http_response=response,
         )
 
-    def _json(self, op: _Operation, response: httpx.Response) -> Any:
+    def _json(self, op: _Operation[Any], response: httpx.Response) -> Any:
         try:
             return response.json()
         except ValueError:
@@ -632,14 +683,27 @@ class _BaseClient:
                 text += "; the campaign was most likely created, but its id is unknown"
             raise APIResponseValidationError(text, response=response) from None
 
-    def _campaign(self, op: _Operation, call: _Call, response: httpx.Response) -> Campaign:
-        return parse_campaign(self._json(op, response), self._info(call, response))
+    def _campaign(
+        self, op: _Operation[Any], call: _Call, reply: Response[CampaignResponse | ErrorResponse]
+    ) -> Campaign:
+        info = self._info(call, reply.http_response)
+        if isinstance(reply.parsed, CampaignResponse):
+            return campaign_from_model(reply.parsed, info)
+        # The generated model refused the body (or the status is one the spec does not list):
+        # not JSON is an error; JSON is read leniently, field by field.
+        return parse_campaign(self._json(op, reply.http_response), info)
 
     def _token(
-        self, op: _Operation, response: httpx.Response, scopes: tuple[Scope, ...]
+        self,
+        op: _Operation[Any],
+        reply: Response[AuthTokenResponse | ErrorResponse],
+        scopes: tuple[Scope, ...],
     ) -> AccessToken:
+        response = reply.http_response
+        parsed = reply.parsed
+        document = parsed if isinstance(parsed, AuthTokenResponse) else self._json(op, response)
         token = parse_token(
-            self._json(op, response),
+            document,
             scopes=tuple(scope.value for scope in scopes),
             received_at=time.monotonic(),
         )
@@ -671,19 +735,18 @@ class SyncAPIClient(_BaseClient):
 
     _http: httpx.Client
 
-    def _send(self, op: _Operation) -> tuple[httpx.Response, _Call]:
+    def _send(self, op: _Operation[T]) -> tuple[Response[T], _Call]:
         call = self._start()
         auth = self._limited(op, call)
         while True:
-            request = self._build_request(self._http, op, call)
             try:
-                response = self._http.send(request, auth=auth)
+                reply = op.exchange.sync(self._attempt_options(op, call, auth))
             except httpx.TransportError as error:
-                delay = self._after_transport_error(op, call, request, error)
+                delay = self._after_transport_error(op, call, error)
             else:
-                maybe_delay = self._after_response(op, call, response)
+                maybe_delay = self._after_response(op, call, reply.http_response)
                 if maybe_delay is None:
-                    return response, call
+                    return reply, call
                 delay = maybe_delay
             time.sleep(delay)
 
@@ -693,20 +756,19 @@ class AsyncAPIClient(_BaseClient):
 
     _http: httpx.AsyncClient
 
-    async def _send(self, op: _Operation) -> tuple[httpx.Response, _Call]:
+    async def _send(self, op: _Operation[T]) -> tuple[Response[T], _Call]:
         import asyncio  # not at module level: sync-only programs need not load asyncio
 
         call = self._start()
         auth = self._limited(op, call)
         while True:
-            request = self._build_request(self._http, op, call)
             try:
-                response = await self._http.send(request, auth=auth)
+                reply = await op.exchange.asyncio(self._attempt_options(op, call, auth))
             except httpx.TransportError as error:
-                delay = self._after_transport_error(op, call, request, error)
+                delay = self._after_transport_error(op, call, error)
             else:
-                maybe_delay = self._after_response(op, call, response)
+                maybe_delay = self._after_response(op, call, reply.http_response)
                 if maybe_delay is None:
-                    return response, call
+                    return reply, call
                 delay = maybe_delay
             await asyncio.sleep(delay)

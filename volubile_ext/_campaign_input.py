@@ -24,8 +24,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from volubile_api import _spec
-
 from ._days import Day, DayProblem, Outcome, read_days
 from ._errors import (
     MAX_LISTED_PROBLEMS,
@@ -58,6 +56,7 @@ from ._timeslots import (
     read_slot,
     read_wire_clock,
 )
+from ._wire import spec as _spec
 
 if TYPE_CHECKING:
     import zoneinfo

@@ -25,6 +25,7 @@ from ._base_client import (
     AsyncAPIClient,
     SyncAPIClient,
 )
+from ._wire import generated_client
 from .resources.campaigns import AsyncCampaigns, Campaigns
 from .resources.tokens import AsyncAuth, Auth
 
@@ -80,11 +81,13 @@ class Volubile(SyncAPIClient):
             retry_after_ceiling=retry_after_ceiling,
             allow_insecure_http=allow_insecure_http,
         )
-        self._generated = self._generated_client()
         self._owns_http = http_client is None
-        if http_client is not None:
-            self._generated.set_httpx_client(http_client)
-        self._http = self._generated.get_httpx_client()
+        if http_client is None:
+            self._http = httpx.Client(**self._httpx_settings())
+        else:
+            self._adopt(http_client)
+            self._http = http_client
+        self._generated = generated_client(self.base_url, self._http, None)
         self.campaigns = Campaigns(self)
         self.auth = Auth(self)
 
@@ -142,11 +145,13 @@ class AsyncVolubile(AsyncAPIClient):
             retry_after_ceiling=retry_after_ceiling,
             allow_insecure_http=allow_insecure_http,
         )
-        self._generated = self._generated_client()
         self._owns_http = http_client is None
-        if http_client is not None:
-            self._generated.set_async_httpx_client(http_client)
-        self._http = self._generated.get_async_httpx_client()
+        if http_client is None:
+            self._http = httpx.AsyncClient(**self._httpx_settings())
+        else:
+            self._adopt(http_client)
+            self._http = http_client
+        self._generated = generated_client(self.base_url, None, self._http)
         self.campaigns = AsyncCampaigns(self)
         self.auth = AsyncAuth(self)
 

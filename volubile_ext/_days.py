@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from volubile_api.models import DayOfWeek
+from ._wire import DayOfWeek
 
 __all__ = ["Day", "parse_days"]
 
@@ -48,8 +46,6 @@ class Day(enum.StrEnum):
 
     def to_model(self) -> DayOfWeek:
         """The generated ``volubile_api.models.DayOfWeek``."""
-        from volubile_api.models.day_of_week import DayOfWeek
-
         return DayOfWeek(self.value)
 
 

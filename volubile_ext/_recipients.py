@@ -21,8 +21,6 @@ from typing import IO, Any, Final, cast
 
 import attrs
 
-from volubile_api import _spec
-
 from ._errors import (
     CappedList,
     ClientValidationError,
@@ -32,6 +30,7 @@ from ._errors import (
     _shown,
     shown_text,
 )
+from ._wire import spec as _spec
 
 __all__ = [
     "DuplicateRow",

@@ -1,148 +1,235 @@
-"""The wire: what ``volubile_ext`` uses of the generated client (``volubile_api``).
+"""The wire: the one module of ``volubile_ext`` that imports the generated ``volubile_api``.
 
-Operations and models are imported with the first client (or scope check), not with
+Everything else reaches the generated package through here (a test walks every module's
+imports to keep it so): the spec table (``spec``), the response models the results derive from,
+the generated enums, and the operations, called through their public ``sync_detailed`` /
+``asyncio_detailed`` with their real types. What the runtime needs per attempt (the auth flow
+that takes a rate-limit place, a timeout clipped to the deadline) reaches httpx through the
+keyword-only ``_request_options`` that every generated operation takes (our endpoint template,
+``scripts/templates/endpoint_module.py.jinja``).
+
+The operation modules are imported with the first call that needs them, not with
 ``volubile_ext``: a program that only reads CSV files, plans campaigns or prints the CLI's help
-never needs them.
+never loads them. The response models are imported at once: ``Campaign`` derives from the
+generated ``CampaignResponse``.
 """
 
 from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from ._errors import ClientValidationError, FieldError
-from ._models import CampaignStatus
+import httpx
+
+from volubile_api import _spec as spec
+from volubile_api.models.auth_token_response import AuthTokenResponse
+from volubile_api.models.campaign_response import CampaignResponse
+from volubile_api.models.campaign_status import CampaignStatus as WireCampaignStatus
+from volubile_api.models.day_of_week import DayOfWeek
+from volubile_api.models.error_response import ErrorResponse
+from volubile_api.models.retry import Retry
+from volubile_api.models.time_slot import TimeSlot as ApiTimeSlot
+from volubile_api.models.validation_error import ValidationError
+from volubile_api.types import RESPONSE_PARSE_ERRORS, UNSET, RequestOptions, Response, Unset
 
 if TYPE_CHECKING:
-    from volubile_api import Client as GeneratedClient
-    from volubile_api.models import AuthTokenRequest, Scope
-    from volubile_api.models import CampaignStatusUpdate as WireCampaignStatus
+    # For annotations elsewhere (listed in __all__: re-exported for mypy).
+    from volubile_api import AuthenticatedClient
+    from volubile_api.models import CampaignStatusUpdate, CreateCampaignRequest, Scope
 
-# The three private classes below are plain slotted classes, not attrs ones: attrs compiles the
-# methods of each class it makes when the module is imported (about 0.5 ms apiece), and sets
-# frozen fields one object.__setattr__ at a time on every request.
+    from ._campaign_input import CampaignRequest
+
+__all__ = [
+    "RESPONSE_PARSE_ERRORS",
+    "UNSET",
+    "ApiTimeSlot",
+    "AuthTokenResponse",
+    "AuthenticatedClient",
+    "CampaignResponse",
+    "CampaignStatusUpdate",
+    "CreateCampaignRequest",
+    "DayOfWeek",
+    "ErrorResponse",
+    "Exchange",
+    "RequestOptions",
+    "Response",
+    "Retry",
+    "Scope",
+    "Unset",
+    "ValidationError",
+    "WireCampaignStatus",
+    "campaign_request_model",
+    "create_campaign",
+    "error_document",
+    "generated_client",
+    "get_campaign",
+    "issue_token",
+    "known_scopes",
+    "set_campaign_status",
+    "spec",
+    "status_update",
+]
+
+T = TypeVar("T")
 
 
-class _GeneratedLayer:
-    """What this module uses of the generated client (``volubile_api``)."""
+class Exchange(Generic[T]):
+    """One generated operation with its arguments bound, sync and async.
 
-    __slots__ = (
-        "client",
-        "create_kwargs",
-        "get_kwargs",
-        "known_scopes",
-        "status_kwargs",
-        "token_kwargs",
-        "token_request",
-        "wire_status",
-    )
+    The send loops call ``sync(options)`` or ``await asyncio(options)`` once per attempt, with
+    that attempt's httpx options; the rest (path, query, body) was fixed when it was built.
+    """
+
+    __slots__ = ("asyncio", "sync")
 
     def __init__(
         self,
-        *,
-        client: type[GeneratedClient],
-        create_kwargs: Callable[..., dict[str, Any]],
-        get_kwargs: Callable[..., dict[str, Any]],
-        status_kwargs: Callable[..., dict[str, Any]],
-        token_kwargs: Callable[..., dict[str, Any]],
-        token_request: type[AuthTokenRequest],
-        wire_status: type[WireCampaignStatus],
-        known_scopes: dict[str, Scope],
+        sync: Callable[[RequestOptions], Response[T]],
+        asyncio: Callable[[RequestOptions], Awaitable[Response[T]]],
     ) -> None:
-        self.client = client
-        self.create_kwargs = create_kwargs
-        self.get_kwargs = get_kwargs
-        self.status_kwargs = status_kwargs
-        self.token_kwargs = token_kwargs
-        self.token_request = token_request
-        self.wire_status = wire_status
-        self.known_scopes = known_scopes
+        self.sync = sync
+        self.asyncio = asyncio
 
 
-@functools.cache
-def _generated() -> _GeneratedLayer:
-    # Imported with the first client (or scope check), not with volubile_ext: a program that
-    # only reads CSV files, plans campaigns or prints the CLI's help never needs it, and it is
-    # about a third of what `import volubile_ext` would cost on top of httpx (scripts/bench.py).
-    from volubile_api import Client
-    from volubile_api.api.authentication import issue_token
-    from volubile_api.api.campaigns import create, get, update_status
-    from volubile_api.models import AuthTokenRequest, CampaignStatusUpdate, Scope
+def generated_client(
+    base_url: str, http: httpx.Client | None, async_http: httpx.AsyncClient | None
+) -> AuthenticatedClient:
+    """The generated client around httpx clients built by ``volubile_ext``.
 
-    return _GeneratedLayer(
-        client=Client,
-        create_kwargs=create._get_kwargs,
-        get_kwargs=get._get_kwargs,
-        status_kwargs=update_status._get_kwargs,
-        token_kwargs=issue_token._get_kwargs,
-        token_request=AuthTokenRequest,
-        wire_status=CampaignStatusUpdate,
-        known_scopes={scope.value: scope for scope in Scope},
+    Credentials are an ``httpx.Auth`` on those httpx clients (tokens that refresh, the API key
+    for the token endpoint only), so the generated client's own token header is never built:
+    it is only made when the generated client builds its httpx client itself, and it never does
+    here. ``token`` is therefore empty.
+    """
+    from volubile_api import AuthenticatedClient
+
+    client = AuthenticatedClient(base_url=base_url, token="")
+    if http is not None:
+        client.set_httpx_client(http)
+    if async_http is not None:
+        client.set_async_httpx_client(async_http)
+    return client
+
+
+def get_campaign(
+    client: AuthenticatedClient, campaign_id: uuid.UUID
+) -> Exchange[CampaignResponse | ErrorResponse]:
+    """``GET /v1/campaigns/{id}``."""
+    from volubile_api.api.campaigns import get
+
+    return Exchange(
+        lambda options: get.sync_detailed(campaign_id, client=client, _request_options=options),
+        lambda options: get.asyncio_detailed(campaign_id, client=client, _request_options=options),
     )
 
 
-class _PreparedBody:
-    """A request body already validated and serialised by volubile_ext.
+def create_campaign(
+    client: AuthenticatedClient, body: CreateCampaignRequest
+) -> Exchange[CampaignResponse | ErrorResponse]:
+    """``POST /v1/campaigns``."""
+    from volubile_api.api.campaigns import create
 
-    The generated request builders take a generated model and call its ``to_dict()``; handing
-    them this instead lets the generated code decide method, path and body placement while the
-    body is built once, by the validated fast path (building thousands of generated recipient
-    objects only to flatten them again costs milliseconds per campaign).
+    return Exchange(
+        lambda options: create.sync_detailed(client=client, body=body, _request_options=options),
+        lambda options: create.asyncio_detailed(client=client, body=body, _request_options=options),
+    )
+
+
+def set_campaign_status(
+    client: AuthenticatedClient, campaign_id: uuid.UUID, status: CampaignStatusUpdate
+) -> Exchange[CampaignResponse | ErrorResponse]:
+    """``POST /v1/campaigns/{id}/status``."""
+    from volubile_api.api.campaigns import update_status
+
+    return Exchange(
+        lambda options: update_status.sync_detailed(
+            campaign_id, client=client, body=status, _request_options=options
+        ),
+        lambda options: update_status.asyncio_detailed(
+            campaign_id, client=client, body=status, _request_options=options
+        ),
+    )
+
+
+def issue_token(
+    client: AuthenticatedClient, scopes: Iterable[Scope]
+) -> Exchange[AuthTokenResponse | ErrorResponse]:
+    """``POST /v1/auth/token``."""
+    from volubile_api.api.authentication import issue_token as operation
+    from volubile_api.models import AuthTokenRequest
+
+    body = AuthTokenRequest(scope=list(scopes))
+    return Exchange(
+        lambda options: operation.sync_detailed(client=client, body=body, _request_options=options),
+        lambda options: operation.asyncio_detailed(
+            client=client, body=body, _request_options=options
+        ),
+    )
+
+
+def campaign_request_model(request: CampaignRequest) -> CreateCampaignRequest:
+    """The generated ``CreateCampaignRequest`` for a validated request: the create's body."""
+    from volubile_api.models import CreateCampaignRecipientRequest, CreateCampaignRequest
+
+    from ._recipients import recipient_json
+
+    return CreateCampaignRequest(
+        name=request.name,
+        agent_id=request.agent_id,
+        start_date=request.start_date,
+        time_slots=[slot.to_model() for slot in request.time_slots],
+        batch_size=request.batch_size,
+        days=[day.to_model() for day in request.days],
+        retry=UNSET if request.retry is None else Retry.from_dict(request.retry.to_api()),
+        recipients=UNSET
+        if request.recipients is None
+        else [
+            CreateCampaignRecipientRequest.from_dict(recipient_json(recipient))
+            for recipient in request.recipients
+        ],
+        timezone=UNSET if request.timezone is None else request.timezone,
+    )
+
+
+@functools.cache
+def known_scopes() -> Mapping[str, Scope]:
+    """The token scopes the spec lists, by value (``"campaigns:read"``)."""
+    from volubile_api.models import Scope
+
+    return {scope.value: scope for scope in Scope}
+
+
+def status_update(value: str) -> CampaignStatusUpdate:
+    """The status-update body for ``value``; ValueError when a client cannot set that status."""
+    from volubile_api.models import CampaignStatusUpdate
+
+    return CampaignStatusUpdate(value)
+
+
+def error_document(document: object) -> ErrorResponse | None:
+    """The generated ``ErrorResponse`` read from a decoded error body, or None when it is not one.
+
+    Each ``ValidationError`` item that is not an object is left out first (the generated model
+    would refuse the whole body for one odd item), and a timestamp that is not a date is
+    dropped rather than losing the message with it.
     """
-
-    __slots__ = ("_document",)
-
-    def __init__(self, document: dict[str, Any]) -> None:
-        self._document = document
-
-    def to_dict(self) -> dict[str, Any]:
-        return self._document
-
-
-def _operation_kwargs(kwargs: dict[str, Any]) -> tuple[str, str, Any]:
-    # httpx sets Content-Type: application/json itself for a JSON body; the generated per-call
-    # headers dict would only cost a header merge on every request.
-    return kwargs["method"].upper(), kwargs["url"], kwargs.get("json")
-
-
-def _campaign_id(value: uuid.UUID | str) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
+    if not isinstance(document, Mapping):
+        return None
+    items = document.get("errors")
+    if isinstance(items, list):
+        document = {**document, "errors": [item for item in items if isinstance(item, Mapping)]}
+    elif "errors" in document:
+        document = {key: value for key, value in document.items() if key != "errors"}
     try:
-        return uuid.UUID(str(value).strip())
-    except ValueError:
-        raise ClientValidationError(
-            [FieldError("id", "must be a campaign id (a UUID)", value)], subject="campaign id"
-        ) from None
-
-
-def _status_value(status: CampaignStatus | str) -> WireCampaignStatus:
-    text = status.value if isinstance(status, CampaignStatus) else str(status).strip().upper()
+        return ErrorResponse.from_dict(document)
+    except RESPONSE_PARSE_ERRORS:
+        pass
+    # The timestamp is the only other field the model converts: without it, the rest is read.
     try:
-        return _generated().wire_status(text)
-    except ValueError:
-        allowed = ", ".join(member.value for member in CampaignStatus)
-        raise ClientValidationError(
-            [FieldError("status", f"must be one of {allowed}", status)], subject="status"
-        ) from None
-
-
-def _scopes(scopes: Iterable[str] | str) -> tuple[Scope, ...]:
-    items = [scopes] if isinstance(scopes, str) else list(scopes)
-    known_scopes = _generated().known_scopes
-    problems = []
-    found: list[Scope] = []
-    for index, scope in enumerate(items):
-        known = known_scopes.get(scope) if isinstance(scope, str) else None
-        if known is None:
-            allowed = ", ".join(known_scopes)
-            problems.append(FieldError(f"scope[{index}]", f"must be one of {allowed}", scope))
-        elif known not in found:
-            found.append(known)
-    if not items:
-        problems.append(FieldError("scope", "must name at least one scope", []))
-    if problems:
-        raise ClientValidationError(problems, subject="token request")
-    return tuple(found)
+        return ErrorResponse.from_dict(
+            {key: value for key, value in document.items() if key != "timestamp"}
+        )
+    except RESPONSE_PARSE_ERRORS:
+        return None

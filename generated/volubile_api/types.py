@@ -3,7 +3,7 @@
 from collections.abc import Mapping, MutableMapping
 from enum import Enum
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypedDict, TypeVar
 
 import httpx
 from attrs import define, field
@@ -38,6 +38,19 @@ class File:
     def to_tuple(self) -> FileTypes:
         """Return a tuple representation that httpx will accept for multipart/form-data"""
         return self.file_name, self.payload, self.mime_type
+
+
+class RequestOptions(TypedDict, total=False):
+    """Per-request httpx options, forwarded by every operation to ``httpx.Client.request``
+
+    A wrapper that runs its own attempts passes what each attempt needs: an ``auth`` flow (one
+    that waits for a rate-limit place, say), a ``timeout`` clipped to what is left of a deadline,
+    httpx ``extensions``. Keys left out keep the httpx client's defaults.
+    """
+
+    auth: httpx.Auth
+    timeout: httpx.Timeout
+    extensions: dict[str, Any]
 
 
 T = TypeVar("T")

@@ -61,7 +61,7 @@ def _warn_before_creating_many(chunks: Sequence[Chunk]) -> None:
         warnings.warn(text, CampaignWarning, stacklevel=3)
 
 
-def _interrupted_create(stop: BaseException, op: _Operation, request: CampaignRequest) -> None:
+def _interrupted_create(stop: BaseException, op: _Operation[Any], request: CampaignRequest) -> None:
     # Ctrl-C or a task's cancellation, like any ambiguous failure, must not hide that the
     # campaign may exist. The exception keeps its type (a KeyboardInterrupt must stay one), and
     # carries the news as a note, shown with it.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .._auth import AccessToken
-from .._wire import _scopes
+from .._base_client import _scopes
 from ._base import AsyncAPIResource, SyncAPIResource
 
 __all__ = ["AsyncAuth", "Auth"]

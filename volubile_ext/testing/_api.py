@@ -21,10 +21,9 @@ from urllib.parse import unquote
 
 import attrs
 
-from volubile_api import _spec
-
 from .._campaign_input import check_campaign_payload
 from .._errors import FieldError
+from .._wire import spec as _spec
 from ._ratelimit import FixedWindowLimiter
 from ._store import CampaignStore
 from ._tokens import TokenError, TokenSigner

@@ -694,12 +694,22 @@ def test_secrets_never_appear_in_reprs_errors_or_debug_logs(
 
 
 def test_sync_and_async_clients_offer_the_same_methods_and_arguments() -> None:
+    import importlib
     import inspect
+    import pkgutil
 
-    from volubile_ext.resources.campaigns import AsyncCampaigns, Campaigns
-    from volubile_ext.resources.tokens import AsyncAuth, Auth
+    import volubile_ext.resources
 
-    pairs = [(Volubile, AsyncVolubile), (Campaigns, AsyncCampaigns), (Auth, AsyncAuth)]
+    # Every resource twin, found rather than listed: a resource added tomorrow is covered too.
+    pairs: list[tuple[type[Any], type[Any]]] = [(Volubile, AsyncVolubile)]
+    for info in pkgutil.iter_modules(volubile_ext.resources.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"volubile_ext.resources.{info.name}")
+        for name in getattr(module, "__all__", ()):
+            if name.startswith("Async"):
+                pairs.append((getattr(module, name.removeprefix("Async")), getattr(module, name)))
+    assert {pair[0].__name__ for pair in pairs} >= {"Volubile", "Campaigns", "Auth"}
     for sync_cls, async_cls in pairs:
         sync_names = {n for n in dir(sync_cls) if not n.startswith("_")}
         async_names = {n for n in dir(async_cls) if not n.startswith("_")}
@@ -716,6 +726,8 @@ def test_sync_and_async_clients_offer_the_same_methods_and_arguments() -> None:
                 other = async_sig.parameters[parameter.name]
                 assert parameter.kind == other.kind, (name, parameter.name)
                 assert parameter.default == other.default, (name, parameter.name)
+                # The same types, written once: the twins' public parameters cannot drift.
+                assert parameter.annotation == other.annotation, (name, parameter.name)
             if name not in {"close"}:
                 assert inspect.iscoroutinefunction(async_member) != inspect.iscoroutinefunction(
                     sync_member

@@ -28,7 +28,14 @@ from ._campaign_input import _trusted_retry as trusted_retry
 from ._days import Day
 from ._ratelimit import RateLimitInfo
 from ._timeslots import TimeSlot
-from ._wire import RESPONSE_PARSE_ERRORS, AuthTokenResponse, CampaignResponse, Retry, Unset
+from ._wire import (
+    RESPONSE_PARSE_ERRORS,
+    AuthTokenResponse,
+    CampaignResponse,
+    Retry,
+    Unset,
+    derived_fields_last,
+)
 
 __all__ = ["Campaign", "CampaignStatus", "ResponseInfo", "parse_campaign", "parse_token"]
 
@@ -67,7 +74,7 @@ class ResponseInfo:
         )
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, field_transformer=derived_fields_last)
 class Campaign(CampaignResponse):
     """A campaign as the server described it.
 
@@ -307,4 +314,14 @@ def parse_token(
         token_type=token_type if isinstance(token_type, str) else "Bearer",
         scopes=scopes,
         expires_at=received_at + lifetime if lifetime is not None else None,
+        **{name: getattr(document, name) for name in _TOKEN_DERIVED},
     )
+
+
+# The fields of the spec's token response that AccessToken takes as the generated model reads
+# them: whatever it declares beyond token, expiresIn and tokenType.
+_TOKEN_DERIVED = tuple(
+    field.name
+    for field in attrs.fields(AuthTokenResponse)
+    if field.init and field.name not in AccessToken.__annotations__
+)

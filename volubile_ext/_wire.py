@@ -19,8 +19,9 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import attrs
 import httpx
 
 from volubile_api import _spec as spec
@@ -62,6 +63,7 @@ __all__ = [
     "WireCampaignStatus",
     "campaign_request_model",
     "create_campaign",
+    "derived_fields_last",
     "error_document",
     "generated_client",
     "get_campaign",
@@ -91,6 +93,21 @@ class Exchange(Generic[T]):
     ) -> None:
         self.sync = sync
         self.asyncio = asyncio
+
+
+def derived_fields_last(
+    cls: type, fields: list[attrs.Attribute[Any]]
+) -> list[attrs.Attribute[Any]]:
+    """attrs ``field_transformer`` for a class deriving from a generated model.
+
+    The class's own fields come first, in their order, and those it inherits from the generated
+    model after them, keyword-only: a field the spec gains tomorrow never shifts the positional
+    arguments of code written today.
+    """
+    declared = vars(cls).get("__annotations__", {})
+    own = [field for field in fields if field.name in declared]
+    inherited = [field.evolve(kw_only=True) for field in fields if field.name not in declared]
+    return own + inherited
 
 
 def generated_client(

@@ -21,7 +21,7 @@ import attrs
 import httpx
 
 if TYPE_CHECKING:
-    from ._wire import AuthenticatedClient, CampaignStatusUpdate, Scope
+    from ._wire import AuthenticatedClient, CampaignStatusUpdate, ErrorResponse, Scope
 
 from ._auth import (
     SECRET_HEADERS,
@@ -58,7 +58,6 @@ from ._version import __version__
 from ._wire import (
     AuthTokenResponse,
     CampaignResponse,
-    ErrorResponse,
     Exchange,
     RequestOptions,
     Response,

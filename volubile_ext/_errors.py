@@ -22,12 +22,15 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sized
-from typing import Any, Final, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
 import attrs
 import httpx
 
-from ._wire import Unset, ValidationError, error_document
+from ._wire import Unset, error_document
+
+if TYPE_CHECKING:
+    from ._wire import ValidationError
 
 __all__ = [
     "APIConnectionError",

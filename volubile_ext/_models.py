@@ -30,6 +30,7 @@ from ._ratelimit import RateLimitInfo
 from ._timeslots import TimeSlot
 from ._wire import (
     RESPONSE_PARSE_ERRORS,
+    ApiTimeSlot,
     AuthTokenResponse,
     CampaignResponse,
     Retry,
@@ -177,13 +178,40 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+# perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py). Responses repeat the slots a
+# client sent; a TimeSlot is immutable, so each distinct (start, end) text is read once and
+# shared. Fed by the server, hence bounded (emptied when full: a miss only costs a parse).
+_MEMO_SIZE = 512
+_slots: dict[tuple[str, str], TimeSlot] = {}
+
+
+def _time_slot(item: Any) -> TimeSlot:
+    start: object
+    end: object
+    if isinstance(item, ApiTimeSlot):
+        start, end = item.start_time, item.end_time
+    elif isinstance(item, Mapping):
+        start, end = item.get("startTime"), item.get("endTime")
+    else:
+        return TimeSlot.parse(item)
+    if not (type(start) is str and type(end) is str):
+        return TimeSlot.parse(item)
+    slot = _slots.get((start, end))
+    if slot is None:
+        slot = TimeSlot.parse(item)
+        if len(_slots) >= _MEMO_SIZE:
+            _slots.clear()
+        _slots[start, end] = slot
+    return slot
+
+
 def _time_slots(value: Any) -> tuple[TimeSlot, ...]:
     if not isinstance(value, list):
         return ()
     slots = []
     for item in value:
         try:
-            slots.append(TimeSlot.parse(item))
+            slots.append(_time_slot(item))
         except (TypeError, ValueError, KeyError, AttributeError):
             continue  # unparseable slots stay visible in Campaign.raw
     return tuple(slots)
@@ -210,7 +238,8 @@ def _retry(value: Any) -> RetrySettings | None:
 def _days(value: Any) -> tuple[Day | str, ...]:
     if not isinstance(value, list):
         return ()
-    return tuple([_DAYS.get(str(day), str(day)) for day in value if isinstance(day, str)])
+    # A DayOfWeek member is a str equal to its value: it finds its Day directly.
+    return tuple([_DAYS.get(day, day) for day in value if isinstance(day, str)])
 
 
 def _status(value: Any) -> CampaignStatus | str | None:

@@ -29,16 +29,16 @@ from volubile_api.models.auth_token_response import AuthTokenResponse
 from volubile_api.models.campaign_response import CampaignResponse
 from volubile_api.models.campaign_status import CampaignStatus as WireCampaignStatus
 from volubile_api.models.day_of_week import DayOfWeek
-from volubile_api.models.error_response import ErrorResponse
 from volubile_api.models.retry import Retry
 from volubile_api.models.time_slot import TimeSlot as ApiTimeSlot
-from volubile_api.models.validation_error import ValidationError
 from volubile_api.types import RESPONSE_PARSE_ERRORS, UNSET, RequestOptions, Response, Unset
 
 if TYPE_CHECKING:
     # For annotations elsewhere (listed in __all__: re-exported for mypy).
     from volubile_api import AuthenticatedClient
     from volubile_api.models import CampaignStatusUpdate, CreateCampaignRequest, Scope
+    from volubile_api.models.error_response import ErrorResponse
+    from volubile_api.models.validation_error import ValidationError
 
     from ._campaign_input import CampaignRequest
 
@@ -232,6 +232,8 @@ def error_document(document: object) -> ErrorResponse | None:
     would refuse the whole body for one odd item), and a timestamp that is not a date is
     dropped rather than losing the message with it.
     """
+    from volubile_api.models.error_response import ErrorResponse
+
     if not isinstance(document, Mapping):
         return None
     items = document.get("errors")

@@ -10,8 +10,8 @@ keyword-only ``_request_options`` that every generated operation takes (our endp
 
 The operation modules are imported with the first call that needs them, not with
 ``volubile_ext``: a program that only reads CSV files, plans campaigns or prints the CLI's help
-never loads them. The response models are imported at once: ``Campaign`` derives from the
-generated ``CampaignResponse``.
+never loads them. The models the results derive from are imported at once (``Campaign`` from
+``CampaignResponse``, ``AccessToken`` from ``AuthTokenResponse``), the others when used.
 """
 
 from __future__ import annotations
@@ -27,18 +27,22 @@ import httpx
 from volubile_api import _spec as spec
 from volubile_api.models.auth_token_response import AuthTokenResponse
 from volubile_api.models.campaign_response import CampaignResponse
-from volubile_api.models.campaign_status import CampaignStatus as WireCampaignStatus
 from volubile_api.models.day_of_week import DayOfWeek
 from volubile_api.models.retry import Retry
 from volubile_api.models.time_slot import TimeSlot as ApiTimeSlot
 from volubile_api.types import RESPONSE_PARSE_ERRORS, UNSET, RequestOptions, Response, Unset
 
 if TYPE_CHECKING:
-    # For annotations elsewhere (listed in __all__: re-exported for mypy).
-    from volubile_api import AuthenticatedClient
-    from volubile_api.models import CampaignStatusUpdate, CreateCampaignRequest, Scope
-    from volubile_api.models.error_response import ErrorResponse
-    from volubile_api.models.validation_error import ValidationError
+    # Names for annotations elsewhere, not loaded at run time: `X as X` re-exports them for
+    # mypy without listing in __all__ what a star import could not find.
+    from volubile_api import AuthenticatedClient as AuthenticatedClient  # noqa: PLC0414
+    from volubile_api.models import CampaignStatusUpdate as CampaignStatusUpdate  # noqa: PLC0414
+    from volubile_api.models import CreateCampaignRequest as CreateCampaignRequest  # noqa: PLC0414
+    from volubile_api.models import Scope as Scope  # noqa: PLC0414
+    from volubile_api.models.error_response import ErrorResponse as ErrorResponse  # noqa: PLC0414
+    from volubile_api.models.validation_error import (
+        ValidationError as ValidationError,  # noqa: PLC0414
+    )
 
     from ._campaign_input import CampaignRequest
 
@@ -47,20 +51,13 @@ __all__ = [
     "UNSET",
     "ApiTimeSlot",
     "AuthTokenResponse",
-    "AuthenticatedClient",
     "CampaignResponse",
-    "CampaignStatusUpdate",
-    "CreateCampaignRequest",
     "DayOfWeek",
-    "ErrorResponse",
     "Exchange",
     "RequestOptions",
     "Response",
     "Retry",
-    "Scope",
     "Unset",
-    "ValidationError",
-    "WireCampaignStatus",
     "campaign_request_model",
     "create_campaign",
     "derived_fields_last",

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 import attrs
 import httpx
 
+from ._wire import AuthTokenResponse, derived_fields_last
+
 if TYPE_CHECKING:
     # Loaded by the async paths only: importing asyncio costs a sync-only program ~10 ms.
     import asyncio
@@ -82,17 +84,20 @@ def refresh_margin(lifetime: float) -> float:
     return min(0.1 * lifetime, 60.0)
 
 
-@attrs.frozen(repr=False)
-class AccessToken:
+@attrs.frozen(repr=False, field_transformer=derived_fields_last)
+class AccessToken(AuthTokenResponse):
     """A bearer token and when it expires.
 
     ``expires_at`` is on the :func:`time.monotonic` clock (``None``: the server gave no
     lifetime, so the token is used until the server refuses it). ``str()`` and ``repr()`` never
-    show the token itself; read ``.token`` to use it.
+    show the token itself (nor any other field of the response); read ``.token`` to use it.
+    Derived from the generated ``AuthTokenResponse``: a field the spec adds to the token
+    response is an attribute too, typed, after regeneration.
     """
 
+    # The fields read as this library's types; any other comes from AuthTokenResponse.
     token: str
-    expires_in: float | None = None
+    expires_in: float | None = None  # type: ignore[assignment]
     token_type: str = "Bearer"
     scopes: tuple[str, ...] = ()
     expires_at: float | None = None

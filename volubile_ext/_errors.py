@@ -22,10 +22,15 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sized
-from typing import Any, Final, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
 import attrs
 import httpx
+
+from ._wire import Unset, error_document
+
+if TYPE_CHECKING:
+    from ._wire import ValidationError
 
 __all__ = [
     "APIConnectionError",
@@ -464,18 +469,12 @@ def _decode_json(response: httpx.Response) -> Any:
         return None
 
 
-def _field_errors(items: Any) -> list[FieldError]:
-    if not isinstance(items, list):
-        return []
-    found = []
-    for item in items:
-        if not isinstance(item, Mapping):
-            continue
-        field = item.get("field")
-        message = item.get("message") or item.get("defaultMessage") or "invalid"
-        rejected = item.get("rejectedValue", _NOT_GIVEN)
-        found.append(FieldError(str(field) if field is not None else "", str(message), rejected))
-    return found
+def _field_error(item: ValidationError) -> FieldError:
+    field = item.field
+    message = item.message or item.additional_properties.get("defaultMessage") or "invalid"
+    rejected = _NOT_GIVEN if isinstance(item.rejected_value, Unset) else item.rejected_value
+    path = "" if field is None or isinstance(field, Unset) else str(field)
+    return FieldError(path, str(message), rejected)
 
 
 def _text_excerpt(response: httpx.Response) -> str:
@@ -546,10 +545,14 @@ def error_from_response(response: httpx.Response, *, note: str | None = None) ->
     body = _decode_json(response)
     message = ""
     errors: list[FieldError] = []
-    if isinstance(body, Mapping):
-        raw_message = body.get("message") or body.get("error") or body.get("title") or ""
+    document = error_document(body)
+    if document is not None:
+        # The spec's ErrorResponse; other servers (a proxy, a framework's default) say "error"
+        # or "title".
+        extra = document.additional_properties
+        raw_message = document.message or extra.get("error") or extra.get("title") or ""
         message = raw_message if isinstance(raw_message, str) else _shown(raw_message)
-        errors = _field_errors(body.get("errors"))
+        errors = [_field_error(item) for item in document.errors or ()]
     if not message and not errors:
         message = _text_excerpt(response) if body is None else ""
     cls = _BY_STATUS.get(status) or (InternalServerError if status >= 500 else APIStatusError)

@@ -1,10 +1,13 @@
-"""The values the client returns: immutable, typed, and lenient about what the server sends.
+"""The values the client returns: immutable, typed, derived from the generated response models.
 
-The vendor's spec marks no response field as required and its enums as closed; a server that
-adds a campaign status tomorrow must not break a program today. So responses are parsed here,
-not by the generated models (which raise on an unknown enum value and lose the whole response):
-missing fields become ``None``, unknown enum values stay plain strings, unknown fields are kept
-in ``extra``, and the whole JSON document stays available as ``raw``.
+:class:`Campaign` is the generated ``CampaignResponse`` (``volubile_api``, through ``_wire``),
+frozen: every field the spec declares is a typed attribute, so a field added to openapi.yaml is
+one after regeneration, with no edit here. This module names a field only where it adds
+behaviour: the fields read as library types (``TimeSlot``, ``Day``, ``RetrySettings``,
+``CampaignStatus``), ``None`` when missing rather than ``UNSET``. The generated model is
+lenient (our templates): unknown enum values stay plain strings, unknown fields are kept
+(``extra``). A document it still refuses (an id that is not a UUID, a date that is not one) is
+read field by field here instead, never failing on content; ``raw`` is the JSON as received.
 """
 
 from __future__ import annotations
@@ -21,10 +24,18 @@ import httpx
 
 from ._auth import AccessToken
 from ._ratelimit import RateLimitInfo
+from ._wire import (
+    RESPONSE_PARSE_ERRORS,
+    ApiTimeSlot,
+    AuthTokenResponse,
+    CampaignResponse,
+    Retry,
+    Unset,
+    derived_fields_last,
+)
 from .campaigns._campaign_input import RetrySettings
 from .campaigns._campaign_input import _trusted_retry as trusted_retry
 from .campaigns._days import Day
-from .campaigns._fields import FIELDS as REQUEST_FIELDS
 from .campaigns._timeslots import TimeSlot
 
 __all__ = ["Campaign", "CampaignStatus", "ResponseInfo", "parse_campaign", "parse_token"]
@@ -40,8 +51,6 @@ class CampaignStatus(enum.StrEnum):
 
 _CAMPAIGN_STATUSES = {member.value: member for member in CampaignStatus}
 _DAYS = {member.value: member for member in Day}
-# A CampaignResponse has the request's fields but the recipients, plus the id and the status.
-_CAMPAIGN_FIELDS = (frozenset(REQUEST_FIELDS) - {"recipients"}) | {"id", "status"}
 
 
 @attrs.frozen(repr=False)
@@ -66,68 +75,93 @@ class ResponseInfo:
         )
 
 
-@attrs.frozen
-class Campaign:
+@attrs.frozen(repr=False, field_transformer=derived_fields_last)
+class Campaign(CampaignResponse):
     """A campaign as the server described it.
 
     ``status`` is a :class:`CampaignStatus` when known, otherwise the server's string; the same
     goes for ``days`` (:class:`Day` or string). Fields the server did not send are ``None``
-    (or empty). ``extra`` holds fields this version of the library does not know, ``raw`` the
-    JSON document as received, and ``response`` the HTTP details (status, headers, rate limit).
+    (or empty). Every other field of the spec's ``CampaignResponse`` is an attribute as the
+    generated model reads it (``UNSET`` when not sent). ``extra`` holds fields the spec does not
+    declare, ``raw`` the JSON document as received, and ``response`` the HTTP details (status,
+    headers, rate limit).
     """
 
-    id: uuid.UUID | str | None
-    name: str | None = None
-    agent_id: uuid.UUID | str | None = None
-    start_date: datetime.date | None = None
-    time_slots: tuple[TimeSlot, ...] = ()
-    batch_size: int | None = None
-    retry: RetrySettings | None = None
-    days: tuple[Day | str, ...] = ()
-    status: CampaignStatus | str | None = None
-    timezone: str | None = None
+    # The fields this library reads as its own types; the others come from CampaignResponse.
+    id: uuid.UUID | str | None = None  # type: ignore[assignment]
+    name: str | None = None  # type: ignore[assignment]
+    agent_id: uuid.UUID | str | None = None  # type: ignore[assignment]
+    start_date: datetime.date | None = None  # type: ignore[assignment]
+    time_slots: tuple[TimeSlot, ...] = ()  # type: ignore[assignment]
+    batch_size: int | None = None  # type: ignore[assignment]
+    retry: RetrySettings | None = None  # type: ignore[assignment]
+    days: tuple[Day | str, ...] = ()  # type: ignore[assignment]
+    status: CampaignStatus | str | None = None  # type: ignore[assignment]
+    timezone: str | None = None  # type: ignore[assignment]
     extra: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
-    raw: Mapping[str, Any] = attrs.field(factory=dict, repr=False, eq=False)
+    _raw: Mapping[str, Any] | None = attrs.field(default=None, alias="raw", repr=False, eq=False)
     response: ResponseInfo | None = attrs.field(default=None, repr=False, eq=False)
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        """The JSON document as received (read again from the response when not kept)."""
+        if self._raw is not None:
+            return self._raw
+        if self.response is None:
+            return MappingProxyType({})
+        return _raw_document(self.response.http_response.json())
 
     @property
     def is_known_status(self) -> bool:
         """False when the server sent a status this library does not know."""
         return isinstance(self.status, CampaignStatus)
 
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{field.name}={getattr(self, field.name)!r}"
+            for field in _SHOWN_FIELDS
+            if not isinstance(getattr(self, field.name), Unset)
+        )
+        return f"Campaign({shown})"
 
-# Responses repeat a few values over and over: the agents of an account, the time slots a client
-# sent. Both parsed forms are immutable, so each distinct text is parsed once and shared. The
-# memos are fed by the server, hence bounded (emptied when full: a miss only costs a parse).
-_MEMO_SIZE = 512
-_agent_ids: dict[str, uuid.UUID] = {}
-_slots: dict[tuple[str, str], TimeSlot] = {}
+
+# The attributes Campaign takes as the generated model reads them: whatever the spec declares
+# beyond the fields named above, known without naming them.
+_DERIVED = tuple(
+    field.name
+    for field in attrs.fields(CampaignResponse)
+    if field.init and field.name not in Campaign.__annotations__
+)
+_SHOWN_FIELDS = tuple(
+    field
+    for field in attrs.fields(Campaign)
+    if field.repr and field.name != "additional_properties"
+)
+# The JSON names of the fields read above, for a document the generated model refused.
+_NAMED_KEYS = frozenset(
+    {"id", "name", "agentId", "startDate", "timeSlots", "batchSize", "retry", "days"}
+    | {"status", "timezone"}
+)
+
+
+def _raw_document(document: Any) -> Mapping[str, Any]:
+    return MappingProxyType(dict(document)) if isinstance(document, Mapping) else {"": document}
 
 
 def _uuid_or_text(value: Any) -> uuid.UUID | str | None:
-    if value is None:
+    if value is None or isinstance(value, Unset):
         return None
+    if isinstance(value, uuid.UUID):
+        return value
     try:
         return uuid.UUID(str(value))
     except ValueError:
         return str(value)
 
 
-def _agent_id(value: Any) -> uuid.UUID | str | None:
-    if type(value) is not str:
-        return _uuid_or_text(value)
-    known = _agent_ids.get(value)
-    if known is not None:
-        return known
-    parsed = _uuid_or_text(value)
-    if isinstance(parsed, uuid.UUID):
-        if len(_agent_ids) >= _MEMO_SIZE:
-            _agent_ids.clear()
-        _agent_ids[value] = parsed
-    return parsed
-
-
 def _date_or_none(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value
     if isinstance(value, str):
         try:
             return datetime.date.fromisoformat(value)
@@ -144,20 +178,31 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+# perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py). Responses repeat the slots a
+# client sent; a TimeSlot is immutable, so each distinct (start, end) text is read once and
+# shared. Fed by the server, hence bounded (emptied when full: a miss only costs a parse).
+_MEMO_SIZE = 512
+_slots: dict[tuple[str, str], TimeSlot] = {}
+
+
 def _time_slot(item: Any) -> TimeSlot:
-    if isinstance(item, Mapping):
+    start: object
+    end: object
+    if isinstance(item, ApiTimeSlot):
+        start, end = item.start_time, item.end_time
+    elif isinstance(item, Mapping):
         start, end = item.get("startTime"), item.get("endTime")
-        if type(start) is str and type(end) is str:
-            # TimeSlot.from_api reads exactly these two values when both are present.
-            key = (start, end)
-            slot = _slots.get(key)
-            if slot is None:
-                slot = TimeSlot.from_api(item)
-                if len(_slots) >= _MEMO_SIZE:
-                    _slots.clear()
-                _slots[key] = slot
-            return slot
-    return TimeSlot.from_api(item)
+    else:
+        return TimeSlot.parse(item)
+    if not (type(start) is str and type(end) is str):
+        return TimeSlot.parse(item)
+    slot = _slots.get((start, end))
+    if slot is None:
+        slot = TimeSlot.parse(item)
+        if len(_slots) >= _MEMO_SIZE:
+            _slots.clear()
+        _slots[start, end] = slot
+    return slot
 
 
 def _time_slots(value: Any) -> tuple[TimeSlot, ...]:
@@ -173,14 +218,59 @@ def _time_slots(value: Any) -> tuple[TimeSlot, ...]:
 
 
 def _retry(value: Any) -> RetrySettings | None:
-    if not isinstance(value, Mapping):
+    max_: object
+    delay: object
+    retry_on: object
+    if isinstance(value, Retry):
+        max_, delay, retry_on = value.max_, value.delay, value.retry_on
+    elif isinstance(value, Mapping):
+        max_, delay, retry_on = value.get("max"), value.get("delay"), value.get("retryOn")
+    else:
         return None
-    retry_on = value.get("retryOn")
     # What the server reports is shown as it is, not judged by the rules for sending.
     return trusted_retry(
-        _int_or_none(value.get("max")) or 0,
-        _int_or_none(value.get("delay")),
+        _int_or_none(max_) or 0,
+        _int_or_none(delay),
         tuple(str(item) for item in retry_on) if isinstance(retry_on, list) else (),
+    )
+
+
+def _days(value: Any) -> tuple[Day | str, ...]:
+    if not isinstance(value, list):
+        return ()
+    # A DayOfWeek member is a str equal to its value: it finds its Day directly.
+    return tuple([_DAYS.get(day, day) for day in value if isinstance(day, str)])
+
+
+def _status(value: Any) -> CampaignStatus | str | None:
+    if not isinstance(value, str):
+        return None
+    text = value.value if isinstance(value, enum.Enum) else value
+    return _CAMPAIGN_STATUSES.get(text, str(text))
+
+
+def campaign_from_model(
+    model: CampaignResponse,
+    response: ResponseInfo | None = None,
+    *,
+    raw: Mapping[str, Any] | None = None,
+) -> Campaign:
+    """The :class:`Campaign` of a generated ``CampaignResponse``, with its HTTP details."""
+    return Campaign(
+        id=_uuid_or_text(model.id),
+        name=_str_or_none(model.name),
+        agent_id=_uuid_or_text(model.agent_id),
+        start_date=_date_or_none(model.start_date),
+        time_slots=_time_slots(model.time_slots),
+        batch_size=_int_or_none(model.batch_size),
+        retry=_retry(model.retry),
+        days=_days(model.days),
+        status=_status(model.status),
+        timezone=_str_or_none(model.timezone),
+        extra=MappingProxyType(model.additional_properties),
+        raw=raw,
+        response=response,
+        **{name: getattr(model, name) for name in _DERIVED},
     )
 
 
@@ -191,40 +281,54 @@ def parse_campaign(document: Any, response: ResponseInfo | None = None) -> Campa
     document in ``raw``; the caller decides whether that is an error.
     """
     if not isinstance(document, Mapping):
-        return Campaign(id=None, raw={"": document}, response=response)
-    status = document.get("status")
-    days = document.get("days")
+        return Campaign(raw={"": document}, response=response)
+    raw = _raw_document(document)
+    try:
+        return campaign_from_model(CampaignResponse.from_dict(document), response, raw=raw)
+    except RESPONSE_PARSE_ERRORS:
+        pass
+    # The generated model refused a value: the fields named here are read one by one, the
+    # others by the model on their own (or, when it refuses them too, kept in extra).
+    others = {key: value for key, value in document.items() if key not in _NAMED_KEYS}
+    try:
+        rest = CampaignResponse.from_dict(others)
+    except RESPONSE_PARSE_ERRORS:
+        rest = CampaignResponse()
+        rest.additional_properties = others
     return Campaign(
         id=_uuid_or_text(document.get("id")),
         name=_str_or_none(document.get("name")),
-        agent_id=_agent_id(document.get("agentId")),
+        agent_id=_uuid_or_text(document.get("agentId")),
         start_date=_date_or_none(document.get("startDate")),
         time_slots=_time_slots(document.get("timeSlots")),
         batch_size=_int_or_none(document.get("batchSize")),
         retry=_retry(document.get("retry")),
-        days=tuple([_DAYS.get(day, day) for day in days if isinstance(day, str)])
-        if isinstance(days, list)
-        else (),
-        status=_CAMPAIGN_STATUSES.get(status, status) if isinstance(status, str) else None,
+        days=_days(document.get("days")),
+        status=_status(document.get("status")),
         timezone=_str_or_none(document.get("timezone")),
-        extra=MappingProxyType(
-            {key: value for key, value in document.items() if key not in _CAMPAIGN_FIELDS}
-        ),
-        raw=MappingProxyType(dict(document)),
+        extra=MappingProxyType(rest.additional_properties),
+        raw=raw,
         response=response,
+        **{name: getattr(rest, name) for name in _DERIVED},
     )
 
 
 def parse_token(
-    document: Any, *, scopes: tuple[str, ...], received_at: float
+    document: AuthTokenResponse | object, *, scopes: tuple[str, ...], received_at: float
 ) -> AccessToken | None:
-    """Build an :class:`AccessToken` from an AuthTokenResponse document; None without a token."""
-    if not isinstance(document, Mapping):
+    """Build an :class:`AccessToken` from the generated ``AuthTokenResponse`` (or its JSON
+    document); None without a token."""
+    if isinstance(document, Mapping):
+        try:
+            document = AuthTokenResponse.from_dict(document)
+        except RESPONSE_PARSE_ERRORS:
+            return None
+    if not isinstance(document, AuthTokenResponse):
         return None
-    token = document.get("token")
+    token = document.token
     if not isinstance(token, str) or not token:
         return None
-    expires_in = document.get("expiresIn")
+    expires_in = document.expires_in
     lifetime = (
         float(expires_in)
         if isinstance(expires_in, int | float)
@@ -232,11 +336,21 @@ def parse_token(
         and expires_in > 0
         else None
     )
-    token_type = document.get("tokenType")
+    token_type = document.token_type
     return AccessToken(
         token=token,
         expires_in=lifetime,
         token_type=token_type if isinstance(token_type, str) else "Bearer",
         scopes=scopes,
         expires_at=received_at + lifetime if lifetime is not None else None,
+        **{name: getattr(document, name) for name in _TOKEN_DERIVED},
     )
+
+
+# The fields of the spec's token response that AccessToken takes as the generated model reads
+# them: whatever it declares beyond token, expiresIn and tokenType.
+_TOKEN_DERIVED = tuple(
+    field.name
+    for field in attrs.fields(AuthTokenResponse)
+    if field.init and field.name not in AccessToken.__annotations__
+)

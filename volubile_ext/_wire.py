@@ -1,52 +1,188 @@
-"""The one module that imports the generated package (``volubile_api``).
+"""The wire: the one module of ``volubile_ext`` that imports the generated ``volubile_api``.
 
-Everything the hand-written layer needs of the generated code comes through here: the spec
-table (limits, enums, field names), the generated TypedDicts of request fields, and the
-conversions between our values and the generated models.
+Everything else reaches the generated package through here (a test walks every module's
+imports to keep it so): the spec table (``spec``), the response models the results derive from,
+the generated enums, and the operations, called through their public ``sync_detailed`` /
+``asyncio_detailed`` with their real types. What the runtime needs per attempt (the auth flow
+that takes a rate-limit place, a timeout clipped to the deadline) reaches httpx through the
+keyword-only ``_request_options`` that every generated operation takes (our endpoint template,
+``scripts/templates/endpoint_module.py.jinja``).
+
+The operation modules are imported with the first call that needs them, not with
+``volubile_ext``: a program that only reads CSV files, plans campaigns or prints the CLI's help
+never loads them. The models the results derive from are imported at once (``Campaign`` from
+``CampaignResponse``, ``AccessToken`` from ``AuthTokenResponse``), the others when used.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-# ==== Request side: the spec table, the request fields, the create body ======================
-# (written by the "requests" package of issue 10; the integrator merges it with the rest.)
-# The spec table is cheap to import (constants only): `import volubile_ext` loads it, while the
-# generated models wait for the first create (scripts/bench.py, import row).
+import attrs
+import httpx
+
 from volubile_api import _spec as spec
 from volubile_api._spec import CreateCampaignRequestFields
+from volubile_api.models.auth_token_response import AuthTokenResponse
+from volubile_api.models.campaign_response import CampaignResponse
+from volubile_api.models.day_of_week import DayOfWeek
+from volubile_api.models.retry import Retry
+from volubile_api.models.time_slot import TimeSlot as ApiTimeSlot
+from volubile_api.types import RESPONSE_PARSE_ERRORS, UNSET, RequestOptions, Response, Unset
 
 if TYPE_CHECKING:
-    from volubile_api.models import CreateCampaignRequest, DayOfWeek
-    from volubile_api.models import TimeSlot as TimeSlotModel
+    # Names for annotations elsewhere, not loaded at run time: `X as X` re-exports them for
+    # mypy without listing in __all__ what a star import could not find.
+    from volubile_api import AuthenticatedClient as AuthenticatedClient  # noqa: PLC0414
+    from volubile_api.models import CampaignStatusUpdate as CampaignStatusUpdate  # noqa: PLC0414
+    from volubile_api.models import CreateCampaignRequest as CreateCampaignRequest  # noqa: PLC0414
+    from volubile_api.models import Scope as Scope  # noqa: PLC0414
+    from volubile_api.models.error_response import ErrorResponse as ErrorResponse  # noqa: PLC0414
+    from volubile_api.models.validation_error import (
+        ValidationError as ValidationError,  # noqa: PLC0414
+    )
 
     from .campaigns._campaign_input import CampaignRequest
 
 __all__ = [
+    "RESPONSE_PARSE_ERRORS",
+    "UNSET",
+    "ApiTimeSlot",
+    "AuthTokenResponse",
+    "CampaignResponse",
     "CreateCampaignRequestFields",
     "DayOfWeek",
-    "TimeSlotModel",
+    "Exchange",
+    "RequestOptions",
+    "Response",
+    "Retry",
+    "Unset",
     "campaign_request_model",
-    "day_model",
+    "create_campaign",
+    "derived_fields_last",
+    "error_document",
+    "generated_client",
+    "get_campaign",
+    "issue_token",
+    "known_scopes",
+    "set_campaign_status",
     "spec",
-    "time_slot_model",
+    "status_update",
 ]
 
-
-def time_slot_model(start_time: str, end_time: str) -> TimeSlotModel:
-    """The generated ``TimeSlot`` model (times as ``HH:MM``)."""
-    from volubile_api.models.time_slot import TimeSlot
-
-    return TimeSlot(start_time=start_time, end_time=end_time)
+T = TypeVar("T")
 
 
-def day_model(value: str) -> DayOfWeek:
-    """The generated ``DayOfWeek`` member named ``value``."""
-    from volubile_api.models.day_of_week import DayOfWeek
+class Exchange(Generic[T]):
+    """One generated operation with its arguments bound, sync and async.
 
-    return DayOfWeek(value)
+    The send loops call ``sync(options)`` or ``await asyncio(options)`` once per attempt, with
+    that attempt's httpx options; the rest (path, query, body) was fixed when it was built.
+    """
+
+    __slots__ = ("asyncio", "sync")
+
+    def __init__(
+        self,
+        sync: Callable[[RequestOptions], Response[T]],
+        asyncio: Callable[[RequestOptions], Awaitable[Response[T]]],
+    ) -> None:
+        self.sync = sync
+        self.asyncio = asyncio
+
+
+def derived_fields_last(
+    cls: type, fields: list[attrs.Attribute[Any]]
+) -> list[attrs.Attribute[Any]]:
+    """attrs ``field_transformer`` for a class deriving from a generated model.
+
+    The class's own fields come first, in their order, and those it inherits from the generated
+    model after them, keyword-only: a field the spec gains tomorrow never shifts the positional
+    arguments of code written today.
+    """
+    declared = vars(cls).get("__annotations__", {})
+    own = [field for field in fields if field.name in declared]
+    inherited = [field.evolve(kw_only=True) for field in fields if field.name not in declared]
+    return own + inherited
+
+
+def generated_client(
+    base_url: str, http: httpx.Client | None, async_http: httpx.AsyncClient | None
+) -> AuthenticatedClient:
+    """The generated client around httpx clients built by ``volubile_ext``.
+
+    Credentials are an ``httpx.Auth`` on those httpx clients (tokens that refresh, the API key
+    for the token endpoint only), so the generated client's own token header is never built:
+    it is only made when the generated client builds its httpx client itself, and it never does
+    here. ``token`` is therefore empty.
+    """
+    from volubile_api import AuthenticatedClient
+
+    client = AuthenticatedClient(base_url=base_url, token="")
+    if http is not None:
+        client.set_httpx_client(http)
+    if async_http is not None:
+        client.set_async_httpx_client(async_http)
+    return client
+
+
+def get_campaign(
+    client: AuthenticatedClient, campaign_id: uuid.UUID
+) -> Exchange[CampaignResponse | ErrorResponse]:
+    """``GET /v1/campaigns/{id}``."""
+    from volubile_api.api.campaigns import get
+
+    return Exchange(
+        lambda options: get.sync_detailed(campaign_id, client=client, _request_options=options),
+        lambda options: get.asyncio_detailed(campaign_id, client=client, _request_options=options),
+    )
+
+
+def create_campaign(
+    client: AuthenticatedClient, body: CreateCampaignRequest
+) -> Exchange[CampaignResponse | ErrorResponse]:
+    """``POST /v1/campaigns``."""
+    from volubile_api.api.campaigns import create
+
+    return Exchange(
+        lambda options: create.sync_detailed(client=client, body=body, _request_options=options),
+        lambda options: create.asyncio_detailed(client=client, body=body, _request_options=options),
+    )
+
+
+def set_campaign_status(
+    client: AuthenticatedClient, campaign_id: uuid.UUID, status: CampaignStatusUpdate
+) -> Exchange[CampaignResponse | ErrorResponse]:
+    """``POST /v1/campaigns/{id}/status``."""
+    from volubile_api.api.campaigns import update_status
+
+    return Exchange(
+        lambda options: update_status.sync_detailed(
+            campaign_id, client=client, body=status, _request_options=options
+        ),
+        lambda options: update_status.asyncio_detailed(
+            campaign_id, client=client, body=status, _request_options=options
+        ),
+    )
+
+
+def issue_token(
+    client: AuthenticatedClient, scopes: Iterable[Scope]
+) -> Exchange[AuthTokenResponse | ErrorResponse]:
+    """``POST /v1/auth/token``."""
+    from volubile_api.api.authentication import issue_token as operation
+    from volubile_api.models import AuthTokenRequest
+
+    body = AuthTokenRequest(scope=list(scopes))
+    return Exchange(
+        lambda options: operation.sync_detailed(client=client, body=body, _request_options=options),
+        lambda options: operation.asyncio_detailed(
+            client=client, body=body, _request_options=options
+        ),
+    )
 
 
 def campaign_request_model(request: CampaignRequest) -> CreateCampaignRequest:
@@ -108,3 +244,47 @@ def _fast_body() -> _Build:
         return model
 
     return build
+
+
+@functools.cache
+def known_scopes() -> Mapping[str, Scope]:
+    """The token scopes the spec lists, by value (``"campaigns:read"``)."""
+    from volubile_api.models import Scope
+
+    return {scope.value: scope for scope in Scope}
+
+
+def status_update(value: str) -> CampaignStatusUpdate:
+    """The status-update body for ``value``; ValueError when a client cannot set that status."""
+    from volubile_api.models import CampaignStatusUpdate
+
+    return CampaignStatusUpdate(value)
+
+
+def error_document(document: object) -> ErrorResponse | None:
+    """The generated ``ErrorResponse`` read from a decoded error body, or None when it is not one.
+
+    Each ``ValidationError`` item that is not an object is left out first (the generated model
+    would refuse the whole body for one odd item), and a timestamp that is not a date is
+    dropped rather than losing the message with it.
+    """
+    from volubile_api.models.error_response import ErrorResponse
+
+    if not isinstance(document, Mapping):
+        return None
+    items = document.get("errors")
+    if isinstance(items, list):
+        document = {**document, "errors": [item for item in items if isinstance(item, Mapping)]}
+    elif "errors" in document:
+        document = {key: value for key, value in document.items() if key != "errors"}
+    try:
+        return ErrorResponse.from_dict(document)
+    except RESPONSE_PARSE_ERRORS:
+        pass
+    # The timestamp is the only other field the model converts: without it, the rest is read.
+    try:
+        return ErrorResponse.from_dict(
+            {key: value for key, value in document.items() if key != "timestamp"}
+        )
+    except RESPONSE_PARSE_ERRORS:
+        return None

@@ -105,6 +105,22 @@ def printed(package: Path, code: str) -> list[str]:
     return probe.stdout.splitlines()
 
 
+def mypy_with_package(
+    package: Path, cache: Path, *targets: str
+) -> subprocess.CompletedProcess[str]:
+    """Run mypy (the project's settings) on ``targets`` where ``volubile_api`` is ``package``."""
+    mypy = [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml")]
+    return subprocess.run(
+        [*mypy, "--no-incremental", "--cache-dir", str(cache), *targets],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, "MYPYPATH": str(package.parent)},
+        timeout=300,
+    )
+
+
 def regenerated(spec: Path, target: Path) -> str:
     """Regenerate ``target`` from ``spec``; the summary printed."""
     result = run_script("--spec", spec, "--target", target)
@@ -254,6 +270,64 @@ def test_a_status_only_responses_carry_regenerates_and_reads_back(
     assert lines == ["None True", "False", "status", "400 0"]
 
 
+def test_a_new_optional_response_field_is_a_typed_attribute_of_campaign(
+    tmp_path: Path, committed_copy: Path
+) -> None:
+    # Scenario (a): CampaignResponse gains an optional archivedAt (and the token response an
+    # optional issuedFor); after regeneration, and with no edit under volubile_ext, the client
+    # returns them as typed attributes of Campaign and AccessToken.
+    def edit(schemas: dict[str, Any]) -> None:
+        schemas["CampaignResponse"]["properties"]["archivedAt"] = {
+            "type": "string",
+            "format": "date-time",
+        }
+        schemas["AuthTokenResponse"]["properties"]["issuedFor"] = {"type": "string"}
+
+    summary = regenerated(edited_spec(tmp_path, edit), committed_copy)
+    assert "models changed: auth_token_response" in summary
+    assert "models changed: campaign_response" in summary
+    lines = printed(
+        committed_copy,
+        """
+        import httpx
+        from volubile_ext import Volubile
+
+        document = {"id": "497f6eca-6276-4993-bfeb-53cbbbba6f08", "status": "ACTIVE",
+                    "archivedAt": "2031-03-03T10:11:12+00:00", "colour": "blue"}
+        token = {"token": "eyJhbGciOiJIUzI1NiJ9.payload.signature", "expiresIn": 900,
+                 "issuedFor": "campaigns"}
+        http = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(
+            200, json=token if request.url.path == "/v1/auth/token" else document)))
+        with Volubile("vk_test_0123456789", base_url="https://api.example.test",
+                      http_client=http) as client:
+            campaign = client.campaigns.get("497f6eca-6276-4993-bfeb-53cbbbba6f08")
+            minted = client.auth.issue_token(["campaigns:read"])
+        print(minted.issued_for, "payload" not in repr(minted))
+        print(repr(campaign.archived_at))
+        print(dict(campaign.extra), campaign.raw["archivedAt"], campaign.response.status_code)
+        print(campaign.status, campaign.is_known_status)
+        """,
+    )
+    assert lines == [
+        "campaigns True",
+        "datetime.datetime(2031, 3, 3, 10, 11, 12, tzinfo=datetime.timezone.utc)",
+        "{'colour': 'blue'} 2031-03-03T10:11:12+00:00 200",
+        "ACTIVE True",
+    ]
+    snippet = tmp_path / "user_code.py"
+    snippet.write_text(
+        "from volubile_ext import AccessToken, Campaign\n\n\n"
+        "def archived(campaign: Campaign, token: AccessToken) -> None:\n"
+        "    reveal_type(campaign.archived_at)\n"
+        "    reveal_type(token.issued_for)\n",
+        encoding="utf-8",
+    )
+    checked = mypy_with_package(committed_copy, tmp_path / "mypy", str(snippet))
+    revealed = checked.stdout + checked.stderr
+    assert 'Revealed type is "datetime.datetime | volubile_api.types.Unset"' in revealed, revealed
+    assert 'Revealed type is "str | volubile_api.types.Unset"' in revealed, revealed
+
+
 def test_a_constraint_change_reaches_the_client_and_the_sandbox(
     tmp_path: Path, committed_copy: Path
 ) -> None:
@@ -354,16 +428,7 @@ def test_a_renamed_request_field_fails_mypy_and_import_with_its_name(
 
     summary = regenerated(edited_spec(tmp_path, edit), committed_copy)
     assert "-CreateCampaignRequest.batchSize.maximum" in summary
-    mypy = [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml")]
-    checked = subprocess.run(
-        [*mypy, "--no-incremental", "--cache-dir", str(tmp_path / "mypy"), "-p", "volubile_ext"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        env={**os.environ, "MYPYPATH": str(committed_copy.parent)},
-        timeout=300,
-    )
+    checked = mypy_with_package(committed_copy, tmp_path / "mypy", "-p", "volubile_ext")
     assert checked.returncode == 1
     assert '"type[CreateCampaignRequest]" has no attribute "batchSize"' in checked.stdout
     probe = run_with_package(committed_copy, "import volubile_ext")
@@ -563,7 +628,12 @@ def upstream_copy(tmp_path: Path) -> Path:
 def test_the_custom_templates_match_the_pinned_generator() -> None:
     regenerate.check_templates()
     overrides = sorted(path.name for path in regenerate.TEMPLATES.glob("*.py.jinja"))
-    assert overrides == ["endpoint_module.py.jinja", "model.py.jinja", "types.py.jinja"]
+    assert overrides == [
+        "endpoint_module.py.jinja",
+        "model.py.jinja",
+        "models_init.py.jinja",
+        "types.py.jinja",
+    ]
 
 
 def test_an_upstream_template_that_changed_stops_regeneration(

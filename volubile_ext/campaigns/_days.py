@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .._wire import DayOfWeek
+from .._wire import DayOfWeek
 
 __all__ = ["Day", "parse_days"]
 
@@ -48,9 +46,7 @@ class Day(enum.StrEnum):
 
     def to_model(self) -> DayOfWeek:
         """The generated ``volubile_api.models.DayOfWeek``."""
-        from .._wire import day_model
-
-        return day_model(self.value)
+        return DayOfWeek(self.value)
 
 
 _DAYS: tuple[Day, ...] = tuple(Day)

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import sys
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 import attrs
 
-if TYPE_CHECKING:
-    from .._wire import TimeSlotModel as ApiTimeSlot
+from .._wire import ApiTimeSlot
 
 __all__ = ["ALLOWED_WINDOWS", "TimeSlot", "clip_time_slots"]
 
@@ -118,10 +116,7 @@ def read_slot(value: object) -> TimeSlot:
         if len(value) != 2:
             raise SlotProblem(f"a (start, end) pair has two items, not {len(value)}", is_type=True)
         return make_slot(read_clock(value[0]), read_clock(value[1]))
-    # The generated model is recognised without importing it, which would weigh on every
-    # `import volubile_ext`: whoever holds such a model has already imported its module.
-    api_module = sys.modules.get("volubile_api.models.time_slot")
-    if api_module is not None and isinstance(value, api_module.TimeSlot):
+    if isinstance(value, ApiTimeSlot):
         return make_slot(read_clock(value.start_time), read_clock(value.end_time))
     raise SlotProblem(
         "a time slot must be 'HH:MM-HH:MM' text, a (start, end) pair, a TimeSlot or a "
@@ -203,9 +198,9 @@ class TimeSlot:
 
     def to_model(self) -> ApiTimeSlot:
         """The generated ``volubile_api.models.TimeSlot``."""
-        from .._wire import time_slot_model
-
-        return time_slot_model(self.start.strftime("%H:%M"), self.end.strftime("%H:%M"))
+        return ApiTimeSlot(
+            start_time=self.start.strftime("%H:%M"), end_time=self.end.strftime("%H:%M")
+        )
 
     @property
     def duration(self) -> _dt.timedelta:

@@ -6,7 +6,14 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.agent_page import AgentPage
 from ...models.error_response import ErrorResponse
-from ...types import RESPONSE_PARSE_ERRORS, UNSET, Response, Unset, status_code_of
+from ...types import (
+    RESPONSE_PARSE_ERRORS,
+    UNSET,
+    RequestOptions,
+    Response,
+    Unset,
+    status_code_of,
+)
 
 
 def _get_kwargs(
@@ -90,6 +97,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     page: int | Unset = 1,
     size: int | Unset = 20,
+    _request_options: RequestOptions | None = None,
 ) -> Response[AgentPage | ErrorResponse]:
     """List agents
 
@@ -112,6 +120,7 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        **(_request_options or {}),
     )
 
     return _build_response(client=client, response=response)
@@ -122,6 +131,7 @@ def sync(
     client: AuthenticatedClient,
     page: int | Unset = 1,
     size: int | Unset = 20,
+    _request_options: RequestOptions | None = None,
 ) -> AgentPage | ErrorResponse | None:
     """List agents
 
@@ -141,6 +151,7 @@ def sync(
         client=client,
         page=page,
         size=size,
+        _request_options=_request_options,
     ).parsed
 
 
@@ -149,6 +160,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     page: int | Unset = 1,
     size: int | Unset = 20,
+    _request_options: RequestOptions | None = None,
 ) -> Response[AgentPage | ErrorResponse]:
     """List agents
 
@@ -169,7 +181,10 @@ async def asyncio_detailed(
         size=size,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        **(_request_options or {}),
+    )
 
     return _build_response(client=client, response=response)
 
@@ -179,6 +194,7 @@ async def asyncio(
     client: AuthenticatedClient,
     page: int | Unset = 1,
     size: int | Unset = 20,
+    _request_options: RequestOptions | None = None,
 ) -> AgentPage | ErrorResponse | None:
     """List agents
 
@@ -199,5 +215,6 @@ async def asyncio(
             client=client,
             page=page,
             size=size,
+            _request_options=_request_options,
         )
     ).parsed

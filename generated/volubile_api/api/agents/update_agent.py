@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.agent_response import AgentResponse
 from ...models.error_response import ErrorResponse
 from ...models.update_agent_request import UpdateAgentRequest
-from ...types import RESPONSE_PARSE_ERRORS, Response, status_code_of
+from ...types import RESPONSE_PARSE_ERRORS, RequestOptions, Response, status_code_of
 
 
 def _get_kwargs(
@@ -27,8 +27,6 @@ def _get_kwargs(
     }
 
     _kwargs["json"] = body.to_dict()
-
-    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -97,6 +95,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: UpdateAgentRequest,
+    _request_options: RequestOptions | None = None,
 ) -> Response[AgentResponse | ErrorResponse]:
     """Update an agent
 
@@ -122,6 +121,7 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        **(_request_options or {}),
     )
 
     return _build_response(client=client, response=response)
@@ -132,6 +132,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: UpdateAgentRequest,
+    _request_options: RequestOptions | None = None,
 ) -> AgentResponse | ErrorResponse | None:
     """Update an agent
 
@@ -154,6 +155,7 @@ def sync(
         id=id,
         client=client,
         body=body,
+        _request_options=_request_options,
     ).parsed
 
 
@@ -162,6 +164,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: UpdateAgentRequest,
+    _request_options: RequestOptions | None = None,
 ) -> Response[AgentResponse | ErrorResponse]:
     """Update an agent
 
@@ -185,7 +188,10 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        **(_request_options or {}),
+    )
 
     return _build_response(client=client, response=response)
 
@@ -195,6 +201,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: UpdateAgentRequest,
+    _request_options: RequestOptions | None = None,
 ) -> AgentResponse | ErrorResponse | None:
     """Update an agent
 
@@ -218,5 +225,6 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            _request_options=_request_options,
         )
     ).parsed

@@ -7,7 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.auth_token_request import AuthTokenRequest
 from ...models.auth_token_response import AuthTokenResponse
 from ...models.error_response import ErrorResponse
-from ...types import RESPONSE_PARSE_ERRORS, Response, status_code_of
+from ...types import RESPONSE_PARSE_ERRORS, RequestOptions, Response, status_code_of
 
 
 def _get_kwargs(
@@ -22,8 +22,6 @@ def _get_kwargs(
     }
 
     _kwargs["json"] = body.to_dict()
-
-    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -86,6 +84,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: AuthTokenRequest,
+    _request_options: RequestOptions | None = None,
 ) -> Response[AuthTokenResponse | ErrorResponse]:
     """Generate a short lived Bearer token
 
@@ -108,6 +107,7 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        **(_request_options or {}),
     )
 
     return _build_response(client=client, response=response)
@@ -117,6 +117,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: AuthTokenRequest,
+    _request_options: RequestOptions | None = None,
 ) -> AuthTokenResponse | ErrorResponse | None:
     """Generate a short lived Bearer token
 
@@ -136,6 +137,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        _request_options=_request_options,
     ).parsed
 
 
@@ -143,6 +145,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: AuthTokenRequest,
+    _request_options: RequestOptions | None = None,
 ) -> Response[AuthTokenResponse | ErrorResponse]:
     """Generate a short lived Bearer token
 
@@ -163,7 +166,10 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        **(_request_options or {}),
+    )
 
     return _build_response(client=client, response=response)
 
@@ -172,6 +178,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: AuthTokenRequest,
+    _request_options: RequestOptions | None = None,
 ) -> AuthTokenResponse | ErrorResponse | None:
     """Generate a short lived Bearer token
 
@@ -192,5 +199,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            _request_options=_request_options,
         )
     ).parsed

@@ -6,7 +6,12 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.create_call_request import CreateCallRequest
 from ...models.error_response import ErrorResponse
-from ...types import RESPONSE_PARSE_ERRORS, Response, status_code_of
+from ...types import (
+    RESPONSE_PARSE_ERRORS,
+    RequestOptions,
+    Response,
+    status_code_of,
+)
 
 
 def _get_kwargs(
@@ -21,8 +26,6 @@ def _get_kwargs(
     }
 
     _kwargs["json"] = body.to_dict()
-
-    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -89,6 +92,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateCallRequest,
+    _request_options: RequestOptions | None = None,
 ) -> Response[Any | ErrorResponse]:
     """Create a call
 
@@ -112,6 +116,7 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        **(_request_options or {}),
     )
 
     return _build_response(client=client, response=response)
@@ -121,6 +126,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreateCallRequest,
+    _request_options: RequestOptions | None = None,
 ) -> Any | ErrorResponse | None:
     """Create a call
 
@@ -141,6 +147,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        _request_options=_request_options,
     ).parsed
 
 
@@ -148,6 +155,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateCallRequest,
+    _request_options: RequestOptions | None = None,
 ) -> Response[Any | ErrorResponse]:
     """Create a call
 
@@ -169,7 +177,10 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        **(_request_options or {}),
+    )
 
     return _build_response(client=client, response=response)
 
@@ -178,6 +189,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreateCallRequest,
+    _request_options: RequestOptions | None = None,
 ) -> Any | ErrorResponse | None:
     """Create a call
 
@@ -199,5 +211,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            _request_options=_request_options,
         )
     ).parsed

@@ -8,7 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.call_response import CallResponse
 from ...models.error_response import ErrorResponse
-from ...types import RESPONSE_PARSE_ERRORS, Response, status_code_of
+from ...types import RESPONSE_PARSE_ERRORS, RequestOptions, Response, status_code_of
 
 
 def _get_kwargs(
@@ -82,6 +82,7 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    _request_options: RequestOptions | None = None,
 ) -> Response[CallResponse | ErrorResponse]:
     """Get a call
 
@@ -102,6 +103,7 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        **(_request_options or {}),
     )
 
     return _build_response(client=client, response=response)
@@ -111,6 +113,7 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    _request_options: RequestOptions | None = None,
 ) -> CallResponse | ErrorResponse | None:
     """Get a call
 
@@ -128,6 +131,7 @@ def sync(
     return sync_detailed(
         id=id,
         client=client,
+        _request_options=_request_options,
     ).parsed
 
 
@@ -135,6 +139,7 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    _request_options: RequestOptions | None = None,
 ) -> Response[CallResponse | ErrorResponse]:
     """Get a call
 
@@ -153,7 +158,10 @@ async def asyncio_detailed(
         id=id,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        **(_request_options or {}),
+    )
 
     return _build_response(client=client, response=response)
 
@@ -162,6 +170,7 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    _request_options: RequestOptions | None = None,
 ) -> CallResponse | ErrorResponse | None:
     """Get a call
 
@@ -180,5 +189,6 @@ async def asyncio(
         await asyncio_detailed(
             id=id,
             client=client,
+            _request_options=_request_options,
         )
     ).parsed

@@ -8,7 +8,13 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
-from ...types import RESPONSE_PARSE_ERRORS, File, Response, status_code_of
+from ...types import (
+    RESPONSE_PARSE_ERRORS,
+    File,
+    RequestOptions,
+    Response,
+    status_code_of,
+)
 
 
 def _get_kwargs(
@@ -85,6 +91,7 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    _request_options: RequestOptions | None = None,
 ) -> Response[ErrorResponse | File]:
     """Get the audio recording of a call
 
@@ -105,6 +112,7 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        **(_request_options or {}),
     )
 
     return _build_response(client=client, response=response)
@@ -114,6 +122,7 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    _request_options: RequestOptions | None = None,
 ) -> ErrorResponse | File | None:
     """Get the audio recording of a call
 
@@ -131,6 +140,7 @@ def sync(
     return sync_detailed(
         id=id,
         client=client,
+        _request_options=_request_options,
     ).parsed
 
 
@@ -138,6 +148,7 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    _request_options: RequestOptions | None = None,
 ) -> Response[ErrorResponse | File]:
     """Get the audio recording of a call
 
@@ -156,7 +167,10 @@ async def asyncio_detailed(
         id=id,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        **(_request_options or {}),
+    )
 
     return _build_response(client=client, response=response)
 
@@ -165,6 +179,7 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    _request_options: RequestOptions | None = None,
 ) -> ErrorResponse | File | None:
     """Get the audio recording of a call
 
@@ -183,5 +198,6 @@ async def asyncio(
         await asyncio_detailed(
             id=id,
             client=client,
+            _request_options=_request_options,
         )
     ).parsed

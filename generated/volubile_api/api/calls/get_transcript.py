@@ -8,7 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.transcript_response import TranscriptResponse
-from ...types import RESPONSE_PARSE_ERRORS, Response, status_code_of
+from ...types import RESPONSE_PARSE_ERRORS, RequestOptions, Response, status_code_of
 
 
 def _get_kwargs(
@@ -112,6 +112,7 @@ def sync_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    _request_options: RequestOptions | None = None,
 ) -> Response[ErrorResponse | list[TranscriptResponse] | TranscriptResponse]:
     """Get transcript of a call
 
@@ -132,6 +133,7 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        **(_request_options or {}),
     )
 
     return _build_response(client=client, response=response)
@@ -141,6 +143,7 @@ def sync(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    _request_options: RequestOptions | None = None,
 ) -> ErrorResponse | list[TranscriptResponse] | TranscriptResponse | None:
     """Get transcript of a call
 
@@ -158,6 +161,7 @@ def sync(
     return sync_detailed(
         id=id,
         client=client,
+        _request_options=_request_options,
     ).parsed
 
 
@@ -165,6 +169,7 @@ async def asyncio_detailed(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    _request_options: RequestOptions | None = None,
 ) -> Response[ErrorResponse | list[TranscriptResponse] | TranscriptResponse]:
     """Get transcript of a call
 
@@ -183,7 +188,10 @@ async def asyncio_detailed(
         id=id,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        **(_request_options or {}),
+    )
 
     return _build_response(client=client, response=response)
 
@@ -192,6 +200,7 @@ async def asyncio(
     id: UUID,
     *,
     client: AuthenticatedClient,
+    _request_options: RequestOptions | None = None,
 ) -> ErrorResponse | list[TranscriptResponse] | TranscriptResponse | None:
     """Get transcript of a call
 
@@ -210,5 +219,6 @@ async def asyncio(
         await asyncio_detailed(
             id=id,
             client=client,
+            _request_options=_request_options,
         )
     ).parsed

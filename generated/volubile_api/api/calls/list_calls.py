@@ -8,7 +8,14 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.call_page import CallPage
 from ...models.error_response import ErrorResponse
-from ...types import RESPONSE_PARSE_ERRORS, UNSET, Response, Unset, status_code_of
+from ...types import (
+    RESPONSE_PARSE_ERRORS,
+    UNSET,
+    RequestOptions,
+    Response,
+    Unset,
+    status_code_of,
+)
 
 
 def _get_kwargs(
@@ -125,6 +132,7 @@ def sync_detailed(
     page: int | Unset = 1,
     size: int | Unset = 20,
     sort: str | Unset = UNSET,
+    _request_options: RequestOptions | None = None,
 ) -> Response[CallPage | ErrorResponse]:
     """List calls
 
@@ -159,6 +167,7 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        **(_request_options or {}),
     )
 
     return _build_response(client=client, response=response)
@@ -175,6 +184,7 @@ def sync(
     page: int | Unset = 1,
     size: int | Unset = 20,
     sort: str | Unset = UNSET,
+    _request_options: RequestOptions | None = None,
 ) -> CallPage | ErrorResponse | None:
     """List calls
 
@@ -206,6 +216,7 @@ def sync(
         page=page,
         size=size,
         sort=sort,
+        _request_options=_request_options,
     ).parsed
 
 
@@ -220,6 +231,7 @@ async def asyncio_detailed(
     page: int | Unset = 1,
     size: int | Unset = 20,
     sort: str | Unset = UNSET,
+    _request_options: RequestOptions | None = None,
 ) -> Response[CallPage | ErrorResponse]:
     """List calls
 
@@ -252,7 +264,10 @@ async def asyncio_detailed(
         sort=sort,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        **(_request_options or {}),
+    )
 
     return _build_response(client=client, response=response)
 
@@ -268,6 +283,7 @@ async def asyncio(
     page: int | Unset = 1,
     size: int | Unset = 20,
     sort: str | Unset = UNSET,
+    _request_options: RequestOptions | None = None,
 ) -> CallPage | ErrorResponse | None:
     """List calls
 
@@ -300,5 +316,6 @@ async def asyncio(
             page=page,
             size=size,
             sort=sort,
+            _request_options=_request_options,
         )
     ).parsed

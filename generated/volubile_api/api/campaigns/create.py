@@ -7,7 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.campaign_response import CampaignResponse
 from ...models.create_campaign_request import CreateCampaignRequest
 from ...models.error_response import ErrorResponse
-from ...types import RESPONSE_PARSE_ERRORS, Response, status_code_of
+from ...types import RESPONSE_PARSE_ERRORS, RequestOptions, Response, status_code_of
 
 
 def _get_kwargs(
@@ -22,8 +22,6 @@ def _get_kwargs(
     }
 
     _kwargs["json"] = body.to_dict()
-
-    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -86,6 +84,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateCampaignRequest,
+    _request_options: RequestOptions | None = None,
 ) -> Response[CampaignResponse | ErrorResponse]:
     """Create a campaign
 
@@ -106,6 +105,7 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        **(_request_options or {}),
     )
 
     return _build_response(client=client, response=response)
@@ -115,6 +115,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CreateCampaignRequest,
+    _request_options: RequestOptions | None = None,
 ) -> CampaignResponse | ErrorResponse | None:
     """Create a campaign
 
@@ -132,6 +133,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        _request_options=_request_options,
     ).parsed
 
 
@@ -139,6 +141,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CreateCampaignRequest,
+    _request_options: RequestOptions | None = None,
 ) -> Response[CampaignResponse | ErrorResponse]:
     """Create a campaign
 
@@ -157,7 +160,10 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        **(_request_options or {}),
+    )
 
     return _build_response(client=client, response=response)
 
@@ -166,6 +172,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CreateCampaignRequest,
+    _request_options: RequestOptions | None = None,
 ) -> CampaignResponse | ErrorResponse | None:
     """Create a campaign
 
@@ -184,5 +191,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            _request_options=_request_options,
         )
     ).parsed

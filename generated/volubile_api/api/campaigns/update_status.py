@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.campaign_response import CampaignResponse
 from ...models.campaign_status_update import CampaignStatusUpdate
 from ...models.error_response import ErrorResponse
-from ...types import RESPONSE_PARSE_ERRORS, Response, status_code_of
+from ...types import RESPONSE_PARSE_ERRORS, RequestOptions, Response, status_code_of
 
 
 def _get_kwargs(
@@ -27,8 +27,6 @@ def _get_kwargs(
     }
 
     _kwargs["json"] = body.value
-
-    headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
     return _kwargs
@@ -97,6 +95,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: CampaignStatusUpdate,
+    _request_options: RequestOptions | None = None,
 ) -> Response[CampaignResponse | ErrorResponse]:
     """Update campaign status
 
@@ -119,6 +118,7 @@ def sync_detailed(
 
     response = client.get_httpx_client().request(
         **kwargs,
+        **(_request_options or {}),
     )
 
     return _build_response(client=client, response=response)
@@ -129,6 +129,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: CampaignStatusUpdate,
+    _request_options: RequestOptions | None = None,
 ) -> CampaignResponse | ErrorResponse | None:
     """Update campaign status
 
@@ -148,6 +149,7 @@ def sync(
         id=id,
         client=client,
         body=body,
+        _request_options=_request_options,
     ).parsed
 
 
@@ -156,6 +158,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: CampaignStatusUpdate,
+    _request_options: RequestOptions | None = None,
 ) -> Response[CampaignResponse | ErrorResponse]:
     """Update campaign status
 
@@ -176,7 +179,10 @@ async def asyncio_detailed(
         body=body,
     )
 
-    response = await client.get_async_httpx_client().request(**kwargs)
+    response = await client.get_async_httpx_client().request(
+        **kwargs,
+        **(_request_options or {}),
+    )
 
     return _build_response(client=client, response=response)
 
@@ -186,6 +192,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: CampaignStatusUpdate,
+    _request_options: RequestOptions | None = None,
 ) -> CampaignResponse | ErrorResponse | None:
     """Update campaign status
 
@@ -206,5 +213,6 @@ async def asyncio(
             id=id,
             client=client,
             body=body,
+            _request_options=_request_options,
         )
     ).parsed

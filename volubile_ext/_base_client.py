@@ -1,0 +1,773 @@
+"""The runtime shared by ``Volubile`` and ``AsyncVolubile``: one call, many attempts.
+
+An :class:`_Operation` is one API operation as the send loop sees it; a :class:`_Call` the state
+of one call across its attempts (deadline, retries). :class:`_BaseClient` holds every decision
+(attempt timeouts, rate-limiter places, retry, error and result mapping); the sync and async
+send loops (:class:`SyncAPIClient`, :class:`AsyncAPIClient`) only sleep and send, so the two
+clients cannot drift apart in behaviour.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+import uuid
+from collections.abc import AsyncGenerator, Generator, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from urllib.parse import urlsplit
+
+import attrs
+import httpx
+
+if TYPE_CHECKING:
+    from ._wire import AuthenticatedClient, CampaignStatusUpdate, ErrorResponse, Scope
+
+from ._auth import (
+    SECRET_HEADERS,
+    AccessToken,
+    ApiKeyAuth,
+    BearerTokenAuth,
+    MintedTokenAuth,
+    clean_credential,
+)
+from ._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    APITimeoutError,
+    ClientValidationError,
+    FieldError,
+    RateLimitError,
+    VolubileError,
+    error_from_response,
+    parse_retry_after,
+)
+from ._models import (
+    Campaign,
+    CampaignStatus,
+    ResponseInfo,
+    campaign_from_model,
+    parse_campaign,
+    parse_token,
+)
+from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter, Slot
+from ._retry import RetryPolicy, TransportFailure, classify_transport_error
+from ._version import __version__
+from ._wire import (
+    AuthTokenResponse,
+    CampaignResponse,
+    Exchange,
+    RequestOptions,
+    Response,
+    campaign_request_model,
+    create_campaign,
+    get_campaign,
+    issue_token,
+    known_scopes,
+    set_campaign_status,
+    status_update,
+)
+from .campaigns._campaign_input import CampaignRequest
+
+logger = logging.getLogger("volubile")
+
+DEFAULT_BASE_URL = "https://api.eu.volubile.ai"
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+DEFAULT_DEADLINE = 120.0
+DEFAULT_RATE_LIMIT = (100, 15.0)
+API_KEY_ENV = "VOLUBILE_API_KEY"
+BASE_URL_ENV = "VOLUBILE_BASE_URL"
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+CAMPAIGN_MAY_EXIST = (
+    "The campaign may have been created: the request may have reached the server before the "
+    "failure, so it was not sent again (a second campaign would call the same people twice). "
+    "Check the account's campaigns in the Volubile app before creating it again"
+)
+STATIC_TOKEN_REFUSED = (
+    "The bearer token was refused; it may have expired. Mint a new one, or give the client "
+    "api_key= and scopes= so that it mints and refreshes tokens itself"
+)
+
+
+T = TypeVar("T")
+
+
+class _Operation(Generic[T]):
+    """One API operation as the retry loop sees it: a generated operation, bound, and its rules."""
+
+    __slots__ = (
+        "auth",
+        "creates_campaign",
+        "exchange",
+        "idempotent",
+        "may_have_been_sent",
+        "name",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        exchange: Exchange[T],
+        *,
+        idempotent: bool,
+        auth: httpx.Auth,
+        creates_campaign: bool = False,
+    ) -> None:
+        self.name = name
+        self.exchange = exchange
+        self.idempotent = idempotent
+        self.auth = auth
+        self.creates_campaign = creates_campaign
+        # Set when a request leaves (_attempt_options, or _LimitedAuth after the wait for a
+        # limiter place): an interrupt after that may leave the operation applied.
+        self.may_have_been_sent = False
+
+    def __repr__(self) -> str:
+        return f"_Operation({self.name!r})"
+
+
+class _Call:
+    """The state of one call across its attempts."""
+
+    __slots__ = ("deadline_at", "retries", "started")
+
+    def __init__(self, started: float, deadline_at: float | None, retries: int = 0) -> None:
+        self.started = started
+        self.deadline_at = deadline_at
+        self.retries = retries
+
+    def __repr__(self) -> str:
+        return f"_Call(started={self.started!r}, retries={self.retries})"
+
+    def remaining(self, now: float) -> float | None:
+        return None if self.deadline_at is None else self.deadline_at - now
+
+
+class _LimitedAuth(httpx.Auth):
+    """``op.auth`` whose every request takes its own place in the client's rate limiter.
+
+    The place is taken just before a request leaves, once the wrapped flow has done its own
+    work, and held until its response is back (or it failed). So the call's request and a replay
+    after a 401 each count once, from when they may reach the server; and minting a token (a
+    call of its own, with its own place, made inside the flow) never waits for a place behind
+    the request that needs the token.
+    """
+
+    __slots__ = ("_call", "_client", "_op")
+
+    def __init__(self, client: _BaseClient, op: _Operation[Any], call: _Call) -> None:
+        self._client = client
+        self._op = op
+        self._call = call
+
+    @property
+    def requires_request_body(self) -> bool:  # type: ignore[override]
+        return self._op.auth.requires_request_body
+
+    @property
+    def requires_response_body(self) -> bool:  # type: ignore[override]
+        return self._op.auth.requires_response_body
+
+    def sync_auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response, None]:
+        client, op, call = self._client, self._op, self._call
+        flow = op.auth.sync_auth_flow(request)
+        try:
+            request, replay = next(flow), False
+            while True:
+                wait, slot = client._reserve_slot(op, call, replay=replay)
+                try:
+                    if wait > 0:
+                        while wait > 0:
+                            time.sleep(wait)
+                            wait = client._slot_wait(op, call, slot, replay=replay)
+                        client._retimed(request, call)
+                    op.may_have_been_sent = True
+                    response = yield request
+                finally:
+                    client._finished(slot)
+                try:
+                    request, replay = flow.send(response), True
+                except StopIteration:
+                    return
+        finally:
+            flow.close()
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        import asyncio
+
+        client, op, call = self._client, self._op, self._call
+        flow = op.auth.async_auth_flow(request)
+        try:
+            request, replay = await flow.__anext__(), False
+            while True:
+                wait, slot = client._reserve_slot(op, call, replay=replay)
+                try:
+                    if wait > 0:
+                        while wait > 0:
+                            await asyncio.sleep(wait)
+                            wait = client._slot_wait(op, call, slot, replay=replay)
+                        client._retimed(request, call)
+                    op.may_have_been_sent = True
+                    response = yield request
+                finally:
+                    client._finished(slot)
+                try:
+                    request, replay = await flow.asend(response), True
+                except StopAsyncIteration:
+                    return
+        finally:
+            await flow.aclose()
+
+
+def _campaign_id(value: uuid.UUID | str) -> uuid.UUID:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value).strip())
+    except ValueError:
+        raise ClientValidationError(
+            [FieldError("id", "must be a campaign id (a UUID)", value)], subject="campaign id"
+        ) from None
+
+
+def _status_value(status: CampaignStatus | str) -> CampaignStatusUpdate:
+    text = status.value if isinstance(status, CampaignStatus) else str(status).strip().upper()
+    try:
+        return status_update(text)
+    except ValueError:
+        allowed = ", ".join(member.value for member in CampaignStatus)
+        raise ClientValidationError(
+            [FieldError("status", f"must be one of {allowed}", status)], subject="status"
+        ) from None
+
+
+def _scopes(scopes: Iterable[str] | str) -> tuple[Scope, ...]:
+    items = [scopes] if isinstance(scopes, str) else list(scopes)
+    known = known_scopes()
+    problems = []
+    found: list[Scope] = []
+    for index, scope in enumerate(items):
+        member = known.get(scope) if isinstance(scope, str) else None
+        if member is None:
+            allowed = ", ".join(known)
+            problems.append(FieldError(f"scope[{index}]", f"must be one of {allowed}", scope))
+        elif member not in found:
+            found.append(member)
+    if not items:
+        problems.append(FieldError("scope", "must name at least one scope", []))
+    if problems:
+        raise ClientValidationError(problems, subject="token request")
+    return tuple(found)
+
+
+def _request_of(error: httpx.TransportError) -> httpx.Request | None:
+    try:
+        return error.request
+    except RuntimeError:  # raised before httpx had a request to attach
+        return None
+
+
+def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"base_url must be an http(s) URL such as {DEFAULT_BASE_URL}")
+    if parts.scheme == "http" and parts.hostname not in _LOOPBACK_HOSTS and not allow_insecure_http:
+        raise ValueError(
+            f"refusing plain http:// to {parts.hostname}: credentials would travel in clear text. "
+            "Use https://, or pass allow_insecure_http=True if you really mean it"
+        )
+    return base_url.rstrip("/")
+
+
+def _rate_limit_info(headers: httpx.Headers, previous: RateLimitInfo) -> RateLimitInfo:
+    limit = headers.get("x-ratelimit-limit")
+    remaining = headers.get("x-ratelimit-remaining")
+    if limit is None and remaining is None:
+        return previous
+    return RateLimitInfo(limit=_header_int(limit), remaining=_header_int(remaining))
+
+
+def _longest(timeout: httpx.Timeout) -> float | None:
+    values = (timeout.connect, timeout.read, timeout.write, timeout.pool)
+    if any(value is None for value in values):
+        return None
+    return max(cast(tuple[float, ...], values))
+
+
+def _header_int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        return None
+
+
+class _BaseClient:
+    """Configuration and every decision shared by :class:`Volubile` and :class:`AsyncVolubile`."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        bearer_token: str | None = None,
+        scopes: Sequence[str] | None = None,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
+        rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT,
+        deadline: float | None = DEFAULT_DEADLINE,
+        retry_after_ceiling: float = 60.0,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        # Credentials are checked first, before anything can be sent or logged: surrounding
+        # whitespace removed (a key read from a file ends with a newline), control characters
+        # refused with an error that never shows the value (clean_credential).
+        if api_key is not None and bearer_token is not None:
+            raise ValueError("pass api_key or bearer_token, not both")
+        if api_key is not None:
+            api_key = clean_credential(api_key, "api_key")
+        elif bearer_token is not None:
+            bearer_token = clean_credential(bearer_token, "bearer_token")
+        else:
+            from_env = os.environ.get(API_KEY_ENV, "")
+            # Set but blank (`export VOLUBILE_API_KEY=`) counts as not set.
+            if from_env.strip():
+                api_key = clean_credential(from_env, f"the {API_KEY_ENV} environment variable")
+        if api_key is None and bearer_token is None:
+            raise VolubileError(
+                f"No credentials: pass api_key=... (or bearer_token=...), or set the {API_KEY_ENV} "
+                "environment variable"
+            )
+        if scopes is not None and api_key is None:
+            raise ValueError("scopes= mints tokens from an API key: pass api_key= as well")
+        if deadline is not None and not deadline > 0:
+            raise ValueError(f"deadline must be a number of seconds > 0, or None; not {deadline!r}")
+        self.base_url = _check_base_url(
+            base_url or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL, allow_insecure_http
+        )
+        self.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        # While more than this is left before the deadline, no attempt's timeout needs clipping
+        # and the configured one is used as is (None: some timeout is unbounded, always clip).
+        self._longest_timeout = _longest(self.timeout)
+        self.deadline = deadline
+        self.retry_policy = RetryPolicy(
+            max_retries=max_retries, retry_after_ceiling=retry_after_ceiling
+        )
+        self.limiter = SlidingWindowLimiter(*rate_limit) if rate_limit is not None else None
+        self._rate_limit = RateLimitInfo()
+        self._static_bearer = bearer_token is not None
+        self._api_key_auth = ApiKeyAuth(api_key) if api_key is not None else None
+        self._scopes = _scopes(scopes) if scopes is not None else None
+        self._auth: httpx.Auth
+        if bearer_token is not None:
+            self._auth = BearerTokenAuth(bearer_token)
+        elif self._scopes is not None:
+            # No before_replay: a replay after a 401 takes its own place in the limiter like
+            # every request the flow sends (_LimitedAuth).
+            self._auth = MintedTokenAuth(self._mint_sync, self._mint_async)
+        else:
+            self._auth = cast(ApiKeyAuth, self._api_key_auth)
+        self._generated: AuthenticatedClient
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self._auth!r})"
+
+    @property
+    def rate_limit(self) -> RateLimitInfo:
+        """The ``X-RateLimit-Limit`` / ``X-RateLimit-Remaining`` figures last seen."""
+        return self._rate_limit
+
+    @property
+    def auth_handler(self) -> httpx.Auth:
+        """The ``httpx.Auth`` this client uses (reusable with plain httpx)."""
+        return self._auth
+
+    def _httpx_settings(self) -> dict[str, Any]:
+        """What the client's own httpx client is built with (``http_client=`` replaces it)."""
+        # Auth rides along so that the httpx client authenticates on its own too.
+        return {
+            "base_url": self.base_url,
+            "timeout": self.timeout,
+            "headers": {
+                "User-Agent": f"volubile-python/{__version__}",
+                "Accept": "application/json",
+            },
+            "auth": self._auth,
+        }
+
+    def _adopt(self, http: httpx.Client | httpx.AsyncClient) -> None:
+        # The generated operations send paths relative to the httpx client's base URL.
+        if not str(http.base_url):
+            http.base_url = self.base_url
+        elif str(http.base_url).rstrip("/") != self.base_url:
+            raise ValueError(
+                f"http_client has base_url {str(http.base_url)!r}, but the client's is "
+                f"{self.base_url!r}: leave it unset on the http_client, or make them the same"
+            )
+
+    # Token minting is wired by the concrete classes, which know how to send.
+    def _mint_sync(self) -> AccessToken:
+        raise NotImplementedError("the async client mints tokens asynchronously")
+
+    async def _mint_async(self) -> AccessToken:
+        raise NotImplementedError("the sync client mints tokens synchronously")
+
+    # -- building operations ------------------------------------------------------------------
+
+    def _create_op(self, request: CampaignRequest) -> _Operation[CampaignResponse | ErrorResponse]:
+        return _Operation(
+            "campaigns.create",
+            create_campaign(self._generated, campaign_request_model(request)),
+            idempotent=False,
+            auth=self._auth,
+            creates_campaign=True,
+        )
+
+    def _get_op(self, campaign_id: uuid.UUID | str) -> _Operation[CampaignResponse | ErrorResponse]:
+        return _Operation(
+            "campaigns.get",
+            get_campaign(self._generated, _campaign_id(campaign_id)),
+            idempotent=True,
+            auth=self._auth,
+        )
+
+    def _status_op(
+        self, campaign_id: uuid.UUID | str, status: CampaignStatus | str
+    ) -> _Operation[CampaignResponse | ErrorResponse]:
+        exchange = set_campaign_status(
+            self._generated, _campaign_id(campaign_id), _status_value(status)
+        )
+        # Setting a status twice leaves the campaign as setting it once: safe to retry.
+        return _Operation("campaigns.set_status", exchange, idempotent=True, auth=self._auth)
+
+    def _token_op(self, scopes: tuple[Scope, ...]) -> _Operation[AuthTokenResponse | ErrorResponse]:
+        if self._api_key_auth is None:
+            auth: httpx.Auth = self._auth  # the server answers 403: only API keys mint tokens
+        else:
+            auth = self._api_key_auth
+        return _Operation(
+            "auth.issue_token", issue_token(self._generated, scopes), idempotent=True, auth=auth
+        )
+
+    # -- one call, many attempts: the decisions -----------------------------------------------
+
+    def _start(self) -> _Call:
+        now = time.monotonic()
+        return _Call(started=now, deadline_at=now + self.deadline if self.deadline else None)
+
+    def _limited(self, op: _Operation[Any], call: _Call) -> httpx.Auth:
+        """``op.auth``, with every request it sends taking a place in the limiter (if any)."""
+        return op.auth if self.limiter is None else _LimitedAuth(self, op, call)
+
+    def _reserve_slot(
+        self, op: _Operation[Any], call: _Call, *, replay: bool
+    ) -> tuple[float, Slot]:
+        """Seconds to wait for a rate-limit place, and the place to release once the request ends.
+
+        Raises when the wait outlives the deadline. While the wait is more than 0, sleep and ask
+        :meth:`_slot_wait` again: the first figure is an estimate while requests ahead run.
+        """
+        assert self.limiter is not None
+        try:
+            return self.limiter.reserve_slot(max_wait=call.remaining(time.monotonic()))
+        except RateLimitWaitTooLong as too_long:
+            raise self._rate_limit_timeout(op, too_long, replay) from None
+
+    def _slot_wait(self, op: _Operation[Any], call: _Call, slot: Slot, *, replay: bool) -> float:
+        """Seconds the place must still wait (0: send now); raises past the deadline."""
+        assert self.limiter is not None
+        try:
+            return self.limiter.wait(slot, max_wait=call.remaining(time.monotonic()))
+        except RateLimitWaitTooLong as too_long:
+            raise self._rate_limit_timeout(op, too_long, replay) from None
+
+    def _rate_limit_timeout(
+        self, op: _Operation[Any], too_long: RateLimitWaitTooLong, replay: bool
+    ) -> APITimeoutError:
+        cause = (
+            "the server's Retry-After pause" if too_long.paused else "the client-side rate limit"
+        )
+        what = "the request's replay after a 401" if replay else "the request"
+        return APITimeoutError(
+            f"{op.name}: {cause} would delay {what} by {too_long.wait:.1f} s, past the call's "
+            f"deadline of {self.deadline} s; it was not sent",
+            request_sent=False,
+        )
+
+    def _finished(self, slot: Slot) -> None:
+        # The server counted the request somewhere between its start and now: it keeps its
+        # place in the limiter's window until now (see _ratelimit). A place that never started
+        # (the call gave up or was cancelled while waiting) is withdrawn.
+        assert self.limiter is not None
+        self.limiter.finished(slot)
+
+    def _retimed(self, request: httpx.Request, call: _Call) -> None:
+        # The request was built before its wait for a place: cut its timeout to what is left.
+        if call.deadline_at is not None:
+            request.extensions["timeout"] = self._attempt_timeout(call).as_dict()
+
+    def _attempt_timeout(self, call: _Call) -> httpx.Timeout:
+        remaining = call.remaining(time.monotonic())
+        if remaining is None:
+            return self.timeout
+        longest = self._longest_timeout
+        if longest is not None and remaining >= longest:
+            # The usual case, far from the deadline: clipping would change nothing, and a new
+            # httpx.Timeout per attempt is measurable on every request.
+            return self.timeout
+        bound = max(remaining, 0.001)
+
+        def clip(value: float | None) -> float:
+            return bound if value is None else min(value, bound)
+
+        return httpx.Timeout(
+            connect=clip(self.timeout.connect),
+            read=clip(self.timeout.read),
+            write=clip(self.timeout.write),
+            pool=clip(self.timeout.pool),
+        )
+
+    def _attempt_options(
+        self, op: _Operation[Any], call: _Call, auth: httpx.Auth
+    ) -> RequestOptions:
+        """What httpx needs for this attempt: the auth flow, the timeout left by the deadline."""
+        if self.limiter is None:
+            # Nothing stands between this request and the wire. With a limiter, _LimitedAuth
+            # marks it when the request leaves, after its wait for a place: an interrupt during
+            # that wait leaves nothing that may exist.
+            op.may_have_been_sent = True
+        return {"auth": auth, "timeout": self._attempt_timeout(call)}
+
+    def _wait_or_give_up(self, call: _Call, delay: float, error: VolubileError) -> float:
+        remaining = call.remaining(time.monotonic())
+        if remaining is not None and delay >= remaining:
+            raise error
+        call.retries += 1
+        return delay
+
+    def _after_transport_error(
+        self, op: _Operation[Any], call: _Call, error: httpx.TransportError
+    ) -> float:
+        """The wait before the next attempt, or raise the final error."""
+        request = _request_of(error)
+        failure = classify_transport_error(error)
+        final = self._connection_error(op, call, request, failure)
+        if not self.retry_policy.may_retry(
+            idempotent=op.idempotent, retries_taken=call.retries, sent=failure.sent
+        ):
+            if op.creates_campaign and failure.sent:
+                logger.warning("%s failed after the request may have reached the server", op.name)
+            raise final from error
+        delay = self.retry_policy.backoff(call.retries)
+        logger.info(
+            "%s %s: %s; retrying in %.2f s (retry %d of %d)",
+            request.method if request is not None else "",
+            request.url.path if request is not None else "",
+            failure.description,
+            delay,
+            call.retries + 1,
+            self.retry_policy.max_retries,
+        )
+        try:
+            return self._wait_or_give_up(call, delay, final)
+        except VolubileError as give_up:
+            raise give_up from error
+
+    def _connection_error(
+        self,
+        op: _Operation[Any],
+        call: _Call,
+        request: httpx.Request | None,
+        failure: TransportFailure,
+    ) -> APIConnectionError:
+        attempts = call.retries + 1
+        plural = "s" if attempts > 1 else ""
+        where = f"{request.method} {request.url.path}, " if request is not None else ""
+        text = f"{op.name}: {failure.description} ({where}{attempts} attempt{plural})"
+        if not failure.sent:
+            text += "; the request was not sent"
+        elif op.creates_campaign:
+            text += f". {CAMPAIGN_MAY_EXIST}"
+        cls = APITimeoutError if failure.timeout else APIConnectionError
+        return cls(text, request=request, request_sent=failure.sent)
+
+    def _after_response(
+        self, op: _Operation[Any], call: _Call, response: httpx.Response
+    ) -> float | None:
+        """None when the response is a success; else the wait before retrying, or raise."""
+        self._rate_limit = _rate_limit_info(response.headers, self._rate_limit)
+        status = response.status_code
+        if logger.isEnabledFor(logging.DEBUG):
+            # The request as sent: auth headers are set by the auth flow, after building.
+            logger.debug(
+                "%s %s -> %d request headers=%s",
+                response.request.method,
+                response.request.url,
+                status,
+                _redacted(response.request.headers),
+            )
+        if 200 <= status < 300:
+            return None
+        error = self._status_error(op, response)
+        # None also for a Retry-After that gives no usable wait (garbage, 0, negative, a past
+        # date, more than a year): then the normal backoff applies.
+        retry_after = error.retry_after if isinstance(error, RateLimitError) else None
+        ceiling = self.retry_policy.retry_after_ceiling
+        if retry_after is not None and self.limiter is not None:
+            # Every caller of this client waits as the server asked, but never past the
+            # ceiling: a longer wait fails this call at once, and must not hold every later call
+            # (or, with deadline=None, hang it) for hours.
+            self.limiter.pause_for(min(retry_after, ceiling))
+        if retry_after is not None and retry_after > ceiling:
+            raise error
+        if not self.retry_policy.may_retry(
+            idempotent=op.idempotent, retries_taken=call.retries, sent=True, status=status
+        ):
+            raise error
+        delay = retry_after if retry_after is not None else self.retry_policy.backoff(call.retries)
+        logger.info(
+            "%s %s -> %d; retrying in %.2f s (retry %d of %d)",
+            response.request.method,
+            response.request.url.path,
+            status,
+            delay,
+            call.retries + 1,
+            self.retry_policy.max_retries,
+        )
+        return self._wait_or_give_up(call, delay, error)
+
+    def _status_error(self, op: _Operation[Any], response: httpx.Response) -> APIStatusError:
+        status = response.status_code
+        note = None
+        if status == 401 and self._static_bearer:
+            note = STATIC_TOKEN_REFUSED
+        elif status == 429:
+            wait = parse_retry_after(response.headers.get("retry-after"))
+            ceiling = self.retry_policy.retry_after_ceiling
+            if wait is not None and wait > ceiling:
+                note = (
+                    f"The server asks to wait {wait:.0f} s, more than the client's "
+                    f"retry_after_ceiling of {ceiling:g} s; try again later"
+                )
+        elif op.creates_campaign and status >= 500:
+            note = CAMPAIGN_MAY_EXIST
+        return error_from_response(response, note=note)
+
+    def _info(self, call: _Call, response: httpx.Response) -> ResponseInfo:
+        return ResponseInfo(
+            status_code=response.status_code,
+            headers=response.headers,
+            rate_limit=self._rate_limit,
+            retries_taken=call.retries,
+            elapsed=time.monotonic() - call.started,
+            http_response=response,
+        )
+
+    def _json(self, op: _Operation[Any], response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            text = (
+                f"{op.name}: the server answered {response.status_code} but the body is not JSON "
+                f"(content type {response.headers.get('content-type', 'none')!r})"
+            )
+            if op.creates_campaign:
+                text += "; the campaign was most likely created, but its id is unknown"
+            raise APIResponseValidationError(text, response=response) from None
+
+    def _campaign(
+        self, op: _Operation[Any], call: _Call, reply: Response[CampaignResponse | ErrorResponse]
+    ) -> Campaign:
+        info = self._info(call, reply.http_response)
+        if isinstance(reply.parsed, CampaignResponse):
+            return campaign_from_model(reply.parsed, info)
+        # The generated model refused the body (or the status is one the spec does not list):
+        # not JSON is an error; JSON is read leniently, field by field.
+        return parse_campaign(self._json(op, reply.http_response), info)
+
+    def _token(
+        self,
+        op: _Operation[Any],
+        reply: Response[AuthTokenResponse | ErrorResponse],
+        scopes: tuple[Scope, ...],
+    ) -> AccessToken:
+        response = reply.http_response
+        parsed = reply.parsed
+        document = parsed if isinstance(parsed, AuthTokenResponse) else self._json(op, response)
+        token = parse_token(
+            document,
+            scopes=tuple(scope.value for scope in scopes),
+            received_at=time.monotonic(),
+        )
+        if token is None:
+            raise APIResponseValidationError(
+                f"{op.name}: the server answered {response.status_code} without a token",
+                response=response,
+            )
+        try:
+            cleaned = clean_credential(token.token, "the token")
+        except ValueError as exc:
+            # Sent on, it would fail inside httpx, whose error and DEBUG log quote it in full.
+            raise APIResponseValidationError(
+                f"{op.name}: the server answered a token that cannot be sent in a header: {exc}",
+                response=response,
+            ) from None
+        return token if cleaned == token.token else attrs.evolve(token, token=cleaned)
+
+
+def _redacted(headers: httpx.Headers) -> dict[str, str]:
+    return {
+        name: ("[redacted]" if name.lower() in SECRET_HEADERS else value)
+        for name, value in headers.items()
+    }
+
+
+class SyncAPIClient(_BaseClient):
+    """The sync send loop: attempts, and sleeps between them."""
+
+    _http: httpx.Client
+
+    def _send(self, op: _Operation[T]) -> tuple[Response[T], _Call]:
+        call = self._start()
+        auth = self._limited(op, call)
+        while True:
+            try:
+                reply = op.exchange.sync(self._attempt_options(op, call, auth))
+            except httpx.TransportError as error:
+                delay = self._after_transport_error(op, call, error)
+            else:
+                maybe_delay = self._after_response(op, call, reply.http_response)
+                if maybe_delay is None:
+                    return reply, call
+                delay = maybe_delay
+            time.sleep(delay)
+
+
+class AsyncAPIClient(_BaseClient):
+    """The async send loop: :class:`SyncAPIClient`'s, awaited."""
+
+    _http: httpx.AsyncClient
+
+    async def _send(self, op: _Operation[T]) -> tuple[Response[T], _Call]:
+        import asyncio  # not at module level: sync-only programs need not load asyncio
+
+        call = self._start()
+        auth = self._limited(op, call)
+        while True:
+            try:
+                reply = await op.exchange.asyncio(self._attempt_options(op, call, auth))
+            except httpx.TransportError as error:
+                delay = self._after_transport_error(op, call, error)
+            else:
+                maybe_delay = self._after_response(op, call, reply.http_response)
+                if maybe_delay is None:
+                    return reply, call
+                delay = maybe_delay
+            await asyncio.sleep(delay)

@@ -1,0 +1,502 @@
+"""``client.campaigns``: :class:`Campaigns` and :class:`AsyncCampaigns`, thin twins.
+
+Both share every step but the awaiting: validation and warnings before anything is sent, the
+journaled run, the bulk loop. The operations themselves are built by the client's runtime.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+import warnings
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Unpack
+
+from .._base_client import CAMPAIGN_MAY_EXIST
+from .._errors import CampaignWarning, VolubileError
+from .._models import Campaign, CampaignStatus
+from .._wire import CreateCampaignRequestFields
+from ..campaigns._bulk import (
+    INTERRUPT_SENT_ATTRIBUTE,
+    BulkCreateReport,
+    BulkRun,
+    Chunk,
+    ProgressCallback,
+    Resolution,
+    read_resolutions,
+)
+from ..campaigns._campaign_input import (
+    CampaignRequest,
+    DateInput,
+    DaysInput,
+    RecipientsInput,
+    RetryInput,
+    TimeSlotsInput,
+    TimezoneInput,
+)
+from ..campaigns._prepare import PreparedCreate, prepare_create
+from ._base import AsyncAPIResource, SyncAPIResource
+
+if TYPE_CHECKING:
+    from .._base_client import _Operation
+
+__all__ = ["AsyncCampaigns", "Campaigns"]
+
+
+def _warn_before_creating(prepared: PreparedCreate, stacklevel: int = 3) -> None:
+    # The rules of plan_campaign: weekend days, public holidays, a past start date, repeated
+    # numbers. Warnings, not errors: the campaign is valid, but probably not what was meant.
+    # For several campaigns (they call in parallel) the largest one's calendar stands for all,
+    # and a number repeated across two chunks is reported too.
+    for text in prepared.warnings:
+        warnings.warn(text, CampaignWarning, stacklevel=stacklevel)
+
+
+_warn_before_creating_many = _warn_before_creating
+
+
+def _single_run(
+    prepared: PreparedCreate,
+    journal: str | os.PathLike[str] | None,
+    resolve_uncertain: Resolution | None,
+    resend_uncertain: bool,
+) -> BulkRun:
+    """The journaled run of a single create: one chunk, the campaign itself."""
+    return _journaled_run(
+        list(prepared.chunks),
+        prepared.recipient_count,
+        journal=journal,
+        resolve_uncertain=resolve_uncertain,
+        resend_uncertain=resend_uncertain,
+    )
+
+
+def _interrupted_create(stop: BaseException, op: _Operation[Any], request: CampaignRequest) -> None:
+    # Ctrl-C or a task's cancellation, like any ambiguous failure, must not hide that the
+    # campaign may exist. The exception keeps its type (a KeyboardInterrupt must stay one), and
+    # carries the news as a note, shown with it.
+    setattr(stop, INTERRUPT_SENT_ATTRIBUTE, op.may_have_been_sent)
+    if op.may_have_been_sent:
+        stop.add_note(
+            f"Interrupted while creating the campaign {request.name!r}. {CAMPAIGN_MAY_EXIST}."
+        )
+
+
+def _journaled_run(
+    chunks: list[Chunk],
+    count: int,
+    *,
+    journal: str | os.PathLike[str] | None,
+    resolve_uncertain: Mapping[int, Resolution] | Resolution | None,
+    resend_uncertain: bool,
+    on_progress: ProgressCallback | None = None,
+) -> BulkRun:
+    """The run of a create (one chunk) or a create_many, resolutions checked before anything."""
+    return BulkRun(
+        chunks,
+        total_recipients=count,
+        journal=journal,
+        resend_uncertain=resend_uncertain,
+        on_progress=on_progress,
+        resolutions=read_resolutions(resolve_uncertain, len(chunks)),
+    )
+
+
+def _create_chunks(run: BulkRun, create: Callable[[CampaignRequest], Campaign]) -> None:
+    for chunk in run.pending():
+        try:
+            campaign = create(chunk.request)
+        except VolubileError as error:
+            run.failed_with(chunk, error)
+        except BaseException as stop:
+            run.interrupted(chunk, stop)
+            raise
+        else:
+            run.succeeded(chunk, campaign)
+
+
+async def _acreate_chunks(
+    run: BulkRun, create: Callable[[CampaignRequest], Awaitable[Campaign]]
+) -> None:
+    for chunk in run.pending():
+        try:
+            campaign = await create(chunk.request)
+        except VolubileError as error:
+            run.failed_with(chunk, error)
+        except BaseException as stop:
+            run.interrupted(chunk, stop)
+            raise
+        else:
+            run.succeeded(chunk, campaign)
+
+
+class Campaigns(SyncAPIResource):
+    """``client.campaigns``: create a campaign, read it, change its status."""
+
+    def create(
+        self,
+        *,
+        name: str,
+        agent_id: uuid.UUID | str,
+        start_date: DateInput,
+        time_slots: TimeSlotsInput,
+        batch_size: int,
+        days: DaysInput,
+        retry: RetryInput | None = None,
+        recipients: RecipientsInput | None = None,
+        timezone: TimezoneInput | None = None,
+        journal: str | os.PathLike[str] | None = None,
+        resolve_uncertain: Resolution | None = None,
+        resend_uncertain: bool = False,
+        **fields: Unpack[CreateCampaignRequestFields],
+    ) -> Campaign:
+        """Create a campaign. Everything is checked before anything is sent.
+
+        Accepts forgiving inputs: ``start_date`` as a ``date`` or ISO text; ``agent_id`` as a
+        UUID or text; ``days`` as names in any case, ``"weekdays"``, or :class:`Day` values;
+        ``time_slots`` as ``"HH:MM-HH:MM"`` text, ``(start, end)`` pairs or :class:`TimeSlot`;
+        ``retry`` as :class:`RetrySettings` or a dict (``max``, ``delay`` in hours,
+        ``retry_on``); ``recipients`` as :class:`Recipient` values, dicts with ``phone`` and
+        ``context``, or E.164 strings. Every other field of the API's create request is a
+        keyword argument too, by its Python name (``fields``, typed from openapi.yaml),
+        checked against the spec and sent under the spec's name.
+
+        Raises ``ClientValidationError`` (listing every problem) before sending anything. The
+        request is sent again only when it provably did not reach the server; otherwise the
+        error says the campaign may have been created. An interrupt (Ctrl-C) while the request
+        may be on its way keeps its type and carries a note saying the same.
+
+        With ``journal=path`` the create is recorded on disk before and after it is sent (the
+        file is locked meanwhile), so that running the same call again never creates it twice:
+        once created, the call returns the campaign recorded in the journal without sending
+        anything (its ``response`` is ``None``); after a failure that provably was not applied
+        it is sent again; when an earlier attempt may have created it, the call raises
+        :class:`CampaignMayExistError` until you check the account and say what you found:
+        ``resolve_uncertain="absent"`` (it is created now), ``"created"`` or its campaign id.
+        """
+        prepared = prepare_create(
+            name=name,
+            agent_id=agent_id,
+            start_date=start_date,
+            time_slots=time_slots,
+            batch_size=batch_size,
+            days=days,
+            retry=retry,
+            recipients=recipients,
+            timezone=timezone,
+            bulk=False,
+            **fields,
+        )
+        _warn_before_creating(prepared)
+        return self._create_one(prepared, journal, resolve_uncertain, resend_uncertain)
+
+    def _create_one(
+        self,
+        prepared: PreparedCreate,
+        journal: str | os.PathLike[str] | None,
+        resolve_uncertain: Resolution | None,
+        resend_uncertain: bool,
+    ) -> Campaign:
+        if journal is None and resolve_uncertain is None:
+            return self.create_from_request(prepared.request)
+        with _single_run(prepared, journal, resolve_uncertain, resend_uncertain) as run:
+            _create_chunks(run, self.create_from_request)
+            return run.single_result()
+
+    def create_from_request(self, request: CampaignRequest) -> Campaign:
+        """Create a campaign from an already validated request (used by bulk creation)."""
+        op = self._client._create_op(request)
+        try:
+            response, call = self._client._send(op)
+            return self._client._campaign(op, call, response)
+        except BaseException as stop:
+            if not isinstance(stop, Exception):
+                _interrupted_create(stop, op, request)
+            raise
+
+    def create_many(
+        self,
+        *,
+        name: str,
+        agent_id: uuid.UUID | str,
+        start_date: DateInput,
+        time_slots: TimeSlotsInput,
+        batch_size: int,
+        days: DaysInput,
+        recipients: RecipientsInput,
+        retry: RetryInput | None = None,
+        timezone: TimezoneInput | None = None,
+        chunk_size: int = 1000,
+        journal: str | os.PathLike[str] | None = None,
+        resolve_uncertain: Mapping[int, Resolution] | None = None,
+        resend_uncertain: bool = False,
+        on_progress: ProgressCallback | None = None,
+        **fields: Unpack[CreateCampaignRequestFields],
+    ) -> BulkCreateReport:
+        """Create as many campaigns as it takes for ``recipients``, ``chunk_size`` per campaign.
+
+        Campaigns are named ``"<name> (k/n)"`` and created one after another through the rate
+        limiter. Every chunk is validated before the first is sent. With ``journal=path``, each
+        chunk is recorded before and after it is sent (the file is locked for the run: a second
+        run on it raises :class:`JournalLockedError`), and calling again with the same
+        arguments resumes: created chunks are skipped, chunks that provably failed are sent
+        again, and chunks that may exist are reported as uncertain, with their names and first
+        numbers to look for in the account. Say what you found, chunk by chunk (k as in the
+        name): ``resolve_uncertain={2: "absent", 5: "created", 7: "<campaign id>"}`` sends
+        again only the absent ones; ``resend_uncertain=True`` sends every uncertain chunk
+        again. ``on_progress(done, total)`` is called as chunks finish. Returns a
+        :class:`BulkCreateReport`; errors on single chunks are in the report. A journal that
+        cannot be written raises :class:`JournalWriteError`, which names every campaign created.
+        """
+        prepared = prepare_create(
+            name=name,
+            agent_id=agent_id,
+            start_date=start_date,
+            time_slots=time_slots,
+            batch_size=batch_size,
+            days=days,
+            recipients=recipients,
+            retry=retry,
+            timezone=timezone,
+            bulk=True,
+            chunk_size=chunk_size,
+            **fields,
+        )
+        _warn_before_creating_many(prepared)
+        return self._create_all(prepared, journal, resolve_uncertain, resend_uncertain, on_progress)
+
+    def _create_all(
+        self,
+        prepared: PreparedCreate,
+        journal: str | os.PathLike[str] | None,
+        resolve_uncertain: Mapping[int, Resolution] | None,
+        resend_uncertain: bool,
+        on_progress: ProgressCallback | None,
+    ) -> BulkCreateReport:
+        with _journaled_run(
+            list(prepared.chunks),
+            prepared.recipient_count,
+            journal=journal,
+            resolve_uncertain=resolve_uncertain,
+            resend_uncertain=resend_uncertain,
+            on_progress=on_progress,
+        ) as run:
+            _create_chunks(run, self.create_from_request)
+            return run.report()
+
+    def create_prepared(
+        self,
+        prepared: PreparedCreate,
+        *,
+        journal: str | os.PathLike[str] | None = None,
+        resolve_uncertain: Mapping[int, Resolution] | None = None,
+        resend_uncertain: bool = False,
+        on_progress: ProgressCallback | None = None,
+    ) -> Campaign | BulkCreateReport:
+        """Send what :func:`prepare_create` prepared, checking nothing again.
+
+        One campaign (``prepared.bulk`` False) is created as :meth:`create` creates it and
+        returned; several as :meth:`create_many` does, and the report returned. The
+        journal arguments are theirs, ``resolve_uncertain`` by campaign number (``{1: ...}``
+        for a single one). Nothing is warned: the warnings are in ``prepared.warnings``.
+        """
+        if not prepared.bulk:
+            single = (resolve_uncertain or {}).get(1)
+            return self._create_one(prepared, journal, single, resend_uncertain)
+        return self._create_all(prepared, journal, resolve_uncertain, resend_uncertain, on_progress)
+
+    def get(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Read a campaign by id (``campaigns:read``). Raises NotFoundError when unknown."""
+        op = self._client._get_op(campaign_id)
+        response, call = self._client._send(op)
+        return self._client._campaign(op, call, response)
+
+    def set_status(self, campaign_id: uuid.UUID | str, status: CampaignStatus | str) -> Campaign:
+        """Set a campaign's status: ``ACTIVE``, ``PAUSED`` or ``CANCELLED``.
+
+        A cancelled campaign cannot be reactivated (the server answers 400).
+        """
+        op = self._client._status_op(campaign_id, status)
+        response, call = self._client._send(op)
+        return self._client._campaign(op, call, response)
+
+    def pause(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Pause a campaign (status ``PAUSED``)."""
+        return self.set_status(campaign_id, CampaignStatus.PAUSED)
+
+    def resume(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Resume a paused campaign (status ``ACTIVE``)."""
+        return self.set_status(campaign_id, CampaignStatus.ACTIVE)
+
+    def cancel(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Cancel a campaign for good (status ``CANCELLED``)."""
+        return self.set_status(campaign_id, CampaignStatus.CANCELLED)
+
+
+class AsyncCampaigns(AsyncAPIResource):
+    """``client.campaigns`` of :class:`AsyncVolubile`: :class:`Campaigns`, awaited."""
+
+    async def create(
+        self,
+        *,
+        name: str,
+        agent_id: uuid.UUID | str,
+        start_date: DateInput,
+        time_slots: TimeSlotsInput,
+        batch_size: int,
+        days: DaysInput,
+        retry: RetryInput | None = None,
+        recipients: RecipientsInput | None = None,
+        timezone: TimezoneInput | None = None,
+        journal: str | os.PathLike[str] | None = None,
+        resolve_uncertain: Resolution | None = None,
+        resend_uncertain: bool = False,
+        **fields: Unpack[CreateCampaignRequestFields],
+    ) -> Campaign:
+        """Create a campaign; see :meth:`Campaigns.create`."""
+        prepared = prepare_create(
+            name=name,
+            agent_id=agent_id,
+            start_date=start_date,
+            time_slots=time_slots,
+            batch_size=batch_size,
+            days=days,
+            retry=retry,
+            recipients=recipients,
+            timezone=timezone,
+            bulk=False,
+            **fields,
+        )
+        _warn_before_creating(prepared)
+        return await self._create_one(prepared, journal, resolve_uncertain, resend_uncertain)
+
+    async def _create_one(
+        self,
+        prepared: PreparedCreate,
+        journal: str | os.PathLike[str] | None,
+        resolve_uncertain: Resolution | None,
+        resend_uncertain: bool,
+    ) -> Campaign:
+        if journal is None and resolve_uncertain is None:
+            return await self.create_from_request(prepared.request)
+        with _single_run(prepared, journal, resolve_uncertain, resend_uncertain) as run:
+            await _acreate_chunks(run, self.create_from_request)
+            return run.single_result()
+
+    async def create_from_request(self, request: CampaignRequest) -> Campaign:
+        """Create a campaign from an already validated request (used by bulk creation)."""
+        op = self._client._create_op(request)
+        try:
+            response, call = await self._client._send(op)
+            return self._client._campaign(op, call, response)
+        except BaseException as stop:
+            if not isinstance(stop, Exception):  # asyncio.CancelledError, KeyboardInterrupt
+                _interrupted_create(stop, op, request)
+            raise
+
+    async def create_many(
+        self,
+        *,
+        name: str,
+        agent_id: uuid.UUID | str,
+        start_date: DateInput,
+        time_slots: TimeSlotsInput,
+        batch_size: int,
+        days: DaysInput,
+        recipients: RecipientsInput,
+        retry: RetryInput | None = None,
+        timezone: TimezoneInput | None = None,
+        chunk_size: int = 1000,
+        journal: str | os.PathLike[str] | None = None,
+        resolve_uncertain: Mapping[int, Resolution] | None = None,
+        resend_uncertain: bool = False,
+        on_progress: ProgressCallback | None = None,
+        **fields: Unpack[CreateCampaignRequestFields],
+    ) -> BulkCreateReport:
+        """Create one campaign per chunk of recipients; see :meth:`Campaigns.create_many`."""
+        prepared = prepare_create(
+            name=name,
+            agent_id=agent_id,
+            start_date=start_date,
+            time_slots=time_slots,
+            batch_size=batch_size,
+            days=days,
+            recipients=recipients,
+            retry=retry,
+            timezone=timezone,
+            bulk=True,
+            chunk_size=chunk_size,
+            **fields,
+        )
+        _warn_before_creating_many(prepared)
+        return await self._create_all(
+            prepared, journal, resolve_uncertain, resend_uncertain, on_progress
+        )
+
+    async def _create_all(
+        self,
+        prepared: PreparedCreate,
+        journal: str | os.PathLike[str] | None,
+        resolve_uncertain: Mapping[int, Resolution] | None,
+        resend_uncertain: bool,
+        on_progress: ProgressCallback | None,
+    ) -> BulkCreateReport:
+        with _journaled_run(
+            list(prepared.chunks),
+            prepared.recipient_count,
+            journal=journal,
+            resolve_uncertain=resolve_uncertain,
+            resend_uncertain=resend_uncertain,
+            on_progress=on_progress,
+        ) as run:
+            await _acreate_chunks(run, self.create_from_request)
+            return run.report()
+
+    async def create_prepared(
+        self,
+        prepared: PreparedCreate,
+        *,
+        journal: str | os.PathLike[str] | None = None,
+        resolve_uncertain: Mapping[int, Resolution] | None = None,
+        resend_uncertain: bool = False,
+        on_progress: ProgressCallback | None = None,
+    ) -> Campaign | BulkCreateReport:
+        """Send what :func:`prepare_create` prepared, checking nothing again.
+
+        One campaign (``prepared.bulk`` False) is created as :meth:`create` creates it and
+        returned; several as :meth:`create_many` does, and the report returned. The
+        journal arguments are theirs, ``resolve_uncertain`` by campaign number (``{1: ...}``
+        for a single one). Nothing is warned: the warnings are in ``prepared.warnings``.
+        """
+        if not prepared.bulk:
+            single = (resolve_uncertain or {}).get(1)
+            return await self._create_one(prepared, journal, single, resend_uncertain)
+        return await self._create_all(
+            prepared, journal, resolve_uncertain, resend_uncertain, on_progress
+        )
+
+    async def get(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Read a campaign by id; see :meth:`Campaigns.get`."""
+        op = self._client._get_op(campaign_id)
+        response, call = await self._client._send(op)
+        return self._client._campaign(op, call, response)
+
+    async def set_status(
+        self, campaign_id: uuid.UUID | str, status: CampaignStatus | str
+    ) -> Campaign:
+        """Set a campaign's status; see :meth:`Campaigns.set_status`."""
+        op = self._client._status_op(campaign_id, status)
+        response, call = await self._client._send(op)
+        return self._client._campaign(op, call, response)
+
+    async def pause(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Pause a campaign (status ``PAUSED``)."""
+        return await self.set_status(campaign_id, CampaignStatus.PAUSED)
+
+    async def resume(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Resume a paused campaign (status ``ACTIVE``)."""
+        return await self.set_status(campaign_id, CampaignStatus.ACTIVE)
+
+    async def cancel(self, campaign_id: uuid.UUID | str) -> Campaign:
+        """Cancel a campaign for good (status ``CANCELLED``)."""
+        return await self.set_status(campaign_id, CampaignStatus.CANCELLED)

@@ -899,8 +899,8 @@ def test_the_rows_of_a_csv_share_their_column_names(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     recipients = load_recipients(path).recipients
-    assert len({id(r._columns) for r in recipients}) == 1
-    assert all(r._columns == ("firstName",) for r in recipients)
+    assert len({id(r._layout) for r in recipients}) == 1
+    assert all(r._layout == ("firstName",) for r in recipients)
     assert [r.context["firstName"] for r in recipients] == [f"Ana{i}" for i in range(50)]
 
 

@@ -286,18 +286,18 @@ class Recipient:
 
     phone: str
     # A private plain dict shown through a read-only view: building a view per recipient would
-    # cost an object per row in imports of 100,000 rows. Not set for a recipient read from a CSV
-    # row: see _columns.
+    # cost an object per row in imports of 100,000 rows. Not set for a CSV row (see _layout).
     _context: dict[str, Any]
-    # Derived from the context (it holds mappings or lists), so attrs.evolve must not pass it.
-    _nested: bool = attrs.field(init=False)
-    # perf: "load_recipients peak memory, 100k rows" (scripts/bench.py). A recipient read from
-    # a CSV row holds the row's values (_cells, a tuple of text) and the header's names for
-    # them (_columns, one tuple shared by every row of the file), not a dict of its own: 56
-    # bytes a row instead of 184. Its context dict is made when one is asked for (reading
-    # _context falls back to __getattr__, so attrs.evolve and attrs.asdict see a dict too).
-    # None for every other recipient, whose context is the dict in _context.
-    _columns: tuple[str, ...] | None = attrs.field(init=False)
+    # What _context holds, derived from it (so attrs.evolve must not pass it): False for a dict
+    # of plain values, True for a dict holding mappings or lists (tuples), or, for a recipient
+    # read from a CSV row, the header's names of the row's context cells, in order.
+    #
+    # perf: "load_recipients peak memory, 100k rows" (scripts/bench.py). A CSV row's recipient
+    # holds its cells (_cells, a tuple of text) and the names (one tuple shared by every row of
+    # the file) instead of a dict of its own: 56 bytes a row instead of 184. Its context dict is
+    # made when asked for: reading _context, which is not set, falls back to __getattr__ (so
+    # attrs.evolve and attrs.asdict see a dict too).
+    _layout: bool | tuple[str, ...] = attrs.field(init=False)
     _cells: tuple[str, ...] = attrs.field(init=False)
 
     def __init__(self, phone: str, context: Mapping[str, Any] | None = None) -> None:
@@ -315,11 +315,14 @@ class Recipient:
         _init(self, phone, frozen, nested)
 
     def __getattr__(self, name: str) -> Any:
-        # Only reached for an attribute that is not set: the context of a CSV row.
+        # Only reached for an attribute that is not set: the context of a CSV row's recipient,
+        # the cells of any other.
         if name == "_context":
-            columns = self._columns
-            if columns is not None:
-                return dict(zip(columns, self._cells, strict=True))
+            layout = self._layout
+            if type(layout) is tuple:
+                return dict(zip(layout, self._cells, strict=True))
+        elif name == "_cells":
+            return ()
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
@@ -342,7 +345,10 @@ class Recipient:
     def __hash__(self) -> int:
         context = self._context
         return hash(
-            (self.phone, _hashable(context) if self._nested else frozenset(context.items()))
+            (
+                self.phone,
+                _hashable(context) if self._layout is True else frozenset(context.items()),
+            )
         )
 
     def __repr__(self) -> str:
@@ -361,17 +367,14 @@ _new = object.__new__
 # half the cost of object.__setattr__ (it shows when importing 100,000 rows).
 _set_phone = Recipient.__dict__["phone"].__set__
 _set_context = Recipient.__dict__["_context"].__set__
-_set_nested = Recipient.__dict__["_nested"].__set__
-_set_columns = Recipient.__dict__["_columns"].__set__
+_set_layout = Recipient.__dict__["_layout"].__set__
 _set_cells = Recipient.__dict__["_cells"].__set__
 
 
 def _init(recipient: Recipient, phone: str, context: dict[str, Any], nested: bool) -> None:
     _set_phone(recipient, phone)
     _set_context(recipient, context)
-    _set_nested(recipient, nested)
-    _set_columns(recipient, None)
-    _set_cells(recipient, ())
+    _set_layout(recipient, nested)
 
 
 def trusted_recipient(phone: str, context: dict[str, Any], nested: bool) -> Recipient:
@@ -381,27 +384,28 @@ def trusted_recipient(phone: str, context: dict[str, Any], nested: bool) -> Reci
     campaign bodies build thousands of these.
     """
     recipient = _new(Recipient)
-    _init(recipient, phone, context, nested)
+    # perf: "campaigns.create with 1,000 recipients" (scripts/bench.py): _init, inlined.
+    _set_phone(recipient, phone)
+    _set_context(recipient, context)
+    _set_layout(recipient, nested)
     return recipient
 
 
 def recipient_json(recipient: Recipient) -> dict[str, Any]:
     """The API's JSON form of a recipient, as new plain dicts and lists."""
-    columns = recipient._columns
-    if columns is not None:  # a CSV row: text values only
-        if not columns:
+    layout = recipient._layout
+    if layout is False:
+        context = recipient._context
+        if not context:
             return {"phone": recipient.phone}
-        # Not strict: the names and the cells come from one row, of the header's width (and the
-        # check would cost a third of this function).
-        context = dict(zip(columns, recipient._cells, strict=False))
-        return {"phone": recipient.phone, "context": context}
-    context = recipient._context
-    if not context:
+        return {"phone": recipient.phone, "context": dict(context)}
+    if layout is True:
+        return {"phone": recipient.phone, "context": _thaw(recipient._context)}
+    if not layout:
         return {"phone": recipient.phone}
-    return {
-        "phone": recipient.phone,
-        "context": _thaw(context) if recipient._nested else dict(context),
-    }
+    # A CSV row. Not strict: the names and the cells come from one row, of the header's width
+    # (and the check would cost a third of this function).
+    return {"phone": recipient.phone, "context": dict(zip(layout, recipient._cells, strict=False))}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1140,8 +1144,7 @@ class _CsvRows:
         e164 = is_e164
         first_row = self.collector.first_row
         keep = self.collector.recipients.append
-        new, set_phone, set_nested = _new, _set_phone, _set_nested
-        set_columns, set_cells = _set_columns, _set_cells
+        new, set_phone, set_layout, set_cells = _new, _set_phone, _set_layout, _set_cells
         previous_end = reader.line_num
         while True:
             try:
@@ -1156,7 +1159,7 @@ class _CsvRows:
                         take(cells, row, previous_end)
                         continue
                     # perf: "load_recipients, E.164 rows" (scripts/bench.py): the row's own
-                    # cells, no dict (see Recipient._columns).
+                    # cells, no dict (see Recipient._layout).
                     if unnamed:
                         values = pick_cells(cells)
                     else:
@@ -1164,8 +1167,7 @@ class _CsvRows:
                         values = tuple(cells)
                     recipient = new(Recipient)
                     set_phone(recipient, raw)
-                    set_nested(recipient, False)
-                    set_columns(recipient, columns)
+                    set_layout(recipient, columns)
                     set_cells(recipient, values)
                     keep(recipient)
                 return

@@ -876,6 +876,7 @@ def test_a_csv_rows_recipient_is_a_recipient_like_any_other(tmp_path: Path) -> N
         ana.phone = "+33698765432"  # type: ignore[misc]
     for copied in (pickle.loads(pickle.dumps(ana)), copy.copy(ana), copy.deepcopy(ana)):
         assert copied == built
+    assert attrs.asdict(ana)["_context"] == {"firstName": "Ana", "city": "Sète"}
     moved = attrs.evolve(ana, phone="+33698765432")
     assert moved == Recipient("+33698765432", {"firstName": "Ana", "city": "Sète"})
     with pytest.raises(AttributeError, match="no attribute 'nickname'"):

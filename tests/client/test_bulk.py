@@ -614,3 +614,50 @@ def test_create_many_warnings_point_at_the_callers_line(sync_harness: Harness) -
     with pytest.warns(CampaignWarning, match="repeats") as caught:
         create_many(sync_harness, recipients=people)
     assert {Path(warning.filename).name for warning in caught} == {"client_harness.py"}
+
+
+# --- the journal's fingerprints (issue 14) ---------------------------------------------------
+
+
+@pytest.fixture
+def fingerprinted(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every document the bulk module fingerprints, in order (the digests are unchanged)."""
+    seen: list[object] = []
+    digest = _bulk._fingerprint
+
+    def counting(document: object) -> str:
+        seen.append(document)
+        return digest(document)
+
+    monkeypatch.setattr(_bulk, "_fingerprint", counting)
+    return seen
+
+
+def test_no_fingerprint_is_computed_without_a_journal(
+    harness: Harness, server: ScriptedServer, fingerprinted: list[object]
+) -> None:
+    report = create_many(harness)
+    single(harness)
+
+    assert report.ok
+    assert len(posts(server)) == 6
+    assert fingerprinted == []
+
+
+def test_a_journaled_run_fingerprints_each_body_once_and_its_chunks_once(
+    harness: Harness, server: ScriptedServer, tmp_path: Path, fingerprinted: list[object]
+) -> None:
+    journal = tmp_path / "run.jsonl"
+    create_many(harness, journal=journal)
+
+    bodies = [received.json() for received in posts(server)]
+    *per_chunk, whole_run = fingerprinted
+    assert per_chunk == bodies  # each chunk's exact body, once
+    written = records(journal)
+    assert [r["fingerprint"] for r in written if r["type"] == "intent"] == [
+        _bulk._fingerprint(body) for body in bodies
+    ]
+    assert written[0]["fingerprint"] == _bulk._fingerprint(
+        [_bulk._fingerprint(body) for body in bodies]
+    )
+    assert whole_run == [_bulk._fingerprint(body) for body in bodies]

@@ -10,11 +10,13 @@ import codecs
 import copy
 import doctest
 import enum
+import gc
 import io
 import itertools
 import json
 import pickle
 import sys
+import threading
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -844,3 +846,121 @@ def test_a_source_error_pickles_and_names_the_cli_flags() -> None:
     assert "phone_column=" not in error.describe(_recipients.cli_option)
     copy_ = pickle.loads(pickle.dumps(error))
     assert (str(copy_), copy_.line, copy_.source) == (str(error), error.line, error.source)
+
+
+# --- issue 14: a CSV row's recipient, the collector paused while importing ----------------------
+
+
+def test_a_csv_rows_recipient_is_a_recipient_like_any_other(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "firstName,phone,,city\nAna,+33612345678,x,Sète\nLuc,+33698765432,,\n", encoding="utf-8"
+    )
+    ana, luc = load_recipients(path).recipients
+    built = Recipient(PHONE, {"firstName": "Ana", "city": "Sète"})
+
+    assert ana == built
+    assert hash(ana) == hash(built)
+    assert {ana, built} == {built}
+    assert (
+        repr(ana)
+        == repr(built)
+        == "Recipient('+33612345678', {'firstName': 'Ana', 'city': 'Sète'})"
+    )
+    assert ana.to_api() == built.to_api()
+    assert ana.context == {"firstName": "Ana", "city": "Sète"}
+    assert luc.to_api() == {"phone": "+33698765432", "context": {"firstName": "Luc", "city": ""}}
+    with pytest.raises(TypeError):
+        ana.context["city"] = "Paris"  # type: ignore[index]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        ana.phone = "+33698765432"  # type: ignore[misc]
+    for copied in (pickle.loads(pickle.dumps(ana)), copy.copy(ana), copy.deepcopy(ana)):
+        assert copied == built
+    assert attrs.asdict(ana)["_context"] == {"firstName": "Ana", "city": "Sète"}
+    moved = attrs.evolve(ana, phone="+33698765432")
+    assert moved == Recipient("+33698765432", {"firstName": "Ana", "city": "Sète"})
+    with pytest.raises(AttributeError, match="no attribute 'nickname'"):
+        ana.nickname  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_a_csv_with_only_a_phone_column_gives_recipients_without_context(tmp_path: Path) -> None:
+    path = tmp_path / "phones.csv"
+    path.write_text("phone\n+33612345678\n", encoding="utf-8")
+    (recipient,) = load_recipients(path).recipients
+    assert recipient == Recipient(PHONE)
+    assert recipient.to_api() == {"phone": PHONE}
+    assert repr(recipient) == "Recipient('+33612345678')"
+
+
+def test_the_rows_of_a_csv_share_their_column_names(tmp_path: Path) -> None:
+    # What keeps an import of 100,000 rows small: no dict per row, one tuple of names per file.
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "phone,firstName\n" + "".join(f"+336123456{i:02d},Ana{i}\n" for i in range(50)),
+        encoding="utf-8",
+    )
+    recipients = load_recipients(path).recipients
+    assert len({id(r._layout) for r in recipients}) == 1
+    assert all(r._layout == ("firstName",) for r in recipients)
+    assert [r.context["firstName"] for r in recipients] == [f"Ana{i}" for i in range(50)]
+
+
+class _WatchedStream(io.BytesIO):
+    """A binary file object that notes whether the cyclic collector runs while it is read."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.collector_enabled: list[bool] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size != 0:  # read(0) tells text from bytes, before the import starts
+            self.collector_enabled.append(gc.isenabled())
+        return super().read(size)
+
+
+def test_the_cyclic_collector_is_paused_while_a_csv_is_read_and_restored_after() -> None:
+    assert gc.isenabled()
+    stream = _WatchedStream(b"phone\n+33612345678\n")
+    assert len(load_recipients(stream).recipients) == 1
+    assert stream.collector_enabled
+    assert not any(stream.collector_enabled)
+    assert gc.isenabled()
+
+
+def test_a_collector_disabled_by_the_caller_stays_disabled() -> None:
+    gc.disable()
+    try:
+        load_recipients(io.BytesIO(b"phone\n+33612345678\n"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_collector_is_restored_when_the_import_fails(tmp_path: Path) -> None:
+    path = tmp_path / "no-phone.csv"
+    path.write_text("name\nAna\n", encoding="utf-8")
+    with pytest.raises(RecipientSourceError):
+        load_recipients(path)
+    assert gc.isenabled()
+
+
+def test_imports_in_several_threads_restore_the_collector_once_all_have_ended() -> None:
+    started, release = threading.Barrier(2), threading.Event()
+    seen: list[bool] = []
+
+    class Held(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            if size != 0 and self.tell() == 0:  # its first block: the import has begun
+                started.wait(timeout=10)
+                release.wait(timeout=10)
+            return super().read(size)
+
+    thread = threading.Thread(target=load_recipients, args=(Held(b"phone\n+33612345678\n"),))
+    thread.start()
+    started.wait(timeout=10)  # the other import is paused, in the middle of its read
+    load_recipients(io.BytesIO(b"phone\n+33698765432\n"))
+    seen.append(gc.isenabled())  # this one ended first: the other still runs
+    release.set()
+    thread.join()
+    assert seen == [False]
+    assert gc.isenabled()

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import codecs
 import collections
+import gc
 import itertools
 import math
+import operator
 import os
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
@@ -282,10 +285,19 @@ class Recipient:
 
     phone: str
     # A private plain dict shown through a read-only view: building a view per recipient would
-    # cost an object per row in imports of 100,000 rows.
+    # cost an object per row in imports of 100,000 rows. Not set for a CSV row (see _layout).
     _context: dict[str, Any]
-    # Derived from the context (it holds mappings or lists), so attrs.evolve must not pass it.
-    _nested: bool = attrs.field(init=False)
+    # What _context holds, derived from it (so attrs.evolve must not pass it): False for a dict
+    # of plain values, True for a dict holding mappings or lists (tuples), or, for a recipient
+    # read from a CSV row, the header's names of the row's context cells, in order.
+    #
+    # perf: "load_recipients peak memory, 100k rows" (scripts/bench.py). A CSV row's recipient
+    # holds its cells (_cells, a tuple of text) and the names (one tuple shared by every row of
+    # the file) instead of a dict of its own: 56 bytes a row instead of 184. Its context dict is
+    # made when asked for: reading _context, which is not set, falls back to __getattr__ (so
+    # attrs.evolve and attrs.asdict see a dict too).
+    _layout: bool | tuple[str, ...] = attrs.field(init=False)
+    _cells: tuple[str, ...] = attrs.field(init=False)
 
     def __init__(self, phone: str, context: Mapping[str, Any] | None = None) -> None:
         errors: list[FieldError] = ProblemList()
@@ -300,6 +312,17 @@ class Recipient:
         if errors:
             raise ClientValidationError(errors, subject="recipient")
         _init(self, phone, frozen, nested)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for an attribute that is not set: the context of a CSV row's recipient,
+        # the cells of any other.
+        if name == "_context":
+            layout = self._layout
+            if type(layout) is tuple:
+                return dict(zip(layout, self._cells, strict=True))
+        elif name == "_cells":
+            return ()
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def context(self) -> Mapping[str, Any]:
@@ -321,13 +344,17 @@ class Recipient:
     def __hash__(self) -> int:
         context = self._context
         return hash(
-            (self.phone, _hashable(context) if self._nested else frozenset(context.items()))
+            (
+                self.phone,
+                _hashable(context) if self._layout is True else frozenset(context.items()),
+            )
         )
 
     def __repr__(self) -> str:
-        if not self._context:
+        context = self._context
+        if not context:
             return f"Recipient({self.phone!r})"
-        return f"Recipient({self.phone!r}, {_thaw(self._context)!r})"
+        return f"Recipient({self.phone!r}, {_thaw(context)!r})"
 
     def __reduce__(self) -> tuple[type[Recipient], tuple[str, dict[str, Any]]]:
         # The read-only nested values cannot be pickled; rebuild from plain values instead.
@@ -339,13 +366,14 @@ _new = object.__new__
 # half the cost of object.__setattr__ (it shows when importing 100,000 rows).
 _set_phone = Recipient.__dict__["phone"].__set__
 _set_context = Recipient.__dict__["_context"].__set__
-_set_nested = Recipient.__dict__["_nested"].__set__
+_set_layout = Recipient.__dict__["_layout"].__set__
+_set_cells = Recipient.__dict__["_cells"].__set__
 
 
 def _init(recipient: Recipient, phone: str, context: dict[str, Any], nested: bool) -> None:
     _set_phone(recipient, phone)
     _set_context(recipient, context)
-    _set_nested(recipient, nested)
+    _set_layout(recipient, nested)
 
 
 def trusted_recipient(phone: str, context: dict[str, Any], nested: bool) -> Recipient:
@@ -355,19 +383,28 @@ def trusted_recipient(phone: str, context: dict[str, Any], nested: bool) -> Reci
     campaign bodies build thousands of these.
     """
     recipient = _new(Recipient)
-    _init(recipient, phone, context, nested)
+    # perf: "campaigns.create with 1,000 recipients" (scripts/bench.py): _init, inlined.
+    _set_phone(recipient, phone)
+    _set_context(recipient, context)
+    _set_layout(recipient, nested)
     return recipient
 
 
 def recipient_json(recipient: Recipient) -> dict[str, Any]:
     """The API's JSON form of a recipient, as new plain dicts and lists."""
-    context = recipient._context
-    if not context:
+    layout = recipient._layout
+    if layout is False:
+        context = recipient._context
+        if not context:
+            return {"phone": recipient.phone}
+        return {"phone": recipient.phone, "context": dict(context)}
+    if layout is True:
+        return {"phone": recipient.phone, "context": _thaw(recipient._context)}
+    if not layout:
         return {"phone": recipient.phone}
-    return {
-        "phone": recipient.phone,
-        "context": _thaw(context) if recipient._nested else dict(context),
-    }
+    # A CSV row. Not strict: the names and the cells come from one row, of the header's width
+    # (and the check would cost a third of this function).
+    return {"phone": recipient.phone, "context": dict(zip(layout, recipient._cells, strict=False))}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1025,6 +1062,17 @@ class _Collector:
         )
 
 
+def _cell_picker(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A function giving the cells at ``indexes`` of a row, as a tuple."""
+    if len(indexes) > 1:
+        return operator.itemgetter(*indexes)  # a tuple, made in C
+
+    def pick(cells: list[str]) -> tuple[str, ...]:
+        return tuple(cells[index] for index in indexes)
+
+    return pick
+
+
 class _CsvRows:
     """One CSV being read: the header, and every row after it into the collector."""
 
@@ -1103,16 +1151,21 @@ class _CsvRows:
 
         header = self.header
         width = len(header)
-        phone_key = self.phone_key
+        phone_index = self.phone_index
         unnamed = self.unnamed
-        take, finish = self._take, self._finish
+        # The names of the context's columns, in order: every column but the phone's and those
+        # without a name. One tuple, shared by the recipients of every row (see Recipient).
+        kept = [index for index, name in enumerate(header) if index != phone_index and name != ""]
+        columns = tuple(header[index] for index in kept)
+        pick_cells = _cell_picker(kept)
+        take = self._take
         # The loop below runs once per row of files with 100,000 rows: everything it touches is
         # bound to a local name, and a well-formed one-line row with an E.164 number that is
         # new takes the shortest path; any other row goes through _take.
         e164 = is_e164
         first_row = self.collector.first_row
         keep = self.collector.recipients.append
-        new, set_phone, set_context, set_nested = _new, _set_phone, _set_context, _set_nested
+        new, set_phone, set_layout, set_cells = _new, _set_phone, _set_layout, _set_cells
         previous_end = reader.line_num
         while True:
             try:
@@ -1122,17 +1175,21 @@ class _CsvRows:
                     if len(cells) != width or previous_end != row:
                         take(cells, row, previous_end)
                         continue
-                    context = dict(zip(header, cells, strict=True))
-                    raw = context.pop(phone_key)
-                    if unnamed:
-                        context.pop("", None)
+                    raw = cells[phone_index]
                     if not e164(raw) or first_row.setdefault(raw, row) != row:
-                        finish(row, raw, context)
+                        take(cells, row, previous_end)
                         continue
+                    # perf: "load_recipients, E.164 rows" (scripts/bench.py): the row's own
+                    # cells, no dict (see Recipient._layout).
+                    if unnamed:
+                        values = pick_cells(cells)
+                    else:
+                        del cells[phone_index]
+                        values = tuple(cells)
                     recipient = new(Recipient)
                     set_phone(recipient, raw)
-                    set_context(recipient, context)
-                    set_nested(recipient, False)
+                    set_layout(recipient, columns)
+                    set_cells(recipient, values)
                     keep(recipient)
                 return
             except csv.Error as error:
@@ -1373,6 +1430,40 @@ def _check_delimiter(delimiter: object) -> str | None:
     return delimiter
 
 
+class _CyclicCollectorPause:
+    """The cyclic garbage collector paused for a block, then restored as it was.
+
+    perf: "load_recipients, E.164 rows" (scripts/bench.py). An import makes an object per row
+    that the collector tracks (the Recipient), and every pass over the older generations walks
+    all of those made so far: at 1M rows that was a third of the import's time, and the part
+    that grew faster than the rows. The block makes no reference cycles (recipients hold text,
+    tuples and dicts of values), so those passes cannot find anything to free in it; objects
+    are still freed by reference counting. Imports in several threads share one pause: the
+    last to end restores the collector, and only if it was enabled when the first began.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._blocks = 0  # blocks running with the collector paused
+        self._was_enabled = False
+
+    def __enter__(self) -> None:
+        with self._lock:
+            if self._blocks == 0:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._blocks += 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        with self._lock:
+            self._blocks -= 1
+            if self._blocks == 0 and self._was_enabled:
+                gc.enable()
+
+
+_cyclic_gc_paused = _CyclicCollectorPause()
+
+
 def load_recipients(
     source: str | os.PathLike[str] | IO[str] | IO[bytes] | Iterable[Mapping[str, Any]],
     phone_column: str | None = None,
@@ -1405,7 +1496,9 @@ def load_recipients(
     ``phone`` extra, a misaligned CSV row, a quote left open that took in the rows after it,
     an invalid context value...), and the duplicates (same normalised number as an earlier row,
     which is kept). Every line is accounted for. The source is read as a stream, in bounded
-    blocks: only the result is held in memory. A file object is read, never closed.
+    blocks: only the result is held in memory. A file object is read, never closed. While a CSV
+    is read, Python's cyclic garbage collector is paused (the recipients it builds hold no
+    reference cycles for it to find); it is restored as it was when the import ends.
 
     Raises :class:`RecipientSourceError` (a ``ValueError``) when the source itself is
     unusable: no header, no phone column or several candidates, a column named twice, text
@@ -1419,19 +1512,21 @@ def load_recipients(
     collector = _Collector(region)
     if isinstance(source, (str, os.PathLike)):
         name = repr(os.fspath(source))
-        with open(source, "rb") as stream:
+        with open(source, "rb") as stream, _cyclic_gc_paused:
             lines = _LineSource(stream.read, name, _Decoder(codec))
             _CsvRows(lines, collector, phone_column, delimiter).read()
-        return collector.result(lines.encoding)
+            return collector.result(lines.encoding)
     if hasattr(source, "read"):
         handle = cast("IO[Any]", source)
         name = repr(getattr(handle, "name", "the CSV file"))
         text_mode = isinstance(handle.read(0), str)
         lines = _LineSource(handle.read, name, None if text_mode else _Decoder(codec))
         # The file object is the caller's: it is read, never closed nor wrapped.
-        _CsvRows(lines, collector, phone_column, delimiter).read()
-        return collector.result(lines.encoding)
+        with _cyclic_gc_paused:
+            _CsvRows(lines, collector, phone_column, delimiter).read()
+            return collector.result(lines.encoding)
     if isinstance(source, Iterable) and not isinstance(source, (bytes, Mapping)):
+        # Not paused: the mappings are the caller's, and so is the code that yields them.
         _read_mappings(source, collector, phone_column or "phone")
         return collector.result()
     raise TypeError(

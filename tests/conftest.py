@@ -8,8 +8,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The command line's fixtures (cli, sandbox, keyed, no_tty), for every CLI test file.
-pytest_plugins = ["tests.cli_harness"]
+# The command line's fixtures (cli, sandbox, keyed, no_tty), for every CLI test file; a real
+# Redis server (redis_server, own_redis, redis_key) for the shared limiter and journal.
+pytest_plugins = ["tests.cli_harness", "tests.redis_harness"]
 
 
 @pytest.fixture

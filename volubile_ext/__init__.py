@@ -38,6 +38,7 @@ from ._errors import (
     VolubileError,
 )
 from ._holidays import french_public_holidays
+from ._limiter import RateLimiter
 from ._models import Campaign, CampaignStatus, ResponseInfo
 from ._planning import (
     BulkPlan,
@@ -58,6 +59,8 @@ from ._recipients import (
     load_recipients,
     normalize_phone,
 )
+from ._redis import RedisUnavailableError
+from ._redis_limiter import RedisRateLimiter
 from ._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
 from ._version import __version__
 
@@ -101,9 +104,12 @@ __all__ = [
     "PlannedDay",
     "RateLimitError",
     "RateLimitInfo",
+    "RateLimiter",
     "Recipient",
     "RecipientImport",
     "RecipientSourceError",
+    "RedisRateLimiter",
+    "RedisUnavailableError",
     "RejectedRow",
     "ResponseInfo",
     "RetrySettings",

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.cli_harness import SECRET_KEY, create_campaign
-from tests.redis_harness import RedisServer, free_port, needs_redis
+from tests.redis_harness import RedisServer, free_port
 from volubile_ext import (
     AsyncVolubile,
     RateLimitError,
@@ -29,8 +29,6 @@ from volubile_ext import (
 )
 from volubile_ext._ratelimit import RateLimitWaitTooLong
 from volubile_ext.testing import ErrorStatus, Sandbox
-
-pytestmark = needs_redis
 
 
 @pytest.fixture

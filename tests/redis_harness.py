@@ -108,7 +108,8 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
     """One Redis for the session; tests keep apart by using keys of their own."""
     if REDIS_SERVER is None:
         _missing()
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    # Persistent as a journal's Redis should be (appendonly, fsync at every write).
+    server = RedisServer(tmp_path_factory.mktemp("redis"), appendonly=True).start()
     try:
         yield server
     finally:

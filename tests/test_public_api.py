@@ -51,6 +51,7 @@ EXPECTED = [
     "Recipient",
     "RecipientImport",
     "RecipientSourceError",
+    "RedisJournal",
     "RedisRateLimiter",
     "RedisUnavailableError",
     "RejectedRow",

@@ -60,6 +60,7 @@ from ._recipients import (
     normalize_phone,
 )
 from ._redis import RedisUnavailableError
+from ._redis_journal import RedisJournal
 from ._redis_limiter import RedisRateLimiter
 from ._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
 from ._version import __version__
@@ -108,6 +109,7 @@ __all__ = [
     "Recipient",
     "RecipientImport",
     "RecipientSourceError",
+    "RedisJournal",
     "RedisRateLimiter",
     "RedisUnavailableError",
     "RejectedRow",

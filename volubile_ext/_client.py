@@ -53,6 +53,7 @@ from ._bulk import (
     BulkCreateReport,
     BulkRun,
     Chunk,
+    JournalBackend,
     ProgressCallback,
     Resolution,
     plan_chunks,
@@ -1080,7 +1081,7 @@ def _journaled_run(
     chunks: list[Chunk],
     count: int,
     *,
-    journal: str | os.PathLike[str] | None,
+    journal: str | os.PathLike[str] | JournalBackend | None,
     resolve_uncertain: Mapping[int, Resolution] | Resolution | None,
     resend_uncertain: bool,
     on_progress: ProgressCallback | None = None,
@@ -1142,7 +1143,7 @@ class Campaigns:
         retry: Any = None,
         recipients: Any = None,
         timezone: str | None = None,
-        journal: str | os.PathLike[str] | None = None,
+        journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Resolution | None = None,
         resend_uncertain: bool = False,
     ) -> Campaign:
@@ -1216,7 +1217,7 @@ class Campaigns:
         retry: Any = None,
         timezone: str | None = None,
         chunk_size: int = 1000,
-        journal: str | os.PathLike[str] | None = None,
+        journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Mapping[int, Resolution] | None = None,
         resend_uncertain: bool = False,
         on_progress: ProgressCallback | None = None,
@@ -1235,6 +1236,8 @@ class Campaigns:
         again. ``on_progress(done, total)`` is called as chunks finish. Returns a
         :class:`BulkCreateReport`; errors on single chunks are in the report. A journal that
         cannot be written raises :class:`JournalWriteError`, which names every campaign created.
+        ``journal=RedisJournal(url, key=...)`` keeps the same records in Redis instead, so that
+        a run stopped on one machine can be resumed on another.
         """
         chunks, count = _bulk_plan(
             name=name,
@@ -1306,7 +1309,7 @@ class AsyncCampaigns:
         retry: Any = None,
         recipients: Any = None,
         timezone: str | None = None,
-        journal: str | os.PathLike[str] | None = None,
+        journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Resolution | None = None,
         resend_uncertain: bool = False,
     ) -> Campaign:
@@ -1359,7 +1362,7 @@ class AsyncCampaigns:
         retry: Any = None,
         timezone: str | None = None,
         chunk_size: int = 1000,
-        journal: str | os.PathLike[str] | None = None,
+        journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Mapping[int, Resolution] | None = None,
         resend_uncertain: bool = False,
         on_progress: ProgressCallback | None = None,

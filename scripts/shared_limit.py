@@ -1,5 +1,8 @@
 """Several processes on one account, sharing its rate limit through Redis, against one sandbox.
 
+:class:`RedisServer` runs a real ``redis-server`` on a free loopback port (for the tests of the
+shared limiter and journal, and for the benchmark).
+
 :func:`run_shared_limit` starts a :class:`~volubile_ext.testing.Sandbox` with a scaled-down
 limit, then worker processes (some sync with threads, some async with tasks), each with its own
 ``RedisRateLimiter`` on one key. They get ready (imports, connections), start together, send
@@ -18,7 +21,9 @@ import argparse
 import asyncio
 import math
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -29,6 +34,78 @@ from pathlib import Path
 import attrs
 
 ROOT = Path(__file__).resolve().parent.parent
+REDIS_SERVER = shutil.which("redis-server")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class RedisServer:
+    """One ``redis-server`` process on 127.0.0.1; :meth:`stop` and :meth:`start` again on the
+    same port (to lose Redis mid-run and bring it back)."""
+
+    def __init__(self, directory: Path, *, appendonly: bool = False) -> None:
+        self.directory = directory
+        self.port = free_port()
+        self.appendonly = appendonly
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        assert REDIS_SERVER is not None
+        self.directory.mkdir(parents=True, exist_ok=True)
+        arguments = [
+            REDIS_SERVER,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(self.directory),
+            "--save",
+            "",
+            "--appendonly",
+            "yes" if self.appendonly else "no",
+            "--appendfsync",
+            "always",
+            "--daemonize",
+            "no",
+            "--loglevel",
+            "warning",
+        ]
+        self.process = subprocess.Popen(
+            arguments, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"redis-server exited with {self.process.returncode}")
+            if self._answers():
+                return self
+            time.sleep(0.02)
+        self.stop()
+        raise RuntimeError("redis-server did not answer within 15 s")
+
+    def _answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as connection:
+                connection.sendall(b"PING\r\n")
+                return connection.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait(10)
 
 
 @attrs.frozen
@@ -168,14 +245,22 @@ def _worker(argv: Sequence[str]) -> int:
     limit, seconds = args.rate.split(",")
     rate = (int(limit), float(seconds))
 
+    import httpx
+
     from volubile_ext import AsyncVolubile, RedisRateLimiter, Volubile
 
     limiter = RedisRateLimiter(args.redis_url, key=args.key, rate_limit=rate)
     # Sync: 2 threads; async: 3 tasks. Each sends its share of the process's requests.
     lanes = 2 if args.mode == "sync" else 3
     shares = [args.count // lanes + (1 if n < args.count % lanes else 0) for n in range(lanes)]
+    # Warmed up before the start, outside the limit: a connection to the sandbox (a path it
+    # refuses before counting), so that the first requests of the run are not also the first
+    # connections of a cold process, whose late ends would delay the next window.
+    warm_up = f"{args.base_url}/warm-up"
     if args.mode == "sync":
-        client = Volubile(base_url=args.base_url, rate_limiter=limiter)
+        http = httpx.Client()
+        http.get(warm_up)
+        client = Volubile(base_url=args.base_url, rate_limiter=limiter, http_client=http)
 
         def lane(share: int) -> None:
             for _ in range(share):
@@ -189,10 +274,15 @@ def _worker(argv: Sequence[str]) -> int:
         for thread in threads:
             thread.join()
         client.close()
+        http.close()
     else:
 
         async def run() -> None:
-            async with AsyncVolubile(base_url=args.base_url, rate_limiter=limiter) as client:
+            http = httpx.AsyncClient()
+            await http.get(warm_up)
+            async with AsyncVolubile(
+                base_url=args.base_url, rate_limiter=limiter, http_client=http
+            ) as client:
 
                 async def lane(share: int) -> None:
                     for _ in range(share):
@@ -201,6 +291,8 @@ def _worker(argv: Sequence[str]) -> int:
                 print("ready", flush=True)
                 await asyncio.to_thread(sys.stdin.readline)
                 await asyncio.gather(*(lane(share) for share in shares))
+            await http.aclose()
+            await limiter.aclose()
 
         asyncio.run(run())
     limiter.close()

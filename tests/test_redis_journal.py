@@ -91,7 +91,8 @@ def test_the_records_are_the_file_journals(
     journal = RedisJournal(redis_server.url, key=redis_key)
     create_many(sandbox.url, journal, recipients=PEOPLE[:4])
     create_many(sandbox.url, tmp_path / "run.jsonl", recipients=PEOPLE[4:8], name="Other")
-    stored = redis.Redis.from_url(redis_server.url).lrange(journal.records_key, 0, -1)
+    with redis.Redis.from_url(redis_server.url) as server:
+        stored = server.lrange(journal.records_key, 0, -1)
     in_redis = [_shape(line) for line in stored]
     in_file = [_shape(line) for line in (tmp_path / "run.jsonl").read_bytes().splitlines()]
     assert in_redis == in_file
@@ -137,11 +138,11 @@ def test_a_run_that_lost_its_lock_stops_before_sending_more(
     redis_server: RedisServer, redis_key: str, sandbox: Sandbox
 ) -> None:
     journal = RedisJournal(redis_server.url, key=redis_key)
-    server = redis.Redis.from_url(redis_server.url)
 
     def taken_over(done: int, total: int) -> None:
         if done == 1:  # the lease lapsed and another runner took the lock
-            server.set(journal.lock_key, "another-runner")
+            with redis.Redis.from_url(redis_server.url) as server:
+                server.set(journal.lock_key, "another-runner")
 
     with pytest.raises(JournalWriteError, match="no longer holds the journal's lock") as caught:
         create_many(sandbox.url, journal, on_progress=taken_over)
@@ -221,7 +222,8 @@ def test_a_journal_of_another_run_or_not_a_journal_is_refused(
             sandbox.url, RedisJournal(redis_server.url, key=redis_key), recipients=PEOPLE[:4]
         )
     other = RedisJournal(redis_server.url, key=redis_key + "-garbage")
-    redis.Redis.from_url(redis_server.url).rpush(other.records_key, b"\xff not json")
+    with redis.Redis.from_url(redis_server.url) as server:
+        server.rpush(other.records_key, b"\xff not json")
     with pytest.raises(JournalUnreadableError, match="record 1: not UTF-8"):
         create_many(sandbox.url, other)
     assert len(sandbox.campaigns()) == 3

@@ -113,7 +113,7 @@ def test_a_wait_past_the_deadline_takes_no_place(
 _HOLDER = """
 import sys, time
 from volubile_ext import RedisRateLimiter
-limiter = RedisRateLimiter(sys.argv[1], key=sys.argv[2], rate_limit=(2, 30.0), lease=0.5)
+limiter = RedisRateLimiter(sys.argv[1], key=sys.argv[2], rate_limit=(2, 30.0), lease=1.0)
 places = [limiter.reserve_slot() for _ in range(3)]   # two running, one waiting
 print("holding", flush=True)
 time.sleep(60)
@@ -131,21 +131,24 @@ def test_a_killed_holder_leaks_its_places_for_one_lease_at_most(
     try:
         assert holder.stdout is not None
         assert holder.stdout.readline().strip() == "holding"
-        other = make(limiters, redis_server.url, redis_key, rate_limit=(2, 30.0), lease=0.5)
-        time.sleep(1.0)  # the holder's lease is renewed meanwhile
+        other = make(limiters, redis_server.url, redis_key, rate_limit=(2, 30.0), lease=1.0)
+        time.sleep(2.5)  # longer than the lease, which the living holder renews meanwhile
         wait, place = other.reserve_slot()
         assert wait >= 30.0  # its two requests are still running, as far as anyone knows
         other.finished(place)
         holder.kill()
         holder.wait(10)
-        time.sleep(0.8)  # past the lease
+        time.sleep(1.5)  # past the lease
     finally:
         if holder.poll() is None:
             holder.kill()
+            holder.wait(10)
+        if holder.stdout is not None:
+            holder.stdout.close()
     wait, place = other.reserve_slot()
     # The dead holder's running places ended with its lease, its waiting one was withdrawn:
     # a window from then, not a window from whenever somebody would have noticed.
-    assert wait < 30.0 - 0.3
+    assert wait < 30.0 - 0.4
     other.finished(place)
 
 
@@ -180,7 +183,8 @@ def test_bad_keys_are_refused_before_connecting(key: str, problem: str) -> None:
 def test_the_password_stays_out_of_errors_and_repr(own_redis: RedisServer, redis_key: str) -> None:
     import redis
 
-    redis.Redis.from_url(own_redis.url).config_set("requirepass", "pw-secret")
+    with redis.Redis.from_url(own_redis.url) as server:
+        server.config_set("requirepass", "pw-secret")
     wrong = own_redis.url.replace("//", "//:pw-wrong@")
     with pytest.raises(RedisUnavailableError, match="AuthenticationError") as caught:
         RedisRateLimiter(wrong, key=redis_key)
@@ -228,6 +232,7 @@ def test_sync_and_async_clients_share_the_bound(
                     await client.campaigns.get(campaign.id)
 
             await asyncio.gather(*(task() for _ in range(3)))
+        await async_limiter.aclose()
 
     thread = threading.Thread(target=sync_worker)
     thread.start()
@@ -317,11 +322,11 @@ def test_a_client_keeps_working_when_redis_goes_away(
             await c.campaigns.get(campaign.id)
             own_redis.stop()
             await c.campaigns.get(campaign.id)
+        await limiter.aclose()
 
     asyncio.run(run())
     assert limiter.fell_back
     assert [record.status for record in sandbox_20.requests][-2:] == [200, 200]
-    limiter.close()
 
 
 def test_importing_the_package_does_not_load_redis() -> None:

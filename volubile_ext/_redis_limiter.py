@@ -272,6 +272,12 @@ return {status, fmt(wait), was_paused and 1 or 0, participants}
 """
 
 
+# The asyncio client of one event loop, and the script registered on it.
+_AsyncScript = tuple[
+    "asyncio.AbstractEventLoop", "redis.commands.core.AsyncScript", "redis.asyncio.Redis"
+]
+
+
 class _Place:
     """One request's place: in Redis (``id``), or in the local fallback limiter (``local``)."""
 
@@ -352,10 +358,14 @@ class RedisRateLimiter:
         self._closed = threading.Event()
         self._heartbeat: threading.Thread | None = None
         self._pending_pauses: set[asyncio.Task[None]] = set()
-        self._async: tuple[asyncio.AbstractEventLoop, redis.commands.core.AsyncScript] | None = None
+        self._async: _AsyncScript | None = None
         self._redis = sync_client(self._url, self._timeout)
         self._script = self._redis.register_script(_SCRIPT)
-        self._hello()
+        try:
+            self._hello()
+        except BaseException:
+            self._redis.close()
+            raise
 
     def __repr__(self) -> str:
         return (
@@ -368,11 +378,24 @@ class RedisRateLimiter:
         """Whether Redis was lost and this limiter now keeps a local share of the limit."""
         return self._local is not None
 
+    async def aclose(self) -> None:
+        """:meth:`close`, also closing the asyncio connections of the running event loop."""
+        current, self._async = self._async, None
+        if current is not None and current[0] is _running_loop():
+            await current[2].aclose()
+        self.close()
+
     def close(self) -> None:
-        """Stop renewing the lease and close the connections (places still held then expire)."""
+        """Stop renewing the lease and close the connections (places still held then expire).
+
+        An async program awaits :meth:`aclose` instead, which closes the asyncio ones too.
+        """
         with self._lock:
             self._closed.set()
             self._wake.notify_all()
+            heartbeat = self._heartbeat
+        if heartbeat is not None and heartbeat is not threading.current_thread():
+            heartbeat.join(self._timeout + 1)  # not mid-call on the connection closed next
         self._redis.close()
 
     # -- the protocol, sync -------------------------------------------------------------------
@@ -670,7 +693,7 @@ class RedisRateLimiter:
         if current is None or current[0] is not loop:
             # redis-py's asyncio connections belong to one event loop.
             client = async_client(self._url, self._timeout)
-            current = (loop, client.register_script(_SCRIPT))
+            current = (loop, client.register_script(_SCRIPT), client)
             self._async = current
         return current[1]
 
@@ -696,7 +719,7 @@ class RedisRateLimiter:
                     return
             try:
                 self._seen(self._script(keys=self._keys, args=self._args("heartbeat", None, None)))
-            except self._redis_errors as error:
+            except Exception as error:  # in a thread: the next call reports a lost Redis
                 logger.debug("the shared rate limiter's lease renewal failed: %s", describe(error))
             if self._closed.wait(interval):
                 return

@@ -30,7 +30,7 @@ Sections (``--only`` names):
 - ``burst``: 200 concurrent ``campaigns.get`` (async tasks, then threads) against the sandbox
   at the API's 100 requests per 15 s (``--quick``: 40 at 20 per 3 s), versus the bound; 429s.
 - ``tokens``: single-flight token minting with 100 concurrent tasks and 100 threads.
-- ``shared``: four processes (two async) sharing one limit through Redis against one sandbox at
+- ``redis``: four processes (two async) sharing one limit through Redis against one sandbox at
   20 requests per 2 s, all running, then one killed mid-run: span vs the bound, 429s.
 """
 
@@ -1183,7 +1183,7 @@ def bench_burst(config: Config) -> Section:
     return section
 
 
-def bench_shared(config: Config) -> Section:
+def bench_redis(config: Config) -> Section:
     """Four processes (two async) sharing one limit through Redis (issue 13)."""
     from scripts.shared_limit import REDIS_SERVER, RedisServer, run_shared_limit
 
@@ -1262,7 +1262,7 @@ SECTIONS: dict[str, Callable[[Config], Section]] = {
     "bulk": bench_bulk,
     "burst": bench_burst,
     "tokens": bench_tokens,
-    "shared": bench_shared,
+    "redis": bench_redis,
 }
 
 

@@ -9,7 +9,7 @@ limit, then worker processes (some sync with threads, some async with tasks), ea
 ``campaigns.get`` requests, and may be killed mid-run. The result counts what the sandbox
 received: 429s, and the span from the first to the last arrival against the shortest span the
 server's fixed windows allow for that many requests. The multi-process test
-(``tests/test_redis_processes.py``) and ``scripts/bench.py``'s ``shared`` section both use it.
+(``tests/test_redis_processes.py``) and ``scripts/bench.py``'s ``redis`` section both use it.
 
 A worker is this module run as ``python -m scripts.shared_limit --worker ...``; the API key
 reaches it in ``VOLUBILE_API_KEY``, never on its command line.

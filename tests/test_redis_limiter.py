@@ -245,22 +245,36 @@ def test_sync_and_async_clients_share_the_bound(
     assert statuses.count(429) == 0
 
 
+@pytest.mark.parametrize("twin", ["sync", "async"])
 def test_a_429_from_the_server_pauses_the_other_participants(
     limiters: list[RedisRateLimiter],
     redis_server: RedisServer,
     redis_key: str,
     sandbox_20: Sandbox,
+    twin: str,
 ) -> None:
     campaign = create_campaign(sandbox_20.url, "Paused", timezone="Europe/Paris")
     first = make(limiters, redis_server.url, redis_key, rate_limit=(20, 2.0))
     second = make(limiters, redis_server.url, redis_key, rate_limit=(20, 2.0))
     sandbox_20.inject(ErrorStatus(429, retry_after=30), method="GET")
-    with (
-        Volubile(SECRET_KEY, base_url=sandbox_20.url, rate_limiter=first, deadline=2.0) as client,
-        pytest.raises(RateLimitError),
-    ):
-        # The retry would wait 30 s, past the deadline: the call gives up, the pause stays.
-        client.campaigns.get(campaign.id)
+    options: dict[str, Any] = {"base_url": sandbox_20.url, "rate_limiter": first, "deadline": 2.0}
+
+    # The retry would wait 30 s, past the deadline: the call gives up, the pause stays, also
+    # when the program ends right after (as the async one does here).
+    def get() -> None:
+        if twin == "sync":
+            with Volubile(SECRET_KEY, **options) as client:
+                client.campaigns.get(campaign.id)
+            return
+
+        async def run() -> None:
+            async with AsyncVolubile(SECRET_KEY, **options) as client:
+                await client.campaigns.get(campaign.id)
+
+        asyncio.run(run())
+
+    with pytest.raises(RateLimitError):
+        get()
     with pytest.raises(RateLimitWaitTooLong) as too_long:
         second.reserve_slot(max_wait=5.0)
     assert too_long.value.paused

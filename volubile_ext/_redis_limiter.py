@@ -357,7 +357,6 @@ class RedisRateLimiter:
         self._wake = threading.Condition(self._lock)
         self._closed = threading.Event()
         self._heartbeat: threading.Thread | None = None
-        self._pending_pauses: set[asyncio.Task[None]] = set()
         self._async: _AsyncScript | None = None
         self._redis = sync_client(self._url, self._timeout)
         self._script = self._redis.register_script(_SCRIPT)
@@ -457,20 +456,15 @@ class RedisRateLimiter:
     def pause_for(self, seconds: float) -> None:
         """Every participant starts nothing for ``seconds`` (a 429's ``Retry-After``).
 
-        Inside a running event loop the pause is published by a task, through the asyncio
-        client; elsewhere at once. Anything but a positive, finite number is ignored.
+        Published at once, also from async code (the client calls it there too): a 429 is rare,
+        the round trip is bounded by ``timeout``, and a pause left to a task could be lost
+        when the program stops right after. Anything but a positive, finite number is ignored.
         """
         if not 0 < seconds < math.inf:
             return
         local = self._local
         if local is not None:
             local.pause_for(seconds)
-            return
-        loop = _running_loop()
-        if loop is not None:
-            task = loop.create_task(self.pause_for_async(seconds))
-            self._pending_pauses.add(task)
-            task.add_done_callback(self._pending_pauses.discard)
             return
         try:
             self._script(keys=self._keys, args=self._args("pause", None, seconds))

@@ -9,20 +9,14 @@ Redis key) both keep this protocol.
 
 A limiter whose places cost I/O (a Redis round trip) also offers the ``*_async`` twins, which
 :class:`AsyncVolubile` awaits; for a limiter without them (the in-process one, whose calls never
-block) the helpers below call the plain methods.
+block) it calls the plain methods.
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = [
-    "AsyncRateLimiter",
-    "RateLimiter",
-    "finished_async",
-    "reserve_slot_async",
-    "slot_wait_async",
-]
+__all__ = ["AsyncRateLimiter", "RateLimiter"]
 
 
 @runtime_checkable
@@ -55,22 +49,3 @@ class AsyncRateLimiter(RateLimiter, Protocol):
     async def wait_async(self, slot: Any, *, max_wait: float | None = None) -> float: ...
 
     async def finished_async(self, slot: Any) -> None: ...
-
-
-async def reserve_slot_async(limiter: RateLimiter, *, max_wait: float | None) -> tuple[float, Any]:
-    if isinstance(limiter, AsyncRateLimiter):
-        return await limiter.reserve_slot_async(max_wait=max_wait)
-    return limiter.reserve_slot(max_wait=max_wait)
-
-
-async def slot_wait_async(limiter: RateLimiter, slot: Any, *, max_wait: float | None) -> float:
-    if isinstance(limiter, AsyncRateLimiter):
-        return await limiter.wait_async(slot, max_wait=max_wait)
-    return limiter.wait(slot, max_wait=max_wait)
-
-
-async def finished_async(limiter: RateLimiter, slot: Any) -> None:
-    if isinstance(limiter, AsyncRateLimiter):
-        await limiter.finished_async(slot)
-    else:
-        limiter.finished(slot)

@@ -236,3 +236,19 @@ def test_redis_unreachable_is_a_clear_error_and_nothing_is_sent(sandbox: Sandbox
     assert "s3cret" not in str(caught.value)
     assert "nothing was sent" in str(caught.value)
     assert sandbox.requests == []
+
+
+def test_redis_lost_mid_run_stops_it_naming_what_exists(
+    own_redis: RedisServer, redis_key: str, sandbox: Sandbox
+) -> None:
+    def lose_redis(done: int, total: int) -> None:
+        if done == 1:
+            own_redis.stop()
+
+    journal = RedisJournal(own_redis.url, key=redis_key, timeout=0.5)
+    with pytest.raises(JournalWriteError, match="cannot write to the Redis journal") as caught:
+        create_many(sandbox.url, journal, on_progress=lose_redis)
+    # Chunk 2's intent could not be recorded: it was not sent. Chunk 1 exists and is named.
+    assert [c.number for c in caught.value.created] == [1]
+    assert "Renewals (1/3)" in str(caught.value)
+    assert names(sandbox) == ["Renewals (1/3)"]

@@ -349,3 +349,24 @@ def test_importing_the_package_does_not_load_redis() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_an_error_answer_from_redis_is_raised_not_sent_around(
+    limiters: list[RedisRateLimiter],
+    redis_server: RedisServer,
+    redis_key: str,
+    sandbox_20: Sandbox,
+) -> None:
+    import redis
+
+    limiter = make(limiters, redis_server.url, redis_key, rate_limit=(20, 2.0))
+    with redis.Redis.from_url(redis_server.url) as server:
+        server.set(limiter._keys[0], "not a sorted set")  # something else wrote there
+    sandbox_20.reset_log()
+    with (
+        Volubile(SECRET_KEY, base_url=sandbox_20.url, rate_limiter=limiter) as client,
+        pytest.raises(RedisUnavailableError, match="refused the shared rate limiter's script"),
+    ):
+        client.campaigns.get("497f6eca-6276-4993-bfeb-53cbbbba6f08")
+    assert not limiter.fell_back  # Redis is there: no silent fallback around a misconfiguration
+    assert sandbox_20.requests == []

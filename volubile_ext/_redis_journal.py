@@ -84,7 +84,9 @@ class RedisJournal:
     process; the same call with the same key, on this machine or another, resumes the run. The
     guarantees are the file journal's: never a campaign created twice, never one lost, a second
     runner refused at once. A runner that dies holds the lock ``lease`` seconds at most.
-    ``timeout`` bounds the connection and each answer from Redis.
+    ``timeout`` bounds the connection and each answer from Redis. As with the file (whose
+    records are fsynced), each record is written before the run goes on, also in
+    ``AsyncVolubile``: one blocking round trip per record, a few per campaign created.
     """
 
     def __init__(

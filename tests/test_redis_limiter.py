@@ -268,8 +268,11 @@ def test_a_429_from_the_server_pauses_the_other_participants(
             return
 
         async def run() -> None:
-            async with AsyncVolubile(SECRET_KEY, **options) as client:
-                await client.campaigns.get(campaign.id)
+            try:
+                async with AsyncVolubile(SECRET_KEY, **options) as client:
+                    await client.campaigns.get(campaign.id)
+            finally:
+                await first.aclose()
 
         asyncio.run(run())
 

@@ -41,6 +41,8 @@ Sections (``--only`` names):
 - ``burst``: 200 concurrent ``campaigns.get`` (async tasks, then threads) against the sandbox
   at the API's 100 requests per 15 s (``--quick``: 40 at 20 per 3 s), versus the bound; 429s.
 - ``tokens``: single-flight token minting with 100 concurrent tasks and 100 threads.
+- ``redis``: four processes (two async) sharing one limit through Redis against one sandbox at
+  20 requests per 2 s, all running, then one killed mid-run: span vs the bound, 429s.
 """
 
 from __future__ import annotations
@@ -1556,6 +1558,77 @@ def bench_burst(config: Config) -> Section:
     return section
 
 
+def bench_redis(config: Config) -> Section:
+    """Four processes (two async) sharing one limit through Redis (issue 13)."""
+    from scripts.shared_limit import REDIS_SERVER, RedisServer, run_shared_limit
+
+    section = Section("Four processes sharing one rate limit through Redis")
+    rate, each = (20, 2.0), config.pick(20, 50)
+    if REDIS_SERVER is None:
+        section.rows.append(
+            Row("4 processes sharing one limit", "skipped", "–", "–", "redis-server", None)
+        )
+        section.details.append("Skipped: redis-server is not installed (.ci/run installs it).\n")
+        return section
+    runs = {}
+    with tempfile.TemporaryDirectory() as directory:
+        server = RedisServer(Path(directory), appendonly=True).start()
+        try:
+            for label, kill_after in (("all run", None), ("one killed mid-run", 2 * each)):
+                runs[label] = run_shared_limit(
+                    server.url,
+                    key=f"bench-{uuid.uuid4().hex}",
+                    requests_each=each,
+                    rate=rate,
+                    kill_after=kill_after,
+                )
+        finally:
+            server.stop()
+    for label, run in runs.items():
+        section.rows.append(
+            Row(
+                f"4 processes (2 async) sharing one `RedisRateLimiter`, {label}: span of "
+                f"{run.arrivals} arrivals at {rate[0]} per {rate[1]:g} s vs the bound",
+                f"{run.span:.2f} s",
+                f"{run.bound:.2f} s",
+                f"{run.ratio:.3f}×",
+                "≤ 1.10×",
+                run.ratio <= 1.10,
+            )
+        )
+    refused = sum(run.too_many for run in runs.values())
+    section.rows.append(
+        Row(
+            "4 processes: 429 answers counted by the sandbox",
+            f"{refused}",
+            "–",
+            "–",
+            "0",
+            refused == 0,
+        )
+    )
+    section.details += [
+        f"Four worker processes, two sync (2 threads each) and two async (3 tasks each), each "
+        f"with its own `RedisRateLimiter` on one key of a local `redis-server`, send {each} "
+        f"`campaigns.get` apiece to one sandbox limited to {rate[0]} requests per {rate[1]:g} s. "
+        "They get ready first and start together. The span runs from the first arrival at the "
+        "sandbox to the last; the bound is the shortest span the sandbox's fixed windows allow "
+        "for that many arrivals: (windows - 1) × the window. In the second run the first worker "
+        f"(async) is SIGKILLed once the sandbox has received {2 * each} requests; its places "
+        "are released when its lease (0.5 s here) runs out. One run each.",
+        "",
+        "| run | arrivals | span s | bound s | ratio | 429s |",
+        "|---|---:|---:|---:|---:|---:|",
+        *(
+            f"| {label} | {run.arrivals} | {run.span:.3f} | {run.bound:.1f} | "
+            f"{run.ratio:.3f}× | {run.too_many} |"
+            for label, run in runs.items()
+        ),
+        "",
+    ]
+    return section
+
+
 SECTIONS: dict[str, Callable[[Config], Section]] = {
     "overhead": bench_overhead,
     "import": bench_import,
@@ -1567,6 +1640,7 @@ SECTIONS: dict[str, Callable[[Config], Section]] = {
     "bulk": bench_bulk,
     "burst": bench_burst,
     "tokens": bench_tokens,
+    "redis": bench_redis,
 }
 
 

@@ -22,8 +22,9 @@ from tests.scripted_server import Action, ScriptedServer
 from volubile_ext import _retry
 from volubile_ext.testing import Sandbox
 
-# The command line's fixtures (cli, keyed, no_tty), for every CLI test file.
-pytest_plugins = ["tests.cli_harness"]
+# The command line's fixtures (cli, keyed, no_tty), for every CLI test file; a real Redis server
+# (redis_server, own_redis, redis_key) for the shared limiter and journal.
+pytest_plugins = ["tests.cli_harness", "tests.redis_harness"]
 
 
 @pytest.fixture

@@ -23,8 +23,12 @@ from ._errors import (
     UnprocessableEntityError,
     VolubileError,
 )
+from ._limiter import RateLimiter
 from ._models import Campaign, CampaignStatus, ResponseInfo
 from ._ratelimit import RateLimitInfo
+from ._redis import RedisUnavailableError
+from ._redis_journal import RedisJournal
+from ._redis_limiter import RedisRateLimiter
 from ._version import __version__
 from .campaigns._bulk import (
     BulkCreateReport,
@@ -103,9 +107,13 @@ __all__ = [
     "PreparedCreate",
     "RateLimitError",
     "RateLimitInfo",
+    "RateLimiter",
     "Recipient",
     "RecipientImport",
     "RecipientSourceError",
+    "RedisJournal",
+    "RedisRateLimiter",
+    "RedisUnavailableError",
     "RejectedRow",
     "ResponseInfo",
     "RetrySettings",

@@ -43,6 +43,7 @@ from ._errors import (
     error_from_response,
     parse_retry_after,
 )
+from ._limiter import AsyncRateLimiter, RateLimiter
 from ._models import (
     Campaign,
     CampaignStatus,
@@ -51,7 +52,7 @@ from ._models import (
     parse_campaign,
     parse_token,
 )
-from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter, Slot
+from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter
 from ._retry import RetryPolicy, TransportFailure, classify_transport_error
 from ._version import __version__
 from ._wire import (
@@ -206,17 +207,17 @@ class _LimitedAuth(httpx.Auth):
         try:
             request, replay = await flow.__anext__(), False
             while True:
-                wait, slot = client._reserve_slot(op, call, replay=replay)
+                wait, slot = await client._reserve_slot_async(op, call, replay=replay)
                 try:
                     if wait > 0:
                         while wait > 0:
                             await asyncio.sleep(wait)
-                            wait = client._slot_wait(op, call, slot, replay=replay)
+                            wait = await client._slot_wait_async(op, call, slot, replay=replay)
                         client._retimed(request, call)
                     op.may_have_been_sent = True
                     response = yield request
                 finally:
-                    client._finished(slot)
+                    await client._finished_async(slot)
                 try:
                     request, replay = await flow.asend(response), True
                 except StopAsyncIteration:
@@ -322,6 +323,7 @@ class _BaseClient:
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT,
+        rate_limiter: RateLimiter | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
         retry_after_ceiling: float = 60.0,
         allow_insecure_http: bool = False,
@@ -360,7 +362,23 @@ class _BaseClient:
         self.retry_policy = RetryPolicy(
             max_retries=max_retries, retry_after_ceiling=retry_after_ceiling
         )
-        self.limiter = SlidingWindowLimiter(*rate_limit) if rate_limit is not None else None
+        self.limiter: RateLimiter | None
+        if rate_limiter is not None:
+            if rate_limit is not DEFAULT_RATE_LIMIT:
+                raise ValueError(
+                    "pass rate_limit=(requests, seconds) or rate_limiter=, not both: a shared "
+                    "limiter takes its limit as its own argument"
+                )
+            if not isinstance(rate_limiter, RateLimiter):
+                raise TypeError(
+                    "rate_limiter must be a rate limiter such as RedisRateLimiter (with "
+                    f"reserve_slot, wait, finished and pause_for), not {type(rate_limiter)!r}"
+                )
+            self.limiter = rate_limiter
+        else:
+            self.limiter = SlidingWindowLimiter(*rate_limit) if rate_limit is not None else None
+        # Checked once: AsyncVolubile awaits the places of a limiter whose places cost I/O.
+        self._async_limiter = self.limiter if isinstance(self.limiter, AsyncRateLimiter) else None
         self._rate_limit = RateLimitInfo()
         self._static_bearer = bearer_token is not None
         self._api_key_auth = ApiKeyAuth(api_key) if api_key is not None else None
@@ -466,9 +484,7 @@ class _BaseClient:
         """``op.auth``, with every request it sends taking a place in the limiter (if any)."""
         return op.auth if self.limiter is None else _LimitedAuth(self, op, call)
 
-    def _reserve_slot(
-        self, op: _Operation[Any], call: _Call, *, replay: bool
-    ) -> tuple[float, Slot]:
+    def _reserve_slot(self, op: _Operation[Any], call: _Call, *, replay: bool) -> tuple[float, Any]:
         """Seconds to wait for a rate-limit place, and the place to release once the request ends.
 
         Raises when the wait outlives the deadline. While the wait is more than 0, sleep and ask
@@ -480,13 +496,43 @@ class _BaseClient:
         except RateLimitWaitTooLong as too_long:
             raise self._rate_limit_timeout(op, too_long, replay) from None
 
-    def _slot_wait(self, op: _Operation[Any], call: _Call, slot: Slot, *, replay: bool) -> float:
+    def _slot_wait(self, op: _Operation[Any], call: _Call, slot: Any, *, replay: bool) -> float:
         """Seconds the place must still wait (0: send now); raises past the deadline."""
         assert self.limiter is not None
         try:
             return self.limiter.wait(slot, max_wait=call.remaining(time.monotonic()))
         except RateLimitWaitTooLong as too_long:
             raise self._rate_limit_timeout(op, too_long, replay) from None
+
+    async def _reserve_slot_async(
+        self, op: _Operation[Any], call: _Call, *, replay: bool
+    ) -> tuple[float, Any]:
+        """:meth:`_reserve_slot` for AsyncVolubile: awaited when the limiter's places cost I/O."""
+        limiter = self._async_limiter
+        if limiter is None:
+            return self._reserve_slot(op, call, replay=replay)
+        try:
+            return await limiter.reserve_slot_async(max_wait=call.remaining(time.monotonic()))
+        except RateLimitWaitTooLong as too_long:
+            raise self._rate_limit_timeout(op, too_long, replay) from None
+
+    async def _slot_wait_async(
+        self, op: _Operation[Any], call: _Call, slot: Any, *, replay: bool
+    ) -> float:
+        limiter = self._async_limiter
+        if limiter is None:
+            return self._slot_wait(op, call, slot, replay=replay)
+        try:
+            return await limiter.wait_async(slot, max_wait=call.remaining(time.monotonic()))
+        except RateLimitWaitTooLong as too_long:
+            raise self._rate_limit_timeout(op, too_long, replay) from None
+
+    async def _finished_async(self, slot: Any) -> None:
+        limiter = self._async_limiter
+        if limiter is None:
+            self._finished(slot)
+        else:
+            await limiter.finished_async(slot)
 
     def _rate_limit_timeout(
         self, op: _Operation[Any], too_long: RateLimitWaitTooLong, replay: bool
@@ -501,7 +547,7 @@ class _BaseClient:
             request_sent=False,
         )
 
-    def _finished(self, slot: Slot) -> None:
+    def _finished(self, slot: Any) -> None:
         # The server counted the request somewhere between its start and now: it keeps its
         # place in the limiter's window until now (see _ratelimit). A place that never started
         # (the call gave up or was cancelled while waiting) is withdrawn.

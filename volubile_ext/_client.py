@@ -25,6 +25,7 @@ from ._base_client import (
     AsyncAPIClient,
     SyncAPIClient,
 )
+from ._limiter import RateLimiter
 from ._wire import generated_client
 from .resources.campaigns import AsyncCampaigns, Campaigns
 from .resources.tokens import AsyncAuth, Auth
@@ -50,6 +51,8 @@ class Volubile(SyncAPIClient):
     bounds a whole call, retries and waits included. ``max_retries`` counts retries after the
     first attempt; campaign creation is retried only when the request provably was not applied.
     ``rate_limit=(requests, seconds)`` caps the requests started in any such window (None: off).
+    ``rate_limiter=`` replaces that limiter of this client alone by one shared with other
+    processes and machines of the account, such as :class:`RedisRateLimiter`.
 
     Use it as a context manager, or call :meth:`close`.
     """
@@ -64,6 +67,7 @@ class Volubile(SyncAPIClient):
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT,
+        rate_limiter: RateLimiter | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
         retry_after_ceiling: float = 60.0,
         allow_insecure_http: bool = False,
@@ -77,6 +81,7 @@ class Volubile(SyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             rate_limit=rate_limit,
+            rate_limiter=rate_limiter,
             deadline=deadline,
             retry_after_ceiling=retry_after_ceiling,
             allow_insecure_http=allow_insecure_http,
@@ -128,6 +133,7 @@ class AsyncVolubile(AsyncAPIClient):
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
         rate_limit: tuple[int, float] | None = DEFAULT_RATE_LIMIT,
+        rate_limiter: RateLimiter | None = None,
         deadline: float | None = DEFAULT_DEADLINE,
         retry_after_ceiling: float = 60.0,
         allow_insecure_http: bool = False,
@@ -141,6 +147,7 @@ class AsyncVolubile(AsyncAPIClient):
             timeout=timeout,
             max_retries=max_retries,
             rate_limit=rate_limit,
+            rate_limiter=rate_limiter,
             deadline=deadline,
             retry_after_ceiling=retry_after_ceiling,
             allow_insecure_http=allow_insecure_http,

@@ -26,6 +26,7 @@ SECTIONS = (
     "Bulk creation under the rate limit",
     "A burst of concurrent requests under the rate limit",
     "Token single flight",
+    "Four processes sharing one rate limit through Redis",
 )
 
 

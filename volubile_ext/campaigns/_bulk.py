@@ -36,7 +36,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import attrs
 
@@ -93,9 +93,10 @@ the id of the campaign found in the account (recorded as created)."""
 
 
 class JournalError(VolubileError):
-    """A journal cannot be used as asked. ``path`` names the journal file."""
+    """A journal cannot be used as asked. ``path`` names the journal: its file, or a
+    description of a journal kept elsewhere (``RedisJournal``: server and key)."""
 
-    def __init__(self, message: str, *, path: Path | None = None) -> None:
+    def __init__(self, message: str, *, path: Path | str | None = None) -> None:
         super().__init__(message)
         self.path = path
 
@@ -107,7 +108,7 @@ class JournalMismatchError(JournalError, ValueError):
 class JournalUnreadableError(JournalError, ValueError):
     """The file is not a journal this library can read (``line`` says where); nothing was sent."""
 
-    def __init__(self, message: str, *, path: Path, line: int | None = None) -> None:
+    def __init__(self, message: str, *, path: Path | str, line: int | None = None) -> None:
         super().__init__(message, path=path)
         self.line = line
 
@@ -132,7 +133,7 @@ class JournalWriteError(JournalError):
         self,
         message: str,
         *,
-        path: Path,
+        path: Path | str,
         created: Sequence[ChunkCreated] = (),
         report: BulkCreateReport | None = None,
     ) -> None:
@@ -149,7 +150,7 @@ class CampaignMayExistError(JournalError):
     with ``resolve_uncertain="absent"`` to create it, or ``"created"`` / its id to record it.
     """
 
-    def __init__(self, message: str, *, path: Path, chunk: ChunkUncertain) -> None:
+    def __init__(self, message: str, *, path: Path | str, chunk: ChunkUncertain) -> None:
         super().__init__(message, path=path)
         self.chunk = chunk
 
@@ -266,7 +267,7 @@ class BulkCreateReport:
     failed: tuple[ChunkFailed, ...]
     uncertain: tuple[ChunkUncertain, ...]
     not_attempted: tuple[int, ...] = ()
-    journal: Path | None = None
+    journal: Path | str | None = None
     notes: tuple[str, ...] = ()
 
     @property
@@ -537,7 +538,184 @@ class _ChunkState:
 _RECORD_TYPES = frozenset({"intent", "created", "failed", "resend", "resolved", "torn"})
 
 
-class Journal:
+class JournalRecords:
+    """The records of a run and what they say of each chunk, whatever keeps them.
+
+    A backend (the file :class:`Journal`, or ``RedisJournal``) reads its records through
+    :meth:`_check_header` and :meth:`_apply`, and writes each one with :meth:`_append`, durably,
+    before the run goes on. ``path`` names the journal in messages and errors.
+    """
+
+    path: Path | str
+
+    def __init__(self, chunk_fingerprints: Sequence[str]) -> None:
+        # The run's fingerprint covers every chunk's, in order: the same recipients split the
+        # same way under the same parameters.
+        self.run_fingerprint = _fingerprint(list(chunk_fingerprints))
+        self.chunk_fingerprints = tuple(chunk_fingerprints)
+        self.total_chunks = len(chunk_fingerprints)
+        self.chunks: dict[int, _ChunkState] = {}
+        self.notes: list[str] = []
+
+    def _append(self, record: Mapping[str, Any]) -> None:
+        """Write one record durably, or raise :class:`JournalWriteError`."""
+        raise NotImplementedError
+
+    def _unreadable(self, line: int, what: str) -> JournalUnreadableError:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release the lock (and whatever the backend holds)."""
+        raise NotImplementedError
+
+    def _header(self) -> dict[str, Any]:
+        return {
+            "type": "run",
+            "version": JOURNAL_VERSION,
+            "fingerprint": self.run_fingerprint,
+            "chunks": self.total_chunks,
+        }
+
+    def _parse(self, raw: bytes) -> tuple[Any, str | None]:
+        """The JSON value of a line, or the reason it is not one."""
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None, "not UTF-8 text (is this a binary file?)"
+        try:
+            return json.loads(text), None
+        except RecursionError:
+            return None, "JSON nested too deeply"
+        except ValueError as error:
+            return None, f"not JSON ({error})"
+
+    def _check_header(self, number: int, header: Any) -> None:
+        if not isinstance(header, dict) or header.get("type") != "run":
+            raise self._unreadable(number, "no header record: not a volubile journal")
+        version = header.get("version")
+        if version != JOURNAL_VERSION:
+            raise self._unreadable(
+                number,
+                f"journal version {version!r}, this library reads version {JOURNAL_VERSION}",
+            )
+        if (
+            header.get("fingerprint") != self.run_fingerprint
+            or header.get("chunks") != self.total_chunks
+        ):
+            raise JournalMismatchError(
+                f"{self.path} was written for other recipients or parameters (its fingerprint "
+                "does not match this call). Nothing was sent. Use a new journal path for a new "
+                "run, or call again with exactly the same arguments to resume",
+                path=self.path,
+            )
+
+    def _apply(self, number: int, record: Any) -> None:
+        if not isinstance(record, dict):
+            raise self._unreadable(number, f"a JSON {type(record).__name__}, not a journal record")
+        kind = record.get("type")
+        if kind not in _RECORD_TYPES:
+            raise self._unreadable(number, f"unknown record type {str(kind)[:40]!r}")
+        index = record.get("chunk")
+        if (
+            isinstance(index, bool)
+            or not isinstance(index, int)
+            or not 0 <= index < self.total_chunks
+        ):
+            raise self._unreadable(
+                number, f"{kind} record without a chunk number 0..{self.total_chunks - 1}"
+            )
+        chunk = self.chunks.setdefault(index, _ChunkState())
+        if kind == "intent":
+            chunk.state = "uncertain"
+            chunk.reason = (
+                "a request was sent (or about to be) but no outcome was recorded: the "
+                "previous run stopped while creating it"
+            )
+        elif kind == "created":
+            campaign_id = record.get("campaign_id")
+            document = record.get("campaign")
+            chunk.state = "created"
+            chunk.campaign_id = str(campaign_id) if campaign_id is not None else None
+            chunk.document = document if isinstance(document, dict) else None
+        elif kind == "failed":
+            error = str(record.get("error"))[:2000]
+            if record.get("applied") == "no":
+                chunk.state = "not_applied"
+                chunk.reason = error
+            else:
+                chunk.state = "uncertain"
+                chunk.reason = f"failed after it may have been applied: {error}"
+        elif kind == "resend":
+            chunk.state = "pending"  # resent by resend_uncertain=True; an intent follows
+        elif kind == "resolved":
+            if record.get("as") == "created":
+                campaign_id = record.get("campaign_id")
+                chunk.state = "created"
+                chunk.campaign_id = str(campaign_id) if campaign_id is not None else None
+                chunk.document = None
+                chunk.marked_by_caller = True
+            else:
+                chunk.state = "pending"
+
+    def intent(self, chunk: Chunk, *, resend: bool = False) -> None:
+        if resend:
+            self._append({"type": "resend", "chunk": chunk.index, "at": _now()})
+        self._append(
+            {
+                "type": "intent",
+                "chunk": chunk.index,
+                "fingerprint": self.chunk_fingerprints[chunk.index],
+                "at": _now(),
+            }
+        )
+
+    def outcome_created(self, chunk: Chunk, campaign_id: str, document: Any = None) -> None:
+        record: dict[str, Any] = {
+            "type": "created",
+            "chunk": chunk.index,
+            "campaign_id": campaign_id,
+            "at": _now(),
+        }
+        if isinstance(document, Mapping):
+            kept = dict(document)
+            if len(json.dumps(kept, default=str)) <= _MAX_KEPT_DOCUMENT:
+                record["campaign"] = kept
+        self._append(record)
+
+    def outcome_failed(self, chunk: Chunk, error: str, *, applied: bool | None) -> None:
+        self._append(
+            {
+                "type": "failed",
+                "chunk": chunk.index,
+                "error": error[:2000],
+                "applied": "no" if applied is False else "unknown",
+                "at": _now(),
+            }
+        )
+
+    def resolved(self, chunk: Chunk, resolution: str, campaign_id: str | None) -> None:
+        self._append(
+            {
+                "type": "resolved",
+                "chunk": chunk.index,
+                "as": resolution,
+                "campaign_id": campaign_id,
+                "at": _now(),
+            }
+        )
+
+
+class JournalBackend(Protocol):
+    """Where a journaled run keeps its records instead of a file: pass it as ``journal=``."""
+
+    def open(self, chunk_fingerprints: Sequence[str]) -> JournalRecords:
+        """Lock the journal for a run of chunks with these fingerprints, in order (else
+        :class:`JournalLockedError`, nothing sent) and read it: a new one gets the run's header,
+        an existing one must carry the same."""
+        ...
+
+
+class Journal(JournalRecords):
     """An append-only JSON-lines record of a run, locked for the run, each record on disk
     (fsynced) before the run goes on.
 
@@ -546,15 +724,11 @@ class Journal:
     ``torn`` record on the next append so that later runs accept it too.
     """
 
+    path: Path
+
     def __init__(self, path: Path, chunk_fingerprints: Sequence[str]) -> None:
+        super().__init__(chunk_fingerprints)
         self.path = path
-        # The run's fingerprint covers every chunk's, in order: the same recipients split the
-        # same way under the same parameters.
-        self.run_fingerprint = _fingerprint(list(chunk_fingerprints))
-        self.chunk_fingerprints = tuple(chunk_fingerprints)
-        self.total_chunks = len(chunk_fingerprints)
-        self.chunks: dict[int, _ChunkState] = {}
-        self.notes: list[str] = []
         self._fd: int | None = None
         self._needs_newline = False
         self._unacknowledged_torn: list[int] = []
@@ -631,14 +805,6 @@ class Journal:
             )
         return info.st_size
 
-    def _header(self) -> dict[str, Any]:
-        return {
-            "type": "run",
-            "version": JOURNAL_VERSION,
-            "fingerprint": self.run_fingerprint,
-            "chunks": self.total_chunks,
-        }
-
     def _only_a_torn_header(self, size: int) -> bool:
         if size > 1024:
             return False
@@ -682,19 +848,6 @@ class Journal:
                         number, f"the file exceeds {MAX_JOURNAL_BYTES >> 20} MiB: not a journal"
                     )
                 yield number, raw, complete
-
-    def _parse(self, raw: bytes) -> tuple[Any, str | None]:
-        """The JSON value of a line, or the reason it is not one."""
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return None, "not UTF-8 text (is this a binary file?)"
-        try:
-            return json.loads(text), None
-        except RecursionError:
-            return None, "JSON nested too deeply"
-        except ValueError as error:
-            return None, f"not JSON ({error})"
 
     def _load(self) -> None:
         header_seen = False
@@ -740,74 +893,6 @@ class Journal:
             raise self._unreadable(number, f"{problem}: not a journal record")
         self._needs_newline = not ends_with_newline
 
-    def _check_header(self, number: int, header: Any) -> None:
-        if not isinstance(header, dict) or header.get("type") != "run":
-            raise self._unreadable(number, "no header record: not a volubile journal")
-        version = header.get("version")
-        if version != JOURNAL_VERSION:
-            raise self._unreadable(
-                number,
-                f"journal version {version!r}, this library reads version {JOURNAL_VERSION}",
-            )
-        if (
-            header.get("fingerprint") != self.run_fingerprint
-            or header.get("chunks") != self.total_chunks
-        ):
-            raise JournalMismatchError(
-                f"{self.path} was written for other recipients or parameters (its fingerprint "
-                "does not match this call). Nothing was sent. Use a new journal path for a new "
-                "run, or call again with exactly the same arguments to resume",
-                path=self.path,
-            )
-
-    def _apply(self, number: int, record: Any) -> None:
-        if not isinstance(record, dict):
-            raise self._unreadable(number, f"a JSON {type(record).__name__}, not a journal record")
-        kind = record.get("type")
-        if kind not in _RECORD_TYPES:
-            raise self._unreadable(number, f"unknown record type {str(kind)[:40]!r}")
-        index = record.get("chunk")
-        if (
-            isinstance(index, bool)
-            or not isinstance(index, int)
-            or not 0 <= index < self.total_chunks
-        ):
-            raise self._unreadable(
-                number, f"{kind} record without a chunk number 0..{self.total_chunks - 1}"
-            )
-        chunk = self.chunks.setdefault(index, _ChunkState())
-        if kind == "intent":
-            chunk.state = "uncertain"
-            chunk.reason = (
-                "a request was sent (or about to be) but no outcome was recorded: the "
-                "previous run stopped while creating it"
-            )
-        elif kind == "created":
-            campaign_id = record.get("campaign_id")
-            document = record.get("campaign")
-            chunk.state = "created"
-            chunk.campaign_id = str(campaign_id) if campaign_id is not None else None
-            chunk.document = document if isinstance(document, dict) else None
-        elif kind == "failed":
-            error = str(record.get("error"))[:2000]
-            if record.get("applied") == "no":
-                chunk.state = "not_applied"
-                chunk.reason = error
-            else:
-                chunk.state = "uncertain"
-                chunk.reason = f"failed after it may have been applied: {error}"
-        elif kind == "resend":
-            chunk.state = "pending"  # resent by resend_uncertain=True; an intent follows
-        elif kind == "resolved":
-            if record.get("as") == "created":
-                campaign_id = record.get("campaign_id")
-                chunk.state = "created"
-                chunk.campaign_id = str(campaign_id) if campaign_id is not None else None
-                chunk.document = None
-                chunk.marked_by_caller = True
-            else:
-                chunk.state = "pending"
-
     # -- writing ------------------------------------------------------------------------------
 
     def _append(self, record: Mapping[str, Any]) -> None:
@@ -843,53 +928,6 @@ class Journal:
             if written <= 0:
                 raise OSError(errno.EIO, "the journal accepted no data")
             view = view[written:]
-
-    def intent(self, chunk: Chunk, *, resend: bool = False) -> None:
-        if resend:
-            self._append({"type": "resend", "chunk": chunk.index, "at": _now()})
-        self._append(
-            {
-                "type": "intent",
-                "chunk": chunk.index,
-                "fingerprint": self.chunk_fingerprints[chunk.index],
-                "at": _now(),
-            }
-        )
-
-    def outcome_created(self, chunk: Chunk, campaign_id: str, document: Any = None) -> None:
-        record: dict[str, Any] = {
-            "type": "created",
-            "chunk": chunk.index,
-            "campaign_id": campaign_id,
-            "at": _now(),
-        }
-        if isinstance(document, Mapping):
-            kept = dict(document)
-            if len(json.dumps(kept, default=str)) <= _MAX_KEPT_DOCUMENT:
-                record["campaign"] = kept
-        self._append(record)
-
-    def outcome_failed(self, chunk: Chunk, error: str, *, applied: bool | None) -> None:
-        self._append(
-            {
-                "type": "failed",
-                "chunk": chunk.index,
-                "error": error[:2000],
-                "applied": "no" if applied is False else "unknown",
-                "at": _now(),
-            }
-        )
-
-    def resolved(self, chunk: Chunk, resolution: str, campaign_id: str | None) -> None:
-        self._append(
-            {
-                "type": "resolved",
-                "chunk": chunk.index,
-                "as": resolution,
-                "campaign_id": campaign_id,
-                "at": _now(),
-            }
-        )
 
     def close(self) -> None:
         if self._fd is not None:
@@ -952,7 +990,7 @@ class BulkRun:
         chunks: list[Chunk],
         *,
         total_recipients: int,
-        journal: str | os.PathLike[str] | None,
+        journal: str | os.PathLike[str] | JournalBackend | None,
         resend_uncertain: bool,
         on_progress: ProgressCallback | None,
         resolutions: Mapping[int, tuple[str, str | None]] | None = None,
@@ -966,7 +1004,7 @@ class BulkRun:
         self.uncertain: dict[int, ChunkUncertain] = {}
         self.notes: list[str] = []
         self.stopped = False
-        self.journal: Journal | None = None
+        self.journal: JournalRecords | None = None
         self._resend: set[int] = set()
         if resolutions and journal is None:
             raise ClientValidationError(
@@ -980,7 +1018,12 @@ class BulkRun:
         if journal is not None:
             # perf: "create_many, 20,000 recipients, no limit" (scripts/bench.py): the
             # fingerprints serialise every body a second time, so only a journal computes them.
-            self.journal = Journal(Path(journal), chunk_fingerprints(chunks))
+            fingerprints = chunk_fingerprints(chunks)
+            self.journal = (
+                Journal(Path(journal), fingerprints)
+                if isinstance(journal, str | os.PathLike)
+                else journal.open(fingerprints)
+            )
             try:
                 self._resume(self.journal, resolutions or {})
             except BaseException:
@@ -1003,7 +1046,9 @@ class BulkRun:
             self.journal.close()
             self.journal = None
 
-    def _resume(self, journal: Journal, resolutions: Mapping[int, tuple[str, str | None]]) -> None:
+    def _resume(
+        self, journal: JournalRecords, resolutions: Mapping[int, tuple[str, str | None]]
+    ) -> None:
         self.notes.extend(journal.notes)
         for chunk in self.chunks:
             state = journal.chunks.get(chunk.index, _ChunkState())

@@ -21,6 +21,7 @@ from ..campaigns._bulk import (
     BulkCreateReport,
     BulkRun,
     Chunk,
+    JournalBackend,
     ProgressCallback,
     Resolution,
     read_resolutions,
@@ -57,7 +58,7 @@ _warn_before_creating_many = _warn_before_creating
 
 def _single_run(
     prepared: PreparedCreate,
-    journal: str | os.PathLike[str] | None,
+    journal: str | os.PathLike[str] | JournalBackend | None,
     resolve_uncertain: Resolution | None,
     resend_uncertain: bool,
 ) -> BulkRun:
@@ -86,7 +87,7 @@ def _journaled_run(
     chunks: list[Chunk],
     count: int,
     *,
-    journal: str | os.PathLike[str] | None,
+    journal: str | os.PathLike[str] | JournalBackend | None,
     resolve_uncertain: Mapping[int, Resolution] | Resolution | None,
     resend_uncertain: bool,
     on_progress: ProgressCallback | None = None,
@@ -145,7 +146,7 @@ class Campaigns(SyncAPIResource):
         retry: RetryInput | None = None,
         recipients: RecipientsInput | None = None,
         timezone: TimezoneInput | None = None,
-        journal: str | os.PathLike[str] | None = None,
+        journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Resolution | None = None,
         resend_uncertain: bool = False,
         **fields: Unpack[CreateCampaignRequestFields],
@@ -193,7 +194,7 @@ class Campaigns(SyncAPIResource):
     def _create_one(
         self,
         prepared: PreparedCreate,
-        journal: str | os.PathLike[str] | None,
+        journal: str | os.PathLike[str] | JournalBackend | None,
         resolve_uncertain: Resolution | None,
         resend_uncertain: bool,
     ) -> Campaign:
@@ -227,7 +228,7 @@ class Campaigns(SyncAPIResource):
         retry: RetryInput | None = None,
         timezone: TimezoneInput | None = None,
         chunk_size: int = 1000,
-        journal: str | os.PathLike[str] | None = None,
+        journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Mapping[int, Resolution] | None = None,
         resend_uncertain: bool = False,
         on_progress: ProgressCallback | None = None,
@@ -247,6 +248,8 @@ class Campaigns(SyncAPIResource):
         again. ``on_progress(done, total)`` is called as chunks finish. Returns a
         :class:`BulkCreateReport`; errors on single chunks are in the report. A journal that
         cannot be written raises :class:`JournalWriteError`, which names every campaign created.
+        ``journal=RedisJournal(url, key=...)`` keeps the same records in Redis instead, so that
+        a run stopped on one machine can be resumed on another.
         """
         prepared = prepare_create(
             name=name,
@@ -268,7 +271,7 @@ class Campaigns(SyncAPIResource):
     def _create_all(
         self,
         prepared: PreparedCreate,
-        journal: str | os.PathLike[str] | None,
+        journal: str | os.PathLike[str] | JournalBackend | None,
         resolve_uncertain: Mapping[int, Resolution] | None,
         resend_uncertain: bool,
         on_progress: ProgressCallback | None,
@@ -288,7 +291,7 @@ class Campaigns(SyncAPIResource):
         self,
         prepared: PreparedCreate,
         *,
-        journal: str | os.PathLike[str] | None = None,
+        journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Mapping[int, Resolution] | None = None,
         resend_uncertain: bool = False,
         on_progress: ProgressCallback | None = None,
@@ -348,7 +351,7 @@ class AsyncCampaigns(AsyncAPIResource):
         retry: RetryInput | None = None,
         recipients: RecipientsInput | None = None,
         timezone: TimezoneInput | None = None,
-        journal: str | os.PathLike[str] | None = None,
+        journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Resolution | None = None,
         resend_uncertain: bool = False,
         **fields: Unpack[CreateCampaignRequestFields],
@@ -373,7 +376,7 @@ class AsyncCampaigns(AsyncAPIResource):
     async def _create_one(
         self,
         prepared: PreparedCreate,
-        journal: str | os.PathLike[str] | None,
+        journal: str | os.PathLike[str] | JournalBackend | None,
         resolve_uncertain: Resolution | None,
         resend_uncertain: bool,
     ) -> Campaign:
@@ -407,7 +410,7 @@ class AsyncCampaigns(AsyncAPIResource):
         retry: RetryInput | None = None,
         timezone: TimezoneInput | None = None,
         chunk_size: int = 1000,
-        journal: str | os.PathLike[str] | None = None,
+        journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Mapping[int, Resolution] | None = None,
         resend_uncertain: bool = False,
         on_progress: ProgressCallback | None = None,
@@ -436,7 +439,7 @@ class AsyncCampaigns(AsyncAPIResource):
     async def _create_all(
         self,
         prepared: PreparedCreate,
-        journal: str | os.PathLike[str] | None,
+        journal: str | os.PathLike[str] | JournalBackend | None,
         resolve_uncertain: Mapping[int, Resolution] | None,
         resend_uncertain: bool,
         on_progress: ProgressCallback | None,
@@ -456,7 +459,7 @@ class AsyncCampaigns(AsyncAPIResource):
         self,
         prepared: PreparedCreate,
         *,
-        journal: str | os.PathLike[str] | None = None,
+        journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Mapping[int, Resolution] | None = None,
         resend_uncertain: bool = False,
         on_progress: ProgressCallback | None = None,

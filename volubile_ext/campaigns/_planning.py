@@ -638,18 +638,7 @@ def _render(plan: CampaignPlan) -> str:
         f"{text:<{width_date}}  {calls:>{width_calls}}  {left:>{width_left}}  {spans}".rstrip()
         for _, text, calls, left, spans in rows
     )
-    lines.append("")
-    last = plan.last_first_attempt_date
-    closing = f"Last first-attempt calls: {_day_text(last)}." if last else "No calls planned."
-    if plan.retry is not None and plan.retry.max > 0:
-        closing += (
-            f" Retries (up to {plan.retry.max}, at least {plan.retry.delay} h apart) may follow."
-        )
-    lines.append(closing)
-    if plan.warnings:
-        lines.append("")
-        lines.append("Warnings:")
-        lines.extend(f"- {warning}" for warning in plan.warnings)
+    lines.extend(_closing_lines(plan.last_first_attempt_date, plan.retry, plan.warnings))
     return "\n".join(lines)
 
 
@@ -830,16 +819,18 @@ def _render_many(plan: BulkPlan) -> str:
         lines.append(
             f"{row[0]:<{widths[0]}}  {row[1]:>{widths[1]}}  {row[2]:>{widths[2]}}  {row[3]}"
         )
-    lines.append("")
-    last = plan.last_first_attempt_date
-    closing = f"Last first-attempt calls: {_day_text(last)}." if last else "No calls planned."
-    if first.retry is not None and first.retry.max > 0:
-        closing += (
-            f" Retries (up to {first.retry.max}, at least {first.retry.delay} h apart) may follow."
-        )
-    lines.append(closing)
-    if plan.warnings:
-        lines.append("")
-        lines.append("Warnings:")
-        lines.extend(f"- {warning}" for warning in plan.warnings)
+    lines.extend(_closing_lines(plan.last_first_attempt_date, first.retry, plan.warnings))
     return "\n".join(lines)
+
+
+def _closing_lines(
+    last: _dt.date | None, retry: RetrySettings | None, warnings: Sequence[str]
+) -> list[str]:
+    """The end of a plan's text: its last first-attempt day, retries, warnings."""
+    closing = f"Last first-attempt calls: {_day_text(last)}." if last else "No calls planned."
+    if retry is not None and retry.max > 0:
+        closing += f" Retries (up to {retry.max}, at least {retry.delay} h apart) may follow."
+    lines = ["", closing]
+    if warnings:
+        lines.extend(["", "Warnings:", *(f"- {warning}" for warning in warnings)])
+    return lines

@@ -399,14 +399,13 @@ def test_concurrent_status_changes_never_revive_a_cancelled_campaign(sandbox: Sa
     for thread in threads:
         thread.join()
     assert results["CANCELLED"] == [200]
+    # The proof is the end state, not arrival times: a request that arrived after the
+    # cancellation may still be applied before it (threads race between arrival and the store),
+    # but a change applied after it would have left the campaign ACTIVE or PAUSED, there being
+    # no second cancellation. Every other change was applied before it (200) or refused (400).
     assert sandbox.campaign(campaign_id).status == "CANCELLED"
-    # Every change recorded as answered after the cancellation was refused.
-    cancelled_at = next(r.time for r in sandbox.requests if r.body == "CANCELLED")
-    assert all(
-        record.status == 400
-        for record in sandbox.requests
-        if record.body in ("ACTIVE", "PAUSED") and record.time > cancelled_at
-    )
+    assert set(results["ACTIVE"] + results["PAUSED"]) <= {200, 400}
+    assert len(results["ACTIVE"] + results["PAUSED"]) == 20
 
 
 def test_a_sandbox_bug_answers_500_and_is_logged(

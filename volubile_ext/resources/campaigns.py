@@ -20,7 +20,6 @@ from ..campaigns._bulk import (
     INTERRUPT_SENT_ATTRIBUTE,
     BulkCreateReport,
     BulkRun,
-    Chunk,
     JournalBackend,
     ProgressCallback,
     Resolution,
@@ -53,22 +52,22 @@ def _warn_before_creating(prepared: PreparedCreate, stacklevel: int = 3) -> None
         warnings.warn(text, CampaignWarning, stacklevel=stacklevel)
 
 
-_warn_before_creating_many = _warn_before_creating
-
-
-def _single_run(
+def _prepared_run(
     prepared: PreparedCreate,
     journal: str | os.PathLike[str] | JournalBackend | None,
-    resolve_uncertain: Resolution | None,
+    resolve_uncertain: Mapping[int, Resolution] | Resolution | None,
     resend_uncertain: bool,
+    on_progress: ProgressCallback | None = None,
 ) -> BulkRun:
-    """The journaled run of a single create: one chunk, the campaign itself."""
-    return _journaled_run(
+    """The run of a prepared create (one chunk, the campaign itself) or create_many, the
+    resolutions checked before anything is sent."""
+    return BulkRun(
         list(prepared.chunks),
-        prepared.recipient_count,
+        total_recipients=prepared.recipient_count,
         journal=journal,
-        resolve_uncertain=resolve_uncertain,
         resend_uncertain=resend_uncertain,
+        on_progress=on_progress,
+        resolutions=read_resolutions(resolve_uncertain, len(prepared.chunks)),
     )
 
 
@@ -81,26 +80,6 @@ def _interrupted_create(stop: BaseException, op: _Operation[Any], request: Campa
         stop.add_note(
             f"Interrupted while creating the campaign {request.name!r}. {CAMPAIGN_MAY_EXIST}."
         )
-
-
-def _journaled_run(
-    chunks: list[Chunk],
-    count: int,
-    *,
-    journal: str | os.PathLike[str] | JournalBackend | None,
-    resolve_uncertain: Mapping[int, Resolution] | Resolution | None,
-    resend_uncertain: bool,
-    on_progress: ProgressCallback | None = None,
-) -> BulkRun:
-    """The run of a create (one chunk) or a create_many, resolutions checked before anything."""
-    return BulkRun(
-        chunks,
-        total_recipients=count,
-        journal=journal,
-        resend_uncertain=resend_uncertain,
-        on_progress=on_progress,
-        resolutions=read_resolutions(resolve_uncertain, len(chunks)),
-    )
 
 
 def _create_chunks(run: BulkRun, create: Callable[[CampaignRequest], Campaign]) -> None:
@@ -200,7 +179,7 @@ class Campaigns(SyncAPIResource):
     ) -> Campaign:
         if journal is None and resolve_uncertain is None:
             return self.create_from_request(prepared.request)
-        with _single_run(prepared, journal, resolve_uncertain, resend_uncertain) as run:
+        with _prepared_run(prepared, journal, resolve_uncertain, resend_uncertain) as run:
             _create_chunks(run, self.create_from_request)
             return run.single_result()
 
@@ -265,7 +244,7 @@ class Campaigns(SyncAPIResource):
             chunk_size=chunk_size,
             **fields,
         )
-        _warn_before_creating_many(prepared)
+        _warn_before_creating(prepared)
         return self._create_all(prepared, journal, resolve_uncertain, resend_uncertain, on_progress)
 
     def _create_all(
@@ -276,13 +255,8 @@ class Campaigns(SyncAPIResource):
         resend_uncertain: bool,
         on_progress: ProgressCallback | None,
     ) -> BulkCreateReport:
-        with _journaled_run(
-            list(prepared.chunks),
-            prepared.recipient_count,
-            journal=journal,
-            resolve_uncertain=resolve_uncertain,
-            resend_uncertain=resend_uncertain,
-            on_progress=on_progress,
+        with _prepared_run(
+            prepared, journal, resolve_uncertain, resend_uncertain, on_progress
         ) as run:
             _create_chunks(run, self.create_from_request)
             return run.report()
@@ -382,7 +356,7 @@ class AsyncCampaigns(AsyncAPIResource):
     ) -> Campaign:
         if journal is None and resolve_uncertain is None:
             return await self.create_from_request(prepared.request)
-        with _single_run(prepared, journal, resolve_uncertain, resend_uncertain) as run:
+        with _prepared_run(prepared, journal, resolve_uncertain, resend_uncertain) as run:
             await _acreate_chunks(run, self.create_from_request)
             return run.single_result()
 
@@ -431,7 +405,7 @@ class AsyncCampaigns(AsyncAPIResource):
             chunk_size=chunk_size,
             **fields,
         )
-        _warn_before_creating_many(prepared)
+        _warn_before_creating(prepared)
         return await self._create_all(
             prepared, journal, resolve_uncertain, resend_uncertain, on_progress
         )
@@ -444,13 +418,8 @@ class AsyncCampaigns(AsyncAPIResource):
         resend_uncertain: bool,
         on_progress: ProgressCallback | None,
     ) -> BulkCreateReport:
-        with _journaled_run(
-            list(prepared.chunks),
-            prepared.recipient_count,
-            journal=journal,
-            resolve_uncertain=resolve_uncertain,
-            resend_uncertain=resend_uncertain,
-            on_progress=on_progress,
+        with _prepared_run(
+            prepared, journal, resolve_uncertain, resend_uncertain, on_progress
         ) as run:
             await _acreate_chunks(run, self.create_from_request)
             return run.report()

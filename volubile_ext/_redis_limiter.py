@@ -434,17 +434,22 @@ class RedisRateLimiter:
             return wait
         return self._waited(reply, slot)
 
-    def finished(self, slot: _Place) -> None:
-        """The request that used ``slot`` has ended (or was never sent). Never raises: a place
-        Redis cannot hear about ends with the lease."""
+    def _finished_here(self, slot: _Place) -> bool:
+        """Release ``slot`` on this side; True when Redis need not hear of it (already done,
+        a place of the local fallback, or no longer talking to Redis)."""
         if slot.done:
-            return
+            return True
         self._release(slot)
         if slot.local is not None:
             assert self._local is not None
             self._local.finished(slot.local)
-            return
-        if self._local is not None:
+            return True
+        return self._local is not None
+
+    def finished(self, slot: _Place) -> None:
+        """The request that used ``slot`` has ended (or was never sent). Never raises: a place
+        Redis cannot hear about ends with the lease."""
+        if self._finished_here(slot):
             return
         try:
             self._script(keys=self._keys, args=self._args("finished", slot.id, None))
@@ -516,14 +521,7 @@ class RedisRateLimiter:
 
     async def finished_async(self, slot: _Place) -> None:
         """:meth:`finished`, through redis-py's asyncio client."""
-        if slot.done:
-            return
-        self._release(slot)
-        if slot.local is not None:
-            assert self._local is not None
-            self._local.finished(slot.local)
-            return
-        if self._local is not None:
+        if self._finished_here(slot):
             return
         try:
             await self._async_script()(keys=self._keys, args=self._args("finished", slot.id, None))

@@ -6,6 +6,7 @@ import asyncio
 import json
 import re
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -502,10 +503,17 @@ def test_ctrl_c_while_waiting_for_the_rate_limit_leaves_nothing_uncertain(
 ) -> None:
     journal = tmp_path / "run.jsonl"
     limited = Harness("sync", api_key=API_KEY, base_url=server.url, rate_limit=(1, 60.0))
-    # Chunk 2's intent is on disk and its request waits a minute for a rate-limit slot.
+    # Chunk 2's intent is on disk and its request waits a minute for a rate-limit slot. The
+    # interrupt comes once the main thread is asleep in that wait: on a loaded machine the
+    # intent can be on disk a while before the wait starts.
+    main = threading.main_thread().ident
     interrupt_main_thread_when(
-        lambda: journal.exists() and '"type":"intent","chunk":1' in journal.read_text(),
-        "chunk 2's intent",
+        lambda: (
+            journal.exists()
+            and '"type":"intent","chunk":1' in journal.read_text()
+            and sys._current_frames()[main].f_code.co_name == "sync_auth_flow"
+        ),
+        "chunk 2's wait for a rate-limit slot",
     )
     try:
         with pytest.raises(KeyboardInterrupt) as caught:

@@ -4,8 +4,24 @@ Start with :class:`Volubile` (or :class:`AsyncVolubile`); everything public is i
 """
 
 from ._auth import AccessToken, ApiKeyAuth, BearerTokenAuth, MintedTokenAuth
+from ._calls_models import (
+    Agent,
+    Call,
+    CallStatus,
+    Classifier,
+    ClassifierType,
+    Direction,
+    Extractor,
+    Page,
+    Recording,
+    Transcript,
+    TranscriptAction,
+    TranscriptActor,
+    TranscriptEntry,
+)
 from ._client import AsyncVolubile, Volubile
 from ._errors import (
+    AgentNotUsableError,
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
@@ -25,6 +41,7 @@ from ._errors import (
 )
 from ._limiter import RateLimiter
 from ._models import Campaign, CampaignStatus, ResponseInfo
+from ._pagination import AsyncPager, SyncPager
 from ._ratelimit import RateLimitInfo
 from ._redis import RedisUnavailableError
 from ._redis_journal import RedisJournal
@@ -73,13 +90,18 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AccessToken",
+    "Agent",
+    "AgentNotUsableError",
     "ApiKeyAuth",
+    "AsyncPager",
     "AsyncVolubile",
     "AuthenticationError",
     "BadRequestError",
     "BearerTokenAuth",
     "BulkCreateReport",
     "BulkPlan",
+    "Call",
+    "CallStatus",
     "CallingWindow",
     "Campaign",
     "CampaignMayExistError",
@@ -89,10 +111,14 @@ __all__ = [
     "ChunkCreated",
     "ChunkFailed",
     "ChunkUncertain",
+    "Classifier",
+    "ClassifierType",
     "ClientValidationError",
     "ConflictError",
     "Day",
+    "Direction",
     "DuplicateRow",
+    "Extractor",
     "FieldError",
     "InternalServerError",
     "JournalError",
@@ -102,6 +128,7 @@ __all__ = [
     "JournalWriteError",
     "MintedTokenAuth",
     "NotFoundError",
+    "Page",
     "PermissionDeniedError",
     "PlannedDay",
     "PreparedCreate",
@@ -111,6 +138,7 @@ __all__ = [
     "Recipient",
     "RecipientImport",
     "RecipientSourceError",
+    "Recording",
     "RedisJournal",
     "RedisRateLimiter",
     "RedisUnavailableError",
@@ -118,7 +146,12 @@ __all__ = [
     "ResponseInfo",
     "RetrySettings",
     "SkippedDay",
+    "SyncPager",
     "TimeSlot",
+    "Transcript",
+    "TranscriptAction",
+    "TranscriptActor",
+    "TranscriptEntry",
     "UnprocessableEntityError",
     "Volubile",
     "VolubileError",

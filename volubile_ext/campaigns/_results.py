@@ -37,13 +37,14 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final, Protocol
 
 import attrs
 
 from .._errors import ClientValidationError, FieldError, ProblemList
+from .._wire import spec as _spec
 from ._campaign_input import MAX_RECIPIENTS, RecipientsInput, RetrySettings, _rule_recipients
 from ._recipients import Recipient, RecipientImport
 
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "IN_PROGRESS",
+    "NOT_GIVEN",
     "REACHED_STATUSES",
     "CampaignResults",
     "RecipientResult",
@@ -64,6 +66,7 @@ __all__ = [
 #: Call statuses that mean the person was reached: the call was answered and had a
 #: conversation (the agent's, a transfer to a human, or the failover workflow's).
 REACHED_STATUSES: Final = frozenset({"COMPLETED", "TRANSFERRED", "FAILOVER"})
+_CALL_STATUSES: Final = frozenset(_spec.CallResponse.status.enum)
 #: A call still going on: its recipient is pending whatever the retry rules say.
 IN_PROGRESS: Final = "IN_PROGRESS"
 #: The ``last_status`` of a recipient with no call yet (in totals and exports).
@@ -135,38 +138,55 @@ def _main_qualifier(call: CallLike) -> str | None:
     return first
 
 
-def _moment(call: CallLike) -> _dt.datetime | None:
-    moment = getattr(call, "start_time", None) or getattr(call, "created", None)
-    if isinstance(moment, _dt.datetime) and moment.tzinfo is not None:
-        return moment
-    return None
+def _mapping(value: Any) -> Mapping[str, Any]:
+    # The call's own dict (the typed Call's is a plain dict it does not change): kept, not
+    # copied.
+    return value if isinstance(value, Mapping) else {}
 
 
-def _plain_mapping(value: Any) -> dict[str, Any]:
-    return {str(key): item for key, item in value.items()} if isinstance(value, Mapping) else {}
-
-
-@attrs.define(slots=True)
 class _NumberState:
-    """What the join keeps of one number's calls (never the calls themselves)."""
+    """What the join keeps of one number's calls (never the calls themselves).
 
-    attempts: int = 0
-    call_ids: list[str] = attrs.field(factory=list)
-    last_status: str = ""
-    last_moment: _dt.datetime | None = None
-    last_qualifier: str | None = None
-    reached_moment: _dt.datetime | None = None
-    reached: bool = False
-    extracted: dict[str, Any] | None = None
-    classified: dict[str, Any] | None = None
+    perf: "results peak memory" (scripts/bench.py): a slotted object, the call ids as one
+    space-separated text, and the latest reached call's own data dicts (not copies).
+    """
+
+    __slots__ = (
+        "attempts",
+        "call_ids",
+        "classified",
+        "extracted",
+        "last_moment",
+        "last_qualifier",
+        "last_status",
+        "reached_moment",
+    )
+
+    def __init__(self) -> None:
+        self.attempts = 0
+        self.call_ids = ""
+        self.last_status = ""
+        self.last_moment: _dt.datetime | None = None
+        self.last_qualifier: str | None = None
+        self.reached_moment: _dt.datetime | None = None
+        # Set (to a dict, empty or not) once a call reached the number.
+        self.extracted: Mapping[str, Any] | None = None
+        self.classified: Mapping[str, Any] | None = None
+
+    @property
+    def reached(self) -> bool:
+        return self.extracted is not None
 
 
-def _later(moment: _dt.datetime | None, than: _dt.datetime | None) -> bool:
-    # A call without a time is taken as listed: later than what came before it (the API's
-    # order), unless the earlier one has a time and this one none.
-    if moment is None:
-        return than is None
-    return than is None or moment >= than
+def _has_id(ids: str, call_id: str) -> bool:
+    """Whether ``call_id`` is one of the space-separated ``ids``."""
+    start = ids.find(call_id)
+    while start != -1:
+        end = start + len(call_id)
+        if (start == 0 or ids[start - 1] == " ") and (end == len(ids) or ids[end] == " "):
+            return True
+        start = ids.find(call_id, start + 1)
+    return False
 
 
 @attrs.frozen
@@ -322,7 +342,7 @@ class CampaignResults:
             final,
             STATE_REACHED if final and state.reached else word,
             state.last_moment,
-            tuple(state.call_ids),
+            tuple(state.call_ids.split(" ")),
             state.extracted or {},
             state.classified or {},
         )
@@ -610,10 +630,12 @@ class _destination:
 
 
 def _at_start(stream: IO[str]) -> bool:
+    # A stream that cannot tell (a pipe, a socket) is taken as new: the mark is what makes
+    # Excel read UTF-8.
     try:
-        return stream.tell() == 0
-    except (OSError, ValueError, io.UnsupportedOperation):
-        return False
+        return bool(stream.tell() == 0)
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return True
 
 
 # --------------------------------------------------------------------------------------------
@@ -665,6 +687,8 @@ class ResultsJoin:
         self._names = campaign_names
         self._duplicates = duplicate_recipients
         self._unlisted: list[str] = []
+        # The main qualifier is read only when retryOn names something other than a status.
+        self._qualifiers = retry is not None and bool(set(retry.retry_on) - _CALL_STATUSES)
         self._calls = 0
         self._repeated = 0
         self._by_status: dict[str, int] = {}
@@ -681,30 +705,43 @@ class ResultsJoin:
                 self._unlisted.append(phone)
             state = states[phone] = _NumberState()
         call_id = call.id
-        call_id = call_id if type(call_id) is str else _text(call_id)
-        if call_id and call_id in state.call_ids:
-            self._repeated += 1  # listed twice (a page shifted while paging): one attempt
-            return
+        if type(call_id) is not str:
+            call_id = "" if call_id is None else str(call_id)
+        if " " in call_id:
+            call_id = call_id.replace(" ", "%20")  # the ids are kept space-separated
+        if state.attempts:
+            if call_id and _has_id(state.call_ids, call_id):
+                self._repeated += 1  # listed twice (a page shifted while paging): one attempt
+                return
+            state.call_ids = f"{state.call_ids} {call_id}"
+        else:
+            state.call_ids = call_id
+        state.attempts += 1
         status = call.status
         if type(status) is not str:
             status = _text(status)
         self._calls += 1
         by_status = self._by_status
         by_status[status] = by_status.get(status, 0) + 1
-        state.attempts += 1
-        state.call_ids.append(call_id)
-        moment = _moment(call)
-        if _later(moment, state.last_moment) or state.attempts == 1:
+        moment = call.start_time or call.created
+        # A call without a time is taken as listed: later than the calls before it (the API's
+        # order), unless those have a time.
+        last = state.last_moment
+        if state.attempts == 1 or (
+            last is None if moment is None else (last is None or moment >= last)
+        ):
             state.last_status = status
             state.last_moment = moment
-            state.last_qualifier = _main_qualifier(call)
-        if status in REACHED_STATUSES and (
-            not state.reached or _later(moment, state.reached_moment)
-        ):
-            state.reached = True
-            state.reached_moment = moment
-            state.extracted = _plain_mapping(call.extracted_data)
-            state.classified = _plain_mapping(call.classification_data)
+            if self._qualifiers:
+                state.last_qualifier = _main_qualifier(call)
+        if status in REACHED_STATUSES:
+            reached = state.reached_moment
+            if state.extracted is None or (
+                reached is None if moment is None else (reached is None or moment >= reached)
+            ):
+                state.reached_moment = moment
+                state.extracted = _mapping(call.extracted_data)
+                state.classified = _mapping(call.classification_data)
 
     def add_all(self, calls: Iterable[CallLike]) -> None:
         add = self.add
@@ -785,7 +822,39 @@ class ResultsQuery:
         )
 
 
-_RETRY_MISSING: Any = object()
+class _NotGiven(enum.Enum):
+    NOT_GIVEN = "NOT_GIVEN"
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+#: ``retry=`` left out: the rules come from the campaign, the report or the journal.
+NOT_GIVEN: Final = _NotGiven.NOT_GIVEN
+#: The order calls are listed in: oldest first, so that a call made while the results are
+#: being read lands on a later page instead of shifting the pages already read.
+CALL_ORDER: Final = "created,ASC"
+ResultsProgress = Callable[[int, int], None]
+"""``on_progress(calls_read, calls_expected)``: called after each page; ``calls_expected`` is
+the sum of the totals the API announced for the names read so far (it may grow)."""
+
+
+class PagingProgress:
+    """Counts the pages of calls for ``on_progress``, for both twins."""
+
+    def __init__(self, on_progress: ResultsProgress | None) -> None:
+        self._on_progress = on_progress
+        self._read = 0
+        self._expected = 0
+        self._started: set[str] = set()
+
+    def page(self, name: str, items: int, total_elements: int | None) -> None:
+        self._read += items
+        if name not in self._started:
+            self._started.add(name)
+            self._expected += total_elements or 0
+        if self._on_progress is not None:
+            self._on_progress(self._read, max(self._expected, self._read))
 
 
 def results_query(
@@ -793,8 +862,9 @@ def results_query(
     *,
     recipients: RecipientsInput | None,
     journal: str | os.PathLike[str] | None = None,
-    retry: RetrySettings | Mapping[str, Any] | None = _RETRY_MISSING,
+    retry: RetrySettings | Mapping[str, Any] | _NotGiven | None = NOT_GIVEN,
     chunks: int | None = None,
+    page_size: int = 100,
 ) -> ResultsQuery:
     """Check the arguments of ``campaigns.results`` and decide the names and the rules.
 
@@ -835,6 +905,13 @@ def results_query(
                 campaign if isinstance(campaign, str) else type(campaign).__name__,
             )
         )
+    largest = _spec.operations.listCalls.parameters.size.maximum
+    if (
+        isinstance(page_size, bool)
+        or not isinstance(page_size, int)
+        or not 1 <= page_size <= largest
+    ):
+        problems.append(FieldError("page_size", f"must be a whole number 1..{largest}", page_size))
     if chunks is not None and (
         isinstance(chunks, bool) or not isinstance(chunks, int) or chunks < 1
     ):
@@ -871,7 +948,7 @@ def results_query(
     elif isinstance(campaign, str) and names:
         count = chunks or max(1, -(-len(given_recipients) // MAX_RECIPIENTS))
         names = [campaign, *chunk_names(campaign, count)]
-    if retry is not _RETRY_MISSING:
+    if not isinstance(retry, _NotGiven):
         try:
             found_retry, retry_known, fetch_from = check_retry(retry), True, None
         except ClientValidationError as invalid:

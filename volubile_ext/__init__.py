@@ -79,6 +79,7 @@ from .campaigns._recipients import (
     load_recipients,
     normalize_phone,
 )
+from .campaigns._results import CampaignResults, RecipientResult, ResultTotals, join_results
 from .campaigns._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
 
 __all__ = [
@@ -102,6 +103,7 @@ __all__ = [
     "Campaign",
     "CampaignMayExistError",
     "CampaignPlan",
+    "CampaignResults",
     "CampaignStatus",
     "CampaignWarning",
     "ChunkCreated",
@@ -133,6 +135,7 @@ __all__ = [
     "RateLimiter",
     "Recipient",
     "RecipientImport",
+    "RecipientResult",
     "RecipientSourceError",
     "Recording",
     "RedisJournal",
@@ -140,6 +143,7 @@ __all__ = [
     "RedisUnavailableError",
     "RejectedRow",
     "ResponseInfo",
+    "ResultTotals",
     "RetrySettings",
     "SkippedDay",
     "TimeSlot",
@@ -153,6 +157,7 @@ __all__ = [
     "__version__",
     "clip_time_slots",
     "french_public_holidays",
+    "join_results",
     "load_recipients",
     "normalize_phone",
     "parse_days",

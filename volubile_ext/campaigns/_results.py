@@ -29,7 +29,6 @@ ids, the data of the latest reached call), never the calls; rows are made as the
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import enum
 import io
@@ -465,6 +464,8 @@ class CampaignResults:
         half-written file under that name; a text stream (opened with ``newline=""``) gets
         the byte-order mark only if nothing was written to it yet.
         """
+        import csv  # only an export needs it (import volubile_ext stays light)
+
         layout = self._layout()
         with _destination(destination, bom=True) as stream:
             writer = csv.writer(stream)

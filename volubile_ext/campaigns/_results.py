@@ -45,6 +45,7 @@ import attrs
 from .._errors import ClientValidationError, FieldError, ProblemList
 from .._wire import spec as _spec
 from ._campaign_input import MAX_RECIPIENTS, RecipientsInput, RetrySettings, _rule_recipients
+from ._fields import check_value
 from ._recipients import Recipient, RecipientImport
 
 if TYPE_CHECKING:
@@ -226,9 +227,15 @@ class RecipientResult:
             "last_call_at": self.last_call_at.isoformat() if self.last_call_at else None,
             "call_ids": list(self.call_ids),
             "context": _jsonable(self.context),
-            "extracted_data": _jsonable(self.extracted_data),
-            "classification_data": _jsonable(self.classification_data),
+            # The calls' own JSON values: written as they are (json.dumps bounds their depth).
+            "extracted_data": dict(self.extracted_data),
+            "classification_data": dict(self.classification_data),
         }
+
+
+def _json_default(value: Any) -> Any:
+    # A recipient's read-only context view; anything else JSON has no form for, as text.
+    return dict(value) if isinstance(value, Mapping) else str(value)
 
 
 def _jsonable(value: Any) -> Any:
@@ -485,7 +492,7 @@ class CampaignResults:
             count = 0
             for row in self:
                 stream.write(",\n    " if count else "\n    ")
-                stream.write(json.dumps(row.to_dict(), ensure_ascii=False, default=str))
+                stream.write(json.dumps(row.to_dict(), ensure_ascii=False, default=_json_default))
                 count += 1
             stream.write("\n  ]\n}\n" if count else "]\n}\n")
         return count
@@ -556,7 +563,7 @@ def _cell(value: Any) -> str:
     elif isinstance(value, _dt.datetime):
         text = value.isoformat()
     else:
-        text = json.dumps(_jsonable(value), ensure_ascii=False, default=str)
+        text = json.dumps(value, ensure_ascii=False, default=_json_default)
     return neutralize_cell(text)
 
 
@@ -906,13 +913,8 @@ def results_query(
                 campaign if isinstance(campaign, str) else type(campaign).__name__,
             )
         )
-    largest = _spec.operations.listCalls.parameters.size.maximum
-    if (
-        isinstance(page_size, bool)
-        or not isinstance(page_size, int)
-        or not 1 <= page_size <= largest
-    ):
-        problems.append(FieldError("page_size", f"must be a whole number 1..{largest}", page_size))
+    # The spec's bounds for the list's page size, checked as calls.list checks them.
+    check_value(_spec.operations.listCalls.parameters.size, page_size, "page_size", False, problems)
     if chunks is not None and (
         isinstance(chunks, bool) or not isinstance(chunks, int) or chunks < 1
     ):

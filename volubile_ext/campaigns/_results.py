@@ -38,7 +38,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Final, Protocol
+from typing import IO, TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar
 
 import attrs
 
@@ -847,22 +847,68 @@ ResultsProgress = Callable[[int, int], None]
 the sum of the totals the API announced for the names read so far (it may grow)."""
 
 
-class PagingProgress:
-    """Counts the pages of calls for ``on_progress``, for both twins."""
+_Lists = TypeVar("_Lists")
 
-    def __init__(self, on_progress: ResultsProgress | None) -> None:
+
+class ResultsRun(Generic[_Lists]):
+    """One ``campaigns.results`` call, all but the awaiting, shared by the twins.
+
+    Made with the arguments (checked: ClientValidationError before anything is sent) and the
+    client's ``calls.list``; the twin reads the rules by id when :attr:`fetch_retry_from` says
+    so (:meth:`use_retry`), pages each of :attr:`lists`, hands every page to :meth:`page`, and
+    returns :meth:`result`.
+    """
+
+    def __init__(
+        self,
+        list_calls: Callable[..., _Lists],
+        campaign: str | Campaign | BulkCreateReport,
+        *,
+        recipients: RecipientsInput | None,
+        journal: str | os.PathLike[str] | None,
+        retry: RetrySettings | Mapping[str, Any] | _NotGiven | None,
+        chunks: int | None,
+        page_size: int,
+        on_progress: ResultsProgress | None,
+    ) -> None:
+        self._query = query = results_query(
+            campaign,
+            recipients=recipients,
+            journal=journal,
+            retry=retry,
+            chunks=chunks,
+            page_size=page_size,
+        )
+        # Each list checks its filters now (a name too long for the filter, say): before the
+        # first request.
+        self.lists = [
+            (name, list_calls(campaign=name, page_size=page_size, sort=CALL_ORDER))
+            for name in query.names
+        ]
+        self.fetch_retry_from = None if query.retry_known else query.fetch_retry_from
+        self._join = query.join(query.retry)
         self._on_progress = on_progress
         self._read = 0
         self._expected = 0
         self._started: set[str] = set()
 
-    def page(self, name: str, items: int, total_elements: int | None) -> None:
-        self._read += items
+    def use_retry(self, retry: RetrySettings | None) -> None:
+        """The rules read from the campaign (before the first page)."""
+        self._join = self._query.join(retry)
+
+    def page(self, name: str, page: Any) -> None:
+        """One page of calls listed under ``name`` (a ``Page``: ``items``, ``total_elements``)."""
+        items = page.items
+        self._join.add_all(items)
+        self._read += len(items)
         if name not in self._started:
             self._started.add(name)
-            self._expected += total_elements or 0
+            self._expected += page.total_elements or 0
         if self._on_progress is not None:
             self._on_progress(self._read, max(self._expected, self._read))
+
+    def result(self) -> CampaignResults:
+        return self._join.result()
 
 
 def results_query(

@@ -218,3 +218,11 @@ def test_campaign_file_of_another_campaign_is_refused(
     assert result.code == 2
     assert "--campaign-file" in one_line_error(result.err)
     assert sandbox.count("GET", "/v1/calls") == 0
+
+
+def test_a_name_too_long_is_one_line_naming_name(cli: CLI, tmp_path: Path) -> None:
+    result = cli(
+        "campaigns", "results", "x" * 300, "--recipients", contacts(tmp_path), "--no-retry"
+    )
+    assert result.code == 2
+    assert one_line_error(result.err).startswith("volubile: error: NAME: must be at most 255")

@@ -410,3 +410,12 @@ def test_json_export_holds_the_totals_and_every_row(tmp_path: Path) -> None:
     empty = io.StringIO()
     assert join_results([ANA], [], retry=None).write_json(empty) == 1
     assert json.loads(empty.getvalue())["rows"][0]["state"] == "not_called"
+
+
+def test_a_name_too_long_for_the_calls_filter_is_refused() -> None:
+    # 250 characters fit the filter's 255, the chunk name "<name> (1/1)" does not.
+    with pytest.raises(ClientValidationError) as refused:
+        results_query("x" * 250, recipients=[ANA], retry=None)
+    (problem,) = refused.value.errors
+    assert problem.field == "campaign"
+    assert "at most 255" in problem.message

@@ -45,7 +45,7 @@ import attrs
 from .._errors import ClientValidationError, FieldError, ProblemList
 from .._wire import spec as _spec
 from ._campaign_input import MAX_RECIPIENTS, RecipientsInput, RetrySettings, _rule_recipients
-from ._fields import check_value
+from ._fields import INVALID, check_value
 from ._recipients import Recipient, RecipientImport
 
 if TYPE_CHECKING:
@@ -67,6 +67,7 @@ __all__ = [
 #: conversation (the agent's, a transfer to a human, or the failover workflow's).
 REACHED_STATUSES: Final = frozenset({"COMPLETED", "TRANSFERRED", "FAILOVER"})
 _CALL_STATUSES: Final = frozenset(_spec.CallResponse.status.enum)
+_CAMPAIGN_FILTER: Final = _spec.operations.listCalls.parameters.campaign
 #: A call still going on: its recipient is pending whatever the retry rules say.
 IN_PROGRESS: Final = "IN_PROGRESS"
 #: The ``last_status`` of a recipient with no call yet (in totals and exports).
@@ -1010,10 +1011,15 @@ def results_query(
                 "(retry=None for a campaign without retries), a Campaign, or journal=",
             )
         )
+    names = list(dict.fromkeys(names))
+    for name in names:
+        # What the list's filter takes (its length): a chunk's name is longer than the name.
+        if check_value(_CAMPAIGN_FILTER, name, "campaign", False, problems) is INVALID:
+            break
     if problems:
         raise ClientValidationError(problems, subject="results")
     return ResultsQuery(
-        names=tuple(dict.fromkeys(names)),
+        names=tuple(names),
         recipients=given_recipients,
         duplicates=duplicates,
         retry=found_retry,

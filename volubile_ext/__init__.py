@@ -81,6 +81,7 @@ from .campaigns._recipients import (
     load_recipients,
     normalize_phone,
 )
+from .campaigns._results import CampaignResults, RecipientResult, ResultTotals, join_results
 from .campaigns._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
 
 __all__ = [
@@ -106,6 +107,7 @@ __all__ = [
     "Campaign",
     "CampaignMayExistError",
     "CampaignPlan",
+    "CampaignResults",
     "CampaignStatus",
     "CampaignWarning",
     "ChunkCreated",
@@ -137,6 +139,7 @@ __all__ = [
     "RateLimiter",
     "Recipient",
     "RecipientImport",
+    "RecipientResult",
     "RecipientSourceError",
     "Recording",
     "RedisJournal",
@@ -144,6 +147,7 @@ __all__ = [
     "RedisUnavailableError",
     "RejectedRow",
     "ResponseInfo",
+    "ResultTotals",
     "RetrySettings",
     "SkippedDay",
     "SyncPager",
@@ -158,6 +162,7 @@ __all__ = [
     "__version__",
     "clip_time_slots",
     "french_public_holidays",
+    "join_results",
     "load_recipients",
     "normalize_phone",
     "parse_days",

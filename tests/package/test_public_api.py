@@ -63,6 +63,8 @@ EXPECTED = [
     "UnprocessableEntityError",
     "Volubile",
     "VolubileError",
+    "WebhookError",
+    "WebhookVerificationError",
     "__version__",
     "clip_time_slots",
     "french_public_holidays",
@@ -72,6 +74,8 @@ EXPECTED = [
     "plan_campaign",
     "plan_many",
     "prepare_create",
+    "sign_webhook",
+    "verify_webhook",
 ]
 
 

@@ -99,6 +99,12 @@ class Sandbox:
     ``GET /v1/agents`` pages the same way and answers ``content``, ``page_count`` and
     ``total_items``. ``PATCH /v1/agents/{id}`` changes the fields sent, no others.
 
+    Simulated time: :meth:`start_clock` puts the sandbox on a :class:`SandboxClock` that a test
+    moves; as it moves, every ACTIVE campaign places the calls it would (:meth:`simulation`
+    sets their outcomes and data, :meth:`progress` tells where a campaign stands) and
+    :meth:`webhook` posts each finished call, signed, to a receiver on loopback. Without
+    :meth:`start_clock` nothing is called and every time is the real one (``clock=``).
+
     Decisions where the API's documentation is silent:
 
     - A malformed campaign id answers 404 (it names no campaign; the spec declares no 400 for

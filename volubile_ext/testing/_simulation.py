@@ -35,6 +35,7 @@ import heapq
 import itertools
 import math
 import random
+import threading
 import zoneinfo
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypedDict, Unpack
@@ -391,11 +392,16 @@ class Simulation:
 
     Get it from :meth:`Sandbox.simulation`, which sets how calls end; the clock
     (:meth:`Sandbox.start_clock`) plays it. Outcomes are drawn from one seeded generator in the
-    order calls are placed, so the same test gives the same calls every time.
+    order calls are placed, so the same test gives the same calls every time. Its state (who
+    was called, who waits for a retry) lives in memory: a sandbox restarted on a ``db_path``
+    file starts its campaigns afresh when its clock moves.
     """
 
     def __init__(self, api: SandboxAPI) -> None:
         self._api = api
+        # Held while campaigns are played or read (a test may ask for progress from another
+        # thread while the clock moves); never while a webhook is posted.
+        self._lock = threading.RLock()
         self._runs: dict[str, _Run] = {}
         self._statuses: tuple[int, list[tuple[str, str]]] | None = None
         self._epoch = 0
@@ -408,53 +414,65 @@ class Simulation:
     def configure(self, **options: Unpack[SimulationOptions]) -> Simulation:
         """Set how calls end from now on (see :meth:`Sandbox.simulation`); returns ``self``.
         Every setting left out takes its default; nothing changes when one is wrong."""
-        self._settings = _checked_settings(options)
-        self._random = random.Random(self._settings.seed)
-        self._epoch += 1
-        for run in self._runs.values():
-            run.forget_calendar()
+        settings = _checked_settings(options)
+        with self._lock:
+            self._settings = settings
+            self._random = random.Random(settings.seed)
+            self._epoch += 1
+            for run in self._runs.values():
+                run.forget_calendar()
         return self
 
     # --- what the clock asks ---------------------------------------------------------------
 
     def next_event(self, now: float) -> float | None:
         """The instant of the next call starting or ending, or webhook post, if any."""
-        settings, epoch = self._settings, self._epoch
-        due = [run.next_event(now, status, settings, epoch) for run, status in self._refresh()]
-        if self.poster is not None:
-            due.append(self.poster.next_due())
+        with self._lock:
+            settings, epoch = self._settings, self._epoch
+            due = [run.next_event(now, status, settings, epoch) for run, status in self._refresh()]
+        poster = self.poster
+        if poster is not None:
+            due.append(poster.next_due())
         return min((moment for moment in due if moment is not None), default=None)
 
     def play(self, now: float) -> None:
         """Play everything due at ``now``: calls ending, calls starting, webhook posts."""
-        for run, status in self._refresh():
-            self._play_run(run, status, now)
-        if self.poster is not None:
-            self.poster.deliver_due(now)
+        with self._lock:
+            for run, status in self._refresh():
+                self._play_run(run, status, now)
+        # Outside the lock: a receiver may ask the sandbox (progress, settings) while it is
+        # being posted to.
+        poster = self.poster
+        if poster is not None:
+            poster.deliver_due(now)
 
     def unfinished(self) -> dict[str, int]:
         """Each ACTIVE campaign with recipients still to call, and how many."""
-        return {
-            run.id: run.waiting
-            for run, status in self._refresh()
-            if status == "ACTIVE" and run.waiting
-        }
+        with self._lock:
+            return {
+                run.id: run.waiting
+                for run, status in self._refresh()
+                if status == "ACTIVE" and run.waiting
+            }
 
     def busy(self) -> bool:
         """Whether anything is left to happen without an API request: an ACTIVE campaign with
         recipients to call, a call in progress, a webhook post due."""
         if self.unfinished():
             return True
-        if any(run.in_flight for run in self._runs.values()):
-            return True
-        return self.poster is not None and self.poster.next_due() is not None
+        with self._lock:
+            if any(run.in_flight for run in self._runs.values()):
+                return True
+        poster = self.poster
+        return poster is not None and poster.next_due() is not None
 
     def progress(self, campaign_id: str) -> CampaignProgress:
         """Where a campaign stands; ``KeyError`` when the sandbox has no such campaign."""
         wanted = str(campaign_id).lower()
-        for run, status in self._refresh():
-            if run.id == wanted:
-                return run.progress(status)
+        with self._lock:
+            for run, status in self._refresh():
+                if run.id == wanted:
+                    return run.progress(status)
         raise KeyError(f"no campaign {campaign_id} in this sandbox")
 
     # --- playing ---------------------------------------------------------------------------
@@ -500,7 +518,10 @@ class Simulation:
         settings = self._settings
         before = run.calls, run.final, len(run.in_flight)
         while run.in_flight and run.in_flight[0][0] <= now:
-            self._finish(run, heapq.heappop(run.in_flight)[2], now)
+            # Removed once finished: when a test's extract() raises, the call stays in
+            # progress, and the next move tries again.
+            self._finish(run, run.in_flight[0][2], now)
+            heapq.heappop(run.in_flight)
         if status == "ACTIVE" and not run.cancelled:
             while run.retries and (due := run.next_retry(now, settings)) is not None and due <= now:
                 self._place(run, heapq.heappop(run.retries)[1], now, first=False)

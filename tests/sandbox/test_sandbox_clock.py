@@ -180,6 +180,8 @@ def test_bad_simulation_settings_are_refused_before_anything_changes(sandbox: Sa
         sandbox.simulation(outcome={"COMPLETED": 1})  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="function"):
         sandbox.simulation(extract="firstName")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="not a date"):
+        sandbox.simulation(closed_dates=["2031-02-30"])
 
 
 # --- where and when calls happen -------------------------------------------------------------
@@ -391,6 +393,16 @@ def test_without_the_setting_public_holidays_are_called_as_the_api_does(
     assert days == {dt.date(2031, 5, 1): 2, dt.date(2031, 5, 8): 2}
 
 
+def test_closed_dates_are_skipped(
+    sandbox: Sandbox, clock: SandboxClock, http: httpx.Client
+) -> None:
+    sandbox.simulation(outcomes={"COMPLETED": 1}, closed_dates=["2031-03-04", dt.date(2031, 3, 6)])
+    create(http, campaign("Closed", count=9, batchSize=3))
+    clock.run_until_done()
+    days = first_attempts_per_day(stored(sandbox, "Closed"))
+    assert days == {dt.date(2031, 3, 3): 3, dt.date(2031, 3, 5): 3, dt.date(2031, 3, 7): 3}
+
+
 @pytest.mark.parametrize(
     ("start_date", "before", "after"),
     [
@@ -470,7 +482,7 @@ def test_run_until_done_names_a_campaign_that_cannot_finish_in_time(
     assert sandbox.calls() == []
 
 
-def test_outcomes_are_drawn_from_the_seeded_distribution(http: httpx.Client) -> None:
+def test_outcomes_are_drawn_from_the_seeded_distribution() -> None:
     def statuses(seed: int) -> list[str]:
         with Sandbox(rate_limit=None) as sandbox:
             clock = sandbox.start_clock(START)

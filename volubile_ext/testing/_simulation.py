@@ -151,7 +151,12 @@ def _dates(values: Iterable[_dt.date | str]) -> frozenset[_dt.date]:
     dates: set[_dt.date] = set()
     for value in values:
         if isinstance(value, str):
-            dates.add(_dt.date.fromisoformat(value))
+            try:
+                dates.add(_dt.date.fromisoformat(value.strip()))
+            except ValueError:
+                raise ValueError(
+                    f"closed_dates: {value[:40]!r} is not a date (YYYY-MM-DD)"
+                ) from None
         elif isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
             dates.add(value)
         else:

@@ -141,7 +141,9 @@ class Sandbox:
       ``ValueError`` when the file cannot be used (no such folder, a folder, no permission,
       not a sandbox database).
     - ``clock``: returns the time in seconds since the epoch (``time.time`` by default); a test
-      that controls it can expire tokens and end rate-limit windows without sleeping.
+      that controls it can expire tokens and end rate-limit windows without sleeping. Tokens
+      and rate-limit windows always follow it; the API's timestamps follow the simulated
+      clock instead once :meth:`start_clock` has started one.
     - ``request_log_size``: how many records :attr:`requests` keeps (the oldest go first);
       ``None`` keeps all, which a long-running sandbox should not do.
     - ``request_log_bytes``: how much the log may hold (bodies and headers); beyond it the

@@ -20,6 +20,7 @@ __all__ = ["SandboxClock", "SimulationStuck", "read_moment"]
 
 #: How far ``run_until_done`` looks ahead by default: the planner's horizon (about 10 years).
 DEFAULT_RUN_LIMIT = _dt.timedelta(days=3660)
+_MAX_PLAYS_AT_ONE_INSTANT = 10_000
 
 
 class SimulationStuck(RuntimeError):
@@ -67,6 +68,7 @@ class SandboxClock:
         self._now = float(start)
         self._simulation = simulation
         self._moving = threading.RLock()
+        self._stalled = 0
 
     def time(self) -> float:
         """The simulated instant, in seconds since the epoch."""
@@ -129,16 +131,29 @@ class SandboxClock:
                     if not unfinished and not self._simulation.busy():
                         break
                     raise SimulationStuck(_stuck_message(unfinished, limit), unfinished)
-                self._now = due
-                self._simulation.play(due)
+                self._play(due)
             return self.now()
 
     def _move_to(self, target: float) -> _dt.datetime:
         while (due := self._simulation.next_event(self._now)) is not None and due <= target:
-            self._now = due
-            self._simulation.play(due)
+            self._play(due)
         self._now = target
         return self.now()
+
+    def _play(self, due: float) -> None:
+        # One play handles everything due at an instant, so the same instant twice in a row
+        # is rare and thousands of times is a bug: fail loudly rather than spin forever. The
+        # clock never goes back, whatever the simulation answers.
+        if due <= self._now:
+            self._stalled += 1
+            if self._stalled > _MAX_PLAYS_AT_ONE_INSTANT:
+                raise RuntimeError(
+                    f"the simulation makes no progress at {self.now().isoformat()}: "
+                    "please report this sandbox bug"
+                )
+        else:
+            self._now, self._stalled = due, 0
+        self._simulation.play(self._now)
 
 
 def _stuck_message(unfinished: dict[str, int], limit: _dt.timedelta) -> str:

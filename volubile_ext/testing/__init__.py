@@ -104,12 +104,11 @@ from ._faults import (
 )
 from ._log import RequestRecord
 from ._sandbox import Sandbox
-from ._simulation import DEFAULT_OUTCOMES, CampaignProgress, Simulation, SimulationOptions
+from ._simulation import CampaignProgress, Simulation, SimulationOptions
 from ._store import StoredCampaign
 from ._webhook_poster import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
-    "DEFAULT_OUTCOMES",
     "CampaignProgress",
     "Delay",
     "DropConnection",

@@ -603,7 +603,8 @@ class Sandbox:
         - ``seed``: the generator outcomes and durations are drawn from (the same seed and
           the same test give the same calls).
         - ``outcomes``: call statuses and their weights, e.g. ``{"COMPLETED": 0.6,
-          "NO_ANSWER": 0.3, "VOICE_BOX": 0.1}`` (by default ``DEFAULT_OUTCOMES``).
+          "NO_ANSWER": 0.3, "VOICE_BOX": 0.1}`` (by default 0.6 COMPLETED, 0.25 NO_ANSWER,
+          0.15 VOICE_BOX).
         - ``outcomes_by_phone``: fixed outcomes for some numbers: a status, or one status
           per attempt (the last one repeats), e.g. ``{"+33612345678": ["NO_ANSWER",
           "COMPLETED"]}``.

@@ -83,6 +83,12 @@ from .campaigns._recipients import (
 )
 from .campaigns._results import CampaignResults, RecipientResult, ResultTotals, join_results
 from .campaigns._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
+from .webhooks._signature import (
+    WebhookError,
+    WebhookVerificationError,
+    sign_webhook,
+    verify_webhook,
+)
 
 __all__ = [
     "ALLOWED_WINDOWS",
@@ -159,6 +165,8 @@ __all__ = [
     "UnprocessableEntityError",
     "Volubile",
     "VolubileError",
+    "WebhookError",
+    "WebhookVerificationError",
     "__version__",
     "clip_time_slots",
     "french_public_holidays",
@@ -169,4 +177,6 @@ __all__ = [
     "plan_campaign",
     "plan_many",
     "prepare_create",
+    "sign_webhook",
+    "verify_webhook",
 ]

@@ -28,6 +28,7 @@ SECTIONS = (
     "Token single flight",
     "Four processes sharing one rate limit through Redis",
     "Campaign results",
+    "Simulated campaigns in the sandbox",
 )
 
 

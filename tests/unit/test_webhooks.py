@@ -10,6 +10,11 @@ import httpx
 import pytest
 
 from volubile_ext import WebhookError, WebhookVerificationError, sign_webhook, verify_webhook
+from volubile_ext.webhooks._payload import (
+    WebhookPayloadError,
+    normalise_call_document,
+    read_call_document,
+)
 from volubile_ext.webhooks._signature import SigningKeys
 
 # Written out, not imported: the header's name is the contract with the sender.
@@ -211,3 +216,155 @@ def test_signing_keys_show_how_many_secrets_not_which() -> None:
     keys = SigningKeys([SECRET, OLD_SECRET])
     assert repr(keys) == "SigningKeys(<2 secrets>, 'sha256')"
     assert SECRET not in repr(keys)
+
+
+# --- the body -------------------------------------------------------------------------------
+
+# The API reference's example (reference notes, section 2.11), and the webhook page's variant of
+# it (section 2.18): other names for the flattened data, flat "system.phone" context keys.
+REFERENCE_CALL = {
+    "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    "agentId": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    "phone": "+33612345678",
+    "type": "OUTBOUND",
+    "duration": 360,
+    "startTime": "2024-07-30T14:35:00Z",
+    "endTime": "2024-07-30T14:41:00Z",
+    "anonymous": False,
+    "status": "COMPLETED",
+    "extractors": [
+        {
+            "name": "customer",
+            "value": [
+                {"name": "firstname", "value": ["John"]},
+                {"name": "lastname", "value": ["Doe"]},
+            ],
+        },
+        {"name": "example", "value": ["example1"]},
+    ],
+    "extractedData": {"customer": {"firstname": "John", "lastname": "Doe"}, "example": "example1"},
+    "classifiers": [{"name": "Sentiment", "value": "Positive", "type": "SECONDARY"}],
+    "classificationData": {"Sentiment": "Positive"},
+    "context": {
+        "firstName": "John",
+        "orderNumber": "5HZ99FRT",
+        "system": {"phone": "+33612345678"},
+    },
+    "recorded": True,
+    "summary": "Discussed the renewal.",
+    "created": "2024-07-30T14:45:00Z",
+}
+WEBHOOK_PAGE_CALL = {
+    **{
+        key: value
+        for key, value in REFERENCE_CALL.items()
+        if key not in ("extractedData", "classificationData", "context")
+    },
+    "extractorData": REFERENCE_CALL["extractedData"],
+    "classifierData": REFERENCE_CALL["classificationData"],
+    "context": {"firstName": "John", "orderNumber": "5HZ99FRT", "system.phone": "+33612345678"},
+}
+
+
+def document(body: bytes, **limits: int) -> dict[str, object]:
+    return read_call_document(body, **limits)
+
+
+def payload_refused(body: bytes, **limits: int) -> WebhookPayloadError:
+    with pytest.raises(WebhookPayloadError) as caught:
+        read_call_document(body, **limits)
+    return caught.value
+
+
+def test_both_payload_variants_read_as_the_api_reference_writes_them() -> None:
+    reference = document(json.dumps(REFERENCE_CALL).encode())
+    webhook_page = document(json.dumps(WEBHOOK_PAGE_CALL).encode())
+    assert reference == REFERENCE_CALL
+    assert webhook_page == REFERENCE_CALL
+
+
+def test_flat_system_keys_join_a_nested_system_object() -> None:
+    context = {"system": {"callId": "c-1"}, "system.phone": "+33612345678", "firstName": "Ana"}
+    normalised = normalise_call_document({"context": context})
+    assert normalised["context"] == {
+        "firstName": "Ana",
+        "system": {"callId": "c-1", "phone": "+33612345678"},
+    }
+    assert context["system.phone"] == "+33612345678"  # the input is left as it was
+    # The same value given both ways is one value.
+    same = {"system": {"phone": "+33612345678"}, "system.phone": "+33612345678"}
+    assert normalise_call_document({"context": same})["context"] == {
+        "system": {"phone": "+33612345678"}
+    }
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        {"extractedData": {"a": "1"}, "extractorData": {"a": "2"}},
+        {"classificationData": {"a": "1"}, "classifierData": {"a": "2"}},
+        {"context": {"system": {"phone": "+33611111111"}, "system.phone": "+33622222222"}},
+        {"context": {"system": "not an object", "system.phone": "+33622222222"}},
+    ],
+)
+def test_both_variants_with_different_values_are_a_conflict(call: dict[str, object]) -> None:
+    assert payload_refused(json.dumps(call).encode()).reason == "conflict"
+
+
+def test_a_truncated_body_is_a_payload_error() -> None:
+    body = json.dumps(REFERENCE_CALL).encode()
+    for cut in (len(body) - 1, len(body) // 2, 1):
+        error = payload_refused(body[:cut])
+        assert error.reason == "not_json"
+        assert "cut short" in str(error)
+    assert payload_refused(b"").reason == "not_json"
+
+
+@pytest.mark.parametrize(
+    ("body", "reason", "says"),
+    [
+        (b"<html>502 Bad Gateway</html>", "not_json", "not valid JSON"),
+        (b'{"id": "a"} {"id": "b"}', "not_json", "Extra data"),
+        (b'{"id": "a", "status": "OK", "id": "b"}', "not_json", "'id' appears more than"),
+        (b'{"context": {"x": 1, "x": 2}}', "not_json", "'x' appears more than once"),
+        (b'{"duration": NaN}', "not_json", "NaN is not valid JSON"),
+        (b'{"duration": ' + b"9" * 5000 + b"}", "not_json", "5000 digits"),
+        (b'{"summary": "\\ud800"}', "not_json", "lone surrogate"),
+        (b'{"summary": "caf\xe9"}', "not_json", "not UTF-8"),
+        (b"[1, 2]", "not_an_object", "a JSON array"),
+        (b'"COMPLETED"', "not_an_object", "a JSON string"),
+        (b"null", "not_an_object", "a JSON null"),
+    ],
+)
+def test_a_body_that_is_no_strict_json_object_is_refused(
+    body: bytes, reason: str, says: str
+) -> None:
+    error = payload_refused(body)
+    assert error.reason == reason
+    assert says in str(error)
+    assert isinstance(error, ValueError)
+
+
+def test_the_body_size_is_bounded() -> None:
+    body = json.dumps({**REFERENCE_CALL, "summary": "x" * 2000}).encode()
+    error = payload_refused(body, max_bytes=1000)
+    assert error.reason == "too_large"
+    assert f"{len(body):,} bytes" in str(error)
+    assert document(body, max_bytes=len(body))["summary"] == "x" * 2000
+    # The default: 1 MiB.
+    assert payload_refused(b" " * (1024 * 1024 + 1)).reason == "too_large"
+
+
+def test_the_nesting_is_bounded_even_below_the_recursion_limit() -> None:
+    nested = b'{"context": {"a": ' + b"[" * 10 + b"]" * 10 + b"}}"
+    assert payload_refused(nested, max_depth=8).reason == "too_deep"
+    assert document(nested, max_depth=12)["context"] == {"a": [[[[[[[[[[]]]]]]]]]]}
+    # Deeper than Python's own recursion limit: refused, not a RecursionError.
+    assert payload_refused(b"[" * 100_000 + b"]" * 100_000).reason == "too_deep"
+    assert payload_refused(b'{"a":' * 100_000 + b"1" + b"}" * 100_000).reason == "too_deep"
+
+
+def test_a_payload_error_quotes_no_more_than_a_short_key() -> None:
+    key = "k" * 500
+    error = payload_refused(json.dumps({key: 1})[:-1].encode() + b', "' + key.encode() + b'": 2}')
+    assert len(str(error)) < 200

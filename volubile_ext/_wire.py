@@ -26,11 +26,21 @@ import httpx
 
 from volubile_api import _spec as spec
 from volubile_api._spec import CreateCampaignRequestFields
+from volubile_api.models.agent_response import AgentResponse
 from volubile_api.models.auth_token_response import AuthTokenResponse
+from volubile_api.models.call_response import CallResponse
+from volubile_api.models.call_status import CallStatus
 from volubile_api.models.campaign_response import CampaignResponse
+from volubile_api.models.classifier_result import ClassifierResult
+from volubile_api.models.classifier_type import ClassifierType
 from volubile_api.models.day_of_week import DayOfWeek
+from volubile_api.models.direction import Direction
+from volubile_api.models.extractor_result import ExtractorResult
 from volubile_api.models.retry import Retry
 from volubile_api.models.time_slot import TimeSlot as ApiTimeSlot
+from volubile_api.models.transcript_action import TranscriptAction
+from volubile_api.models.transcript_actor import TranscriptActor
+from volubile_api.models.transcript_response import TranscriptResponse
 from volubile_api.types import RESPONSE_PARSE_ERRORS, UNSET, RequestOptions, Response, Unset
 
 if TYPE_CHECKING:
@@ -50,15 +60,25 @@ if TYPE_CHECKING:
 __all__ = [
     "RESPONSE_PARSE_ERRORS",
     "UNSET",
+    "AgentResponse",
     "ApiTimeSlot",
     "AuthTokenResponse",
+    "CallResponse",
+    "CallStatus",
     "CampaignResponse",
+    "ClassifierResult",
+    "ClassifierType",
     "CreateCampaignRequestFields",
     "DayOfWeek",
+    "Direction",
     "Exchange",
+    "ExtractorResult",
     "RequestOptions",
     "Response",
     "Retry",
+    "TranscriptAction",
+    "TranscriptActor",
+    "TranscriptResponse",
     "Unset",
     "campaign_request_model",
     "create_campaign",

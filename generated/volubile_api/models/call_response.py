@@ -230,14 +230,26 @@ class CallResponse:
         if isinstance(_start_time, Unset):
             start_time = UNSET
         else:
-            start_time = datetime.datetime.fromisoformat(_start_time)
+            try:
+                start_time = datetime.datetime.fromisoformat(_start_time)
+            except (TypeError, ValueError):
+                start_time = UNSET
+            else:
+                if start_time.tzinfo is None:
+                    start_time = start_time.replace(tzinfo=datetime.UTC)
 
         _end_time = d.pop("endTime", UNSET)
         end_time: datetime.datetime | Unset
         if isinstance(_end_time, Unset):
             end_time = UNSET
         else:
-            end_time = datetime.datetime.fromisoformat(_end_time)
+            try:
+                end_time = datetime.datetime.fromisoformat(_end_time)
+            except (TypeError, ValueError):
+                end_time = UNSET
+            else:
+                if end_time.tzinfo is None:
+                    end_time = end_time.replace(tzinfo=datetime.UTC)
 
         anonymous = d.pop("anonymous", UNSET)
 
@@ -298,7 +310,13 @@ class CallResponse:
         if isinstance(_created, Unset):
             created = UNSET
         else:
-            created = datetime.datetime.fromisoformat(_created)
+            try:
+                created = datetime.datetime.fromisoformat(_created)
+            except (TypeError, ValueError):
+                created = UNSET
+            else:
+                if created.tzinfo is None:
+                    created = created.replace(tzinfo=datetime.UTC)
 
         call_response = cls(
             id=id,

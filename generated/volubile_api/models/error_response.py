@@ -73,7 +73,13 @@ class ErrorResponse:
         if isinstance(_timestamp, Unset):
             timestamp = UNSET
         else:
-            timestamp = datetime.datetime.fromisoformat(_timestamp)
+            try:
+                timestamp = datetime.datetime.fromisoformat(_timestamp)
+            except (TypeError, ValueError):
+                timestamp = UNSET
+            else:
+                if timestamp.tzinfo is None:
+                    timestamp = timestamp.replace(tzinfo=datetime.UTC)
 
         status = d.pop("status", UNSET)
 

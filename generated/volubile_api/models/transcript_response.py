@@ -82,7 +82,13 @@ class TranscriptResponse:
         if isinstance(_time, Unset):
             time = UNSET
         else:
-            time = datetime.datetime.fromisoformat(_time)
+            try:
+                time = datetime.datetime.fromisoformat(_time)
+            except (TypeError, ValueError):
+                time = UNSET
+            else:
+                if time.tzinfo is None:
+                    time = time.replace(tzinfo=datetime.UTC)
 
         _actor = d.pop("actor", UNSET)
         actor: TranscriptActor | str | Unset

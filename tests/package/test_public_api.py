@@ -77,6 +77,7 @@ EXPECTED = [
     "Volubile",
     "VolubileError",
     "WebhookError",
+    "WebhookPayloadError",
     "WebhookVerificationError",
     "__version__",
     "clip_time_slots",
@@ -84,11 +85,14 @@ EXPECTED = [
     "load_recipients",
     "normalize_phone",
     "parse_days",
+    "parse_webhook",
     "plan_campaign",
     "plan_many",
     "prepare_create",
     "sign_webhook",
     "verify_webhook",
+    "webhook_asgi_app",
+    "webhook_wsgi_app",
 ]
 
 

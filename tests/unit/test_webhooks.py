@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import json
@@ -9,19 +10,27 @@ import json
 import httpx
 import pytest
 
-from volubile_ext import WebhookError, WebhookVerificationError, sign_webhook, verify_webhook
-from volubile_ext.webhooks._payload import (
-    WebhookPayloadError,
-    normalise_call_document,
-    read_call_document,
+from tests.webhook_harness import (
+    OLD_SECRET,
+    REFERENCE_CALL,
+    SECRET,
+    WEBHOOK_PAGE_CALL,
+    WEBHOOK_SIGNATURE_HEADER,
+    call_body,
 )
+from volubile_ext import (
+    Call,
+    CallStatus,
+    WebhookError,
+    WebhookPayloadError,
+    WebhookVerificationError,
+    parse_webhook,
+    sign_webhook,
+    verify_webhook,
+)
+from volubile_ext.webhooks._payload import normalise_call_document, read_call_document
 from volubile_ext.webhooks._signature import SigningKeys
 
-# Written out, not imported: the header's name is the contract with the sender.
-WEBHOOK_SIGNATURE_HEADER = "X-Webhook-Signature"
-
-SECRET = "whsec-test-0123456789abcdef"
-OLD_SECRET = "whsec-old-fedcba9876543210"
 BODY = json.dumps({"id": "3c90c3cc-0d44-4b50-8888-8dd25736052a", "status": "COMPLETED"}).encode()
 
 
@@ -220,51 +229,6 @@ def test_signing_keys_show_how_many_secrets_not_which() -> None:
 
 # --- the body -------------------------------------------------------------------------------
 
-# The API reference's example (reference notes, section 2.11), and the webhook page's variant of
-# it (section 2.18): other names for the flattened data, flat "system.phone" context keys.
-REFERENCE_CALL = {
-    "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
-    "agentId": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
-    "phone": "+33612345678",
-    "type": "OUTBOUND",
-    "duration": 360,
-    "startTime": "2024-07-30T14:35:00Z",
-    "endTime": "2024-07-30T14:41:00Z",
-    "anonymous": False,
-    "status": "COMPLETED",
-    "extractors": [
-        {
-            "name": "customer",
-            "value": [
-                {"name": "firstname", "value": ["John"]},
-                {"name": "lastname", "value": ["Doe"]},
-            ],
-        },
-        {"name": "example", "value": ["example1"]},
-    ],
-    "extractedData": {"customer": {"firstname": "John", "lastname": "Doe"}, "example": "example1"},
-    "classifiers": [{"name": "Sentiment", "value": "Positive", "type": "SECONDARY"}],
-    "classificationData": {"Sentiment": "Positive"},
-    "context": {
-        "firstName": "John",
-        "orderNumber": "5HZ99FRT",
-        "system": {"phone": "+33612345678"},
-    },
-    "recorded": True,
-    "summary": "Discussed the renewal.",
-    "created": "2024-07-30T14:45:00Z",
-}
-WEBHOOK_PAGE_CALL = {
-    **{
-        key: value
-        for key, value in REFERENCE_CALL.items()
-        if key not in ("extractedData", "classificationData", "context")
-    },
-    "extractorData": REFERENCE_CALL["extractedData"],
-    "classifierData": REFERENCE_CALL["classificationData"],
-    "context": {"firstName": "John", "orderNumber": "5HZ99FRT", "system.phone": "+33612345678"},
-}
-
 
 def document(body: bytes, **limits: int) -> dict[str, object]:
     return read_call_document(body, **limits)
@@ -368,3 +332,57 @@ def test_a_payload_error_quotes_no_more_than_a_short_key() -> None:
     key = "k" * 500
     error = payload_refused(json.dumps({key: 1})[:-1].encode() + b', "' + key.encode() + b'": 2}')
     assert len(str(error)) < 200
+
+
+# --- parse_webhook --------------------------------------------------------------------------
+
+
+def test_parse_webhook_gives_the_typed_call() -> None:
+    body = call_body()
+    call = parse_webhook(body, signed(body), SECRET)
+    assert isinstance(call, Call)
+    assert str(call.id) == REFERENCE_CALL["id"]
+    assert call.status is CallStatus.COMPLETED
+    assert call.duration == 360
+    assert call.start_time == datetime.datetime(2024, 7, 30, 14, 35, tzinfo=datetime.UTC)
+    assert call.extracted_data == {
+        "customer": {"firstname": "John", "lastname": "Doe"},
+        "example": "example1",
+    }
+    assert call.classification_data == {"Sentiment": "Positive"}
+    assert call.context["system"] == {"phone": "+33612345678"}
+
+
+def test_parse_webhook_reads_both_variants_as_one_call() -> None:
+    reference, webhook_page = call_body(), call_body(WEBHOOK_PAGE_CALL)
+    from_reference = parse_webhook(reference, signed(reference), SECRET)
+    from_webhook_page = parse_webhook(webhook_page, signed(webhook_page), SECRET)
+    assert from_webhook_page == from_reference
+    assert from_webhook_page.extra == {}  # no variant name left over as an unknown field
+
+
+def test_parse_webhook_verifies_before_it_parses() -> None:
+    # A body that is no JSON at all, signed with another secret: the signature is what fails.
+    with pytest.raises(WebhookVerificationError):
+        parse_webhook(b"{not json", signed(b"{not json", "another-secret"), SECRET)
+    with pytest.raises(WebhookVerificationError):
+        parse_webhook(call_body(), {}, SECRET)
+    with pytest.raises(WebhookPayloadError):
+        parse_webhook(b"{not json", signed(b"{not json"), SECRET)
+
+
+def test_parse_webhook_without_secrets_parses_unverified() -> None:
+    assert parse_webhook(call_body()).status is CallStatus.COMPLETED
+    with pytest.raises(TypeError, match="no headers"):
+        parse_webhook(call_body(), secrets=SECRET)
+    with pytest.raises(TypeError, match="raw bytes"):
+        parse_webhook(call_body().decode())  # type: ignore[arg-type]
+
+
+def test_parse_webhook_bounds_size_and_depth() -> None:
+    body = call_body(summary="x" * 600)
+    assert parse_webhook(body, max_bytes=len(body)).summary == "x" * 600
+    with pytest.raises(WebhookPayloadError, match="over the limit of 500"):
+        parse_webhook(body, max_bytes=500)
+    with pytest.raises(WebhookPayloadError, match="deeper than 3 levels"):
+        parse_webhook(call_body(), max_depth=3)

@@ -19,14 +19,26 @@ import json
 from collections.abc import Mapping
 from typing import Any, Final, Literal, TypeAlias
 
+from .._calls_models import Call
 from .._strict_json import JSONProblem, loads_strict, quoted
-from ._signature import WebhookError
+from ._signature import (
+    DEFAULT_SIGNATURE_ALGORITHM,
+    SignatureAlgorithm,
+    SigningKeys,
+    WebhookError,
+    WebhookHeaders,
+    WebhookSecrets,
+    raw_body,
+    verify_signature,
+)
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "DEFAULT_MAX_DEPTH",
     "WebhookPayloadError",
     "normalise_call_document",
+    "parse_webhook",
+    "read_call",
     "read_call_document",
 ]
 
@@ -61,6 +73,46 @@ class WebhookPayloadError(WebhookError, ValueError):
     def __init__(self, reason: WebhookPayloadReason, message: str) -> None:
         super().__init__(message)
         self.reason: WebhookPayloadReason = reason
+
+
+def parse_webhook(
+    body: bytes,
+    headers: WebhookHeaders | None = None,
+    secrets: WebhookSecrets | None = None,
+    *,
+    algorithm: SignatureAlgorithm = DEFAULT_SIGNATURE_ALGORITHM,
+    max_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> Call:
+    """The :class:`Call` a webhook's body holds, verified first when ``secrets`` are given.
+
+    ``body`` is the raw request body (bytes). With ``secrets`` (one, or several during a
+    rotation), the signature in ``headers`` is checked as :func:`verify_webhook` does before
+    anything is parsed, raising :class:`WebhookVerificationError`; without, the body is parsed
+    unverified (for a body verified already, or a test). Both payload variants are read (the
+    API reference's ``extractedData`` and nested ``"system"`` context, the webhook page's
+    ``extractorData`` and flat ``"system.phone"`` keys) and give the same call.
+
+    Raises :class:`WebhookPayloadError` for a body over ``max_bytes`` (1 MiB by default),
+    nested deeper than ``max_depth``, cut short, not strict JSON (a key given twice, say), not
+    an object, or giving a field in both variants with different values.
+    """
+    data = raw_body(body, "parse_webhook")
+    if secrets is not None:
+        if headers is None:
+            raise TypeError(
+                "parse_webhook was given secrets but no headers: pass the request's headers, "
+                "which carry the signature to check"
+            )
+        verify_signature(data, headers, SigningKeys(secrets, algorithm))
+    return read_call(data, max_bytes=max_bytes, max_depth=max_depth)
+
+
+def read_call(
+    body: bytes, *, max_bytes: int = DEFAULT_MAX_BODY_BYTES, max_depth: int = DEFAULT_MAX_DEPTH
+) -> Call:
+    """The call of a body verified already (or not to be): :func:`read_call_document`, typed."""
+    return Call.from_document(read_call_document(body, max_bytes=max_bytes, max_depth=max_depth))
 
 
 def read_call_document(

@@ -5,6 +5,7 @@ What a handler receives is counted by the handler itself: a refused request must
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import socket
@@ -272,6 +273,46 @@ def test_the_app_shows_no_secret() -> None:
     assert repr(app) == (
         "<webhook WSGI app: handler=Handler, 2 secrets, sha256, max_bytes=1,048,576>"
     )
+
+
+def call_wsgi(app: Any, body: bytes, **environ: Any) -> tuple[str, dict[str, str], bytes, int]:
+    """Calls a WSGI app directly (framings wsgiref cannot send); status, headers, body, bytes
+    the app read."""
+    stream = io.BytesIO(body)
+    answered: list[Any] = []
+    base = {
+        "REQUEST_METHOD": "POST",
+        "wsgi.input": stream,
+        "HTTP_X_WEBHOOK_SIGNATURE": sign_webhook(BODY, SECRET),
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    chunks = app({**base, **environ}, lambda status, headers: answered.extend([status, headers]))
+    status, headers = answered
+    return status, dict(headers), b"".join(chunks), stream.tell()
+
+
+def test_wsgi_reads_no_further_than_the_content_length() -> None:
+    handler = Handler()
+    app = webhook_wsgi_app(handler, secrets=SECRET)
+    status, _, _, read = call_wsgi(app, BODY + b"GET /next HTTP/1.1", CONTENT_LENGTH=str(len(BODY)))
+    assert status == "204 No Content"
+    assert read == len(BODY)
+    assert len(handler.calls) == 1
+
+
+def test_wsgi_a_body_framed_by_the_server_is_read_up_to_the_limit() -> None:
+    handler = Handler()
+    app = webhook_wsgi_app(handler, secrets=SECRET, max_bytes=len(BODY))
+    status, _, _, _ = call_wsgi(app, BODY, **{"wsgi.input_terminated": True})
+    assert status == "204 No Content"
+    status, _, _, read = call_wsgi(app, BODY + b" " * 10**6, **{"wsgi.input_terminated": True})
+    assert status == "413 Request Entity Too Large"
+    assert read == len(BODY) + 1
+    # Without a length, and without a server that frames the body: where it ends is unknown.
+    status, _, _, read = call_wsgi(app, BODY)
+    assert status == "411 Length Required"
+    assert read == 0
+    assert len(handler.calls) == 1
 
 
 # --- ASGI, message by message ---------------------------------------------------------------

@@ -9,6 +9,8 @@ import json
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.webhook_harness import (
     OLD_SECRET,
@@ -93,6 +95,21 @@ def test_only_raw_bytes_are_verified(body: object) -> None:
 def test_bytearray_and_memoryview_bodies_are_bytes_too() -> None:
     verify_webhook(bytearray(BODY), signed(), SECRET)
     verify_webhook(memoryview(BODY), signed(), SECRET)
+
+
+# Secrets as _key reads them: not empty once whitespace and a byte-order mark are removed.
+SECRETS = st.text(min_size=1).filter(lambda text: text.strip().removeprefix("\ufeff").strip())
+
+
+@given(body=st.binary(max_size=512), secret=SECRETS, at=st.integers())
+def test_any_change_to_the_body_is_a_mismatch(body: bytes, secret: str, at: int) -> None:
+    headers = {WEBHOOK_SIGNATURE_HEADER: sign_webhook(body, secret)}
+    verify_webhook(body, headers, secret)
+    changed = bytearray(body or b"\x00")
+    changed[at % len(changed)] ^= 0x01
+    for other in (bytes(changed), body + b" ", body[:-1] if body else b" "):
+        with pytest.raises(WebhookVerificationError):
+            verify_webhook(other, headers, secret)
 
 
 # --- verify_webhook -------------------------------------------------------------------------

@@ -135,7 +135,11 @@ class _Receiver:
             return self._refused(
                 _Answer(400, "the Content-Length header is not one number"), client
             )
-        if int(lengths[0]) > self.max_bytes:
+        # Compared by length first: int() of thousands of digits is refused (or slow).
+        if (
+            len(lengths[0].lstrip("0")) > len(str(self.max_bytes))
+            or int(lengths[0]) > self.max_bytes
+        ):
             return self.too_large(client)
         return None
 

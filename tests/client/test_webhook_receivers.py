@@ -271,10 +271,34 @@ def test_unsigned_webhooks_are_accepted_only_when_asked(wsgi: Any) -> None:
         webhook_wsgi_app(Handler())  # type: ignore[call-arg]
 
 
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        ({"max_bytes": 0}, "max_bytes must be a positive whole number"),
+        ({"max_depth": True}, "max_depth must be a positive whole number"),
+        ({"secrets": []}, "secrets is empty"),
+        ({"secrets": [SECRET, None]}, "secret #2 must be a str or bytes, not NoneType"),
+        ({"algorithm": "md5"}, "algorithm must be one of"),
+    ],
+)
+def test_a_receiver_made_wrong_fails_when_made_not_per_request(
+    options: dict[str, Any], error: str
+) -> None:
+    options = {"secrets": SECRET, **options}
+    for make in (webhook_wsgi_app, webhook_asgi_app):
+        with pytest.raises((TypeError, ValueError), match=error) as caught:
+            make(Handler(), **options)
+        assert SECRET not in str(caught.value)
+
+
 def test_the_app_shows_no_secret() -> None:
     app = webhook_wsgi_app(Handler(), secrets=[SECRET, OLD_SECRET])
     assert repr(app) == (
         "<webhook WSGI app: handler=Handler, 2 secrets, sha256, max_bytes=1,048,576>"
+    )
+    unsigned = webhook_asgi_app(Handler(), secrets=None, max_bytes=1000)
+    assert repr(unsigned) == (
+        "<webhook ASGI app: handler=Handler, unsigned requests accepted, max_bytes=1,000>"
     )
 
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import attrs
 
+from .._strict_json import quoted
 from ._payload import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_DEPTH,
@@ -100,8 +101,9 @@ class _Receiver:
     ) -> None:
         if not callable(handler):
             raise TypeError(f"handler must be callable, not {type(handler).__name__}")
-        if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
-            raise ValueError(f"max_bytes must be a positive number of bytes, not {max_bytes!r}")
+        for name, value in (("max_bytes", max_bytes), ("max_depth", max_depth)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive whole number, not {value!r}")
         self.handler = handler
         # Built once: secrets that cannot be keys fail here, at start-up, not per request.
         self.keys = None if secrets is None else SigningKeys(secrets, algorithm)
@@ -124,10 +126,11 @@ class _Receiver:
     def refuse_request(self, method: str, lengths: list[str], client: str) -> _Answer | None:
         """The answer to a request that is refused before its body is read; None otherwise."""
         if method != "POST":
-            return self._refused(
-                _Answer(405, f"a webhook is POSTed, not sent with {method}", (("Allow", "POST"),)),
-                client,
+            # The method is the client's text: quoted, bounded, printable.
+            answer = _Answer(
+                405, f"a webhook is POSTed, not sent with {quoted(method)}", (("Allow", "POST"),)
             )
+            return self._refused(answer, client)
         if not lengths:
             return None
         if len(lengths) > 1 or not lengths[0] or not set(lengths[0]) <= _DIGITS:

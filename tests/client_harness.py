@@ -216,3 +216,15 @@ def in_threads(target: Callable[[], object], count: int) -> None:
         thread.start()
     for thread in threads:
         thread.join()
+
+
+def iterate(harness: Harness, iterable: Any) -> list[Any]:
+    """Every item of a sync iterable or, for the async harness, of an async one (a pager, its
+    ``pages()``), in order."""
+    if harness.kind != "async":
+        return list(iterable)
+
+    async def gather() -> list[Any]:
+        return [item async for item in iterable]
+
+    return harness.run(gather())

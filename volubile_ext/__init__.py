@@ -21,6 +21,7 @@ from ._calls_models import (
 )
 from ._client import AsyncVolubile, Volubile
 from ._errors import (
+    AgentNotUsableError,
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
@@ -40,6 +41,7 @@ from ._errors import (
 )
 from ._limiter import RateLimiter
 from ._models import Campaign, CampaignStatus, ResponseInfo
+from ._pagination import AsyncPager, SyncPager
 from ._ratelimit import RateLimitInfo
 from ._redis import RedisUnavailableError
 from ._redis_journal import RedisJournal
@@ -97,7 +99,9 @@ __all__ = [
     "APITimeoutError",
     "AccessToken",
     "Agent",
+    "AgentNotUsableError",
     "ApiKeyAuth",
+    "AsyncPager",
     "AsyncVolubile",
     "AuthenticationError",
     "BadRequestError",
@@ -150,6 +154,7 @@ __all__ = [
     "ResponseInfo",
     "RetrySettings",
     "SkippedDay",
+    "SyncPager",
     "TimeSlot",
     "Transcript",
     "TranscriptAction",

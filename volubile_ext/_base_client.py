@@ -13,7 +13,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import AsyncGenerator, Generator, Iterable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import urlsplit
 
@@ -103,8 +103,10 @@ class _Operation(Generic[T]):
         "creates_campaign",
         "exchange",
         "idempotent",
+        "may_exist",
         "may_have_been_sent",
         "name",
+        "streams",
     )
 
     def __init__(
@@ -115,12 +117,20 @@ class _Operation(Generic[T]):
         idempotent: bool,
         auth: httpx.Auth,
         creates_campaign: bool = False,
+        may_exist: str | None = None,
+        streams: bool = False,
     ) -> None:
         self.name = name
         self.exchange = exchange
         self.idempotent = idempotent
         self.auth = auth
         self.creates_campaign = creates_campaign
+        # What an error says when the operation (never resent: idempotent=False) may have been
+        # applied: the campaign, or the call, may exist (CAMPAIGN_MAY_EXIST for a campaign).
+        self.may_exist = may_exist or (CAMPAIGN_MAY_EXIST if creates_campaign else None)
+        # The response body is a stream (a recording), read by the caller: the request keeps
+        # its rate-limiter place until that stream is closed (_LimitedAuth).
+        self.streams = streams
         # Set when a request leaves (_attempt_options, or _LimitedAuth after the wait for a
         # limiter place): an interrupt after that may leave the operation applied.
         self.may_have_been_sent = False
@@ -188,8 +198,13 @@ class _LimitedAuth(httpx.Auth):
                         client._retimed(request, call)
                     op.may_have_been_sent = True
                     response = yield request
+                    if op.streams:
+                        # Released when the body has been read or the response closed.
+                        response.stream = _ReleasingStream(response.stream, client, slot)
+                        slot = _HANDED_OVER
                 finally:
-                    client._finished(slot)
+                    if slot is not _HANDED_OVER:
+                        client._finished(slot)
                 try:
                     request, replay = flow.send(response), True
                 except StopIteration:
@@ -216,8 +231,12 @@ class _LimitedAuth(httpx.Auth):
                         client._retimed(request, call)
                     op.may_have_been_sent = True
                     response = yield request
+                    if op.streams:
+                        response.stream = _AsyncReleasingStream(response.stream, client, slot)
+                        slot = _HANDED_OVER
                 finally:
-                    await client._finished_async(slot)
+                    if slot is not _HANDED_OVER:
+                        await client._finished_async(slot)
                 try:
                     request, replay = await flow.asend(response), True
                 except StopAsyncIteration:
@@ -226,15 +245,75 @@ class _LimitedAuth(httpx.Auth):
             await flow.aclose()
 
 
-def _campaign_id(value: uuid.UUID | str) -> uuid.UUID:
+_HANDED_OVER: Any = object()
+
+
+class _ReleasingStream(httpx.SyncByteStream):
+    """A streamed response body that gives its request's rate-limiter place back when closed.
+
+    A recording may take a while to download; the request stays in flight, for the limiter as
+    for the server, until its last byte (or its close): the place is held that long, and given
+    back exactly once.
+    """
+
+    def __init__(self, stream: Any, client: _BaseClient, slot: Any) -> None:
+        self._stream = stream
+        self._client = client
+        self._slot = slot
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self._stream
+
+    def close(self) -> None:
+        try:
+            self._stream.close()
+        finally:
+            slot, self._slot = self._slot, _HANDED_OVER
+            if slot is not _HANDED_OVER:
+                self._client._finished(slot)
+
+
+class _AsyncReleasingStream(httpx.AsyncByteStream):
+    """:class:`_ReleasingStream` for AsyncVolubile."""
+
+    def __init__(self, stream: Any, client: _BaseClient, slot: Any) -> None:
+        self._stream = stream
+        self._client = client
+        self._slot = slot
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            yield chunk
+
+    async def aclose(self) -> None:
+        try:
+            await self._stream.aclose()
+        finally:
+            slot, self._slot = self._slot, _HANDED_OVER
+            if slot is not _HANDED_OVER:
+                await self._client._finished_async(slot)
+
+
+def _uuid_of(value: uuid.UUID | str, noun: str) -> uuid.UUID:
+    """``value`` as a UUID (text in any case, surrounding space ignored), or a
+    ClientValidationError about the ``noun`` ("campaign id", "call id"...)."""
     if isinstance(value, uuid.UUID):
         return value
     try:
         return uuid.UUID(str(value).strip())
     except ValueError:
         raise ClientValidationError(
-            [FieldError("id", "must be a campaign id (a UUID)", value)], subject="campaign id"
+            [
+                FieldError(
+                    "id", f"must be a{'n' if noun[0] in 'aeiou' else ''} {noun} (a UUID)", value
+                )
+            ],
+            subject=noun,
         ) from None
+
+
+def _campaign_id(value: uuid.UUID | str) -> uuid.UUID:
+    return _uuid_of(value, "campaign id")
 
 
 def _status_value(status: CampaignStatus | str) -> CampaignStatusUpdate:
@@ -608,7 +687,7 @@ class _BaseClient:
         if not self.retry_policy.may_retry(
             idempotent=op.idempotent, retries_taken=call.retries, sent=failure.sent
         ):
-            if op.creates_campaign and failure.sent:
+            if op.may_exist is not None and failure.sent:
                 logger.warning("%s failed after the request may have reached the server", op.name)
             raise final from error
         delay = self.retry_policy.backoff(call.retries)
@@ -639,8 +718,8 @@ class _BaseClient:
         text = f"{op.name}: {failure.description} ({where}{attempts} attempt{plural})"
         if not failure.sent:
             text += "; the request was not sent"
-        elif op.creates_campaign:
-            text += f". {CAMPAIGN_MAY_EXIST}"
+        elif op.may_exist is not None:
+            text += f". {op.may_exist}"
         cls = APITimeoutError if failure.timeout else APIConnectionError
         return cls(text, request=request, request_sent=failure.sent)
 
@@ -702,8 +781,8 @@ class _BaseClient:
                     f"The server asks to wait {wait:.0f} s, more than the client's "
                     f"retry_after_ceiling of {ceiling:g} s; try again later"
                 )
-        elif op.creates_campaign and status >= 500:
-            note = CAMPAIGN_MAY_EXIST
+        elif op.may_exist is not None and status >= 500:
+            note = op.may_exist
         return error_from_response(response, note=note)
 
     def _info(self, call: _Call, response: httpx.Response) -> ResponseInfo:
@@ -789,6 +868,8 @@ class SyncAPIClient(_BaseClient):
             except httpx.TransportError as error:
                 delay = self._after_transport_error(op, call, error)
             else:
+                if op.streams and not reply.http_response.is_success:
+                    reply.http_response.read()  # an error's body (JSON), for the error raised
                 maybe_delay = self._after_response(op, call, reply.http_response)
                 if maybe_delay is None:
                     return reply, call
@@ -812,6 +893,8 @@ class AsyncAPIClient(_BaseClient):
             except httpx.TransportError as error:
                 delay = self._after_transport_error(op, call, error)
             else:
+                if op.streams and not reply.http_response.is_success:
+                    await reply.http_response.aread()
                 maybe_delay = self._after_response(op, call, reply.http_response)
                 if maybe_delay is None:
                     return reply, call

@@ -62,6 +62,8 @@ __all__ = [
     "TranscriptAction",
     "TranscriptActor",
     "TranscriptEntry",
+    "agent_from_model",
+    "call_from_model",
     "parse_agent",
     "parse_call",
     "parse_transcript",
@@ -162,6 +164,24 @@ class _Reader:
         values["extra"] = MappingProxyType(model.additional_properties)
         return values
 
+    def from_model(
+        self, model: Any, document: Mapping[str, Any], response: ResponseInfo | None = None
+    ) -> Any:
+        """The value of a generated model already read from ``document`` (a page's item)."""
+        values = {
+            name: convert(getattr(model, name)) for name, (_, convert) in self.converters.items()
+        }
+        for name, (key, convert) in self.raw_fields.items():
+            values[name] = convert(document.get(key))
+        for name in self.derived:
+            values[name] = getattr(model, name)
+        return self.value_cls(
+            **values,
+            extra=MappingProxyType(model.additional_properties),
+            raw=_raw_document(document),
+            response=response,
+        )
+
     def read(self, document: Any, response: ResponseInfo | None = None) -> Any:
         if not isinstance(document, Mapping):
             return self.value_cls(raw={"": document}, response=response)
@@ -199,11 +219,17 @@ def _shown_repr(value: Any, fields: Sequence[attrs.Attribute[Any]]) -> str:
     shown = ", ".join(
         f"{field.name}={getattr(value, field.name)!r}"
         for field in fields
-        if getattr(value, field.name) is not None
-        and not isinstance(getattr(value, field.name), Unset)
-        and getattr(value, field.name) not in ((), {})
+        if _shown(getattr(value, field.name))
     )
     return f"{type(value).__name__}({shown})"
+
+
+def _shown(value: object) -> bool:
+    # Not shown: what was not sent, and nested generated models (an agent's configuration),
+    # which would drown the rest; they are attributes all the same.
+    if value is None or isinstance(value, Unset) or value in ((), {}):
+        return False
+    return not hasattr(value, "additional_properties")
 
 
 def _shown_fields(cls: type) -> tuple[attrs.Attribute[Any], ...]:
@@ -373,6 +399,14 @@ _AGENT_READER = _Reader(
 _AGENT_SHOWN = _shown_fields(Agent)
 
 
+def agent_from_model(
+    model: AgentResponse, document: Mapping[str, Any], response: ResponseInfo | None = None
+) -> Agent:
+    """The :class:`Agent` of a generated ``AgentResponse`` read from ``document``."""
+    agent: Agent = _AGENT_READER.from_model(model, document, response)
+    return agent
+
+
 def parse_agent(document: Any, response: ResponseInfo | None = None) -> Agent:
     """Build an :class:`Agent` from an ``AgentResponse`` JSON document, never failing on content
     (a document that is not an object gives an agent whose fields are all ``None``)."""
@@ -471,6 +505,14 @@ _CALL_READER = _Reader(
 _CALL_SHOWN = _shown_fields(Call)
 
 
+def call_from_model(
+    model: CallResponse, document: Mapping[str, Any], response: ResponseInfo | None = None
+) -> Call:
+    """The :class:`Call` of a generated ``CallResponse`` read from ``document``."""
+    call: Call = _CALL_READER.from_model(model, document, response)
+    return call
+
+
 def parse_call(document: Any, response: ResponseInfo | None = None) -> Call:
     """Build a :class:`Call` from a ``CallResponse`` JSON document, never failing on content
     (a document that is not an object gives a call whose fields are all ``None``)."""
@@ -505,7 +547,7 @@ class TranscriptEntry(_Document, TranscriptResponse):
     def __str__(self) -> str:
         """One line: ``14:35:05  Agent: Hello...`` for speech, ``14:35:00  (ring)`` otherwise."""
         when = self.time.strftime("%H:%M:%S") if self.time is not None else "--:--:--"
-        if self.message is not None:
+        if self.message:
             actor = str(self.actor or TranscriptActor.UNKNOWN)
             who = _ACTOR_NAMES.get(actor, actor)
             return f"{when}  {who}: {self.message}"

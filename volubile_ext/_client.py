@@ -27,6 +27,8 @@ from ._base_client import (
 )
 from ._limiter import RateLimiter
 from ._wire import generated_client
+from .resources.agents import Agents, AsyncAgents
+from .resources.calls import AsyncCalls, Calls
 from .resources.campaigns import AsyncCampaigns, Campaigns
 from .resources.tokens import AsyncAuth, Auth
 
@@ -94,6 +96,8 @@ class Volubile(SyncAPIClient):
             self._http = http_client
         self._generated = generated_client(self.base_url, self._http, None)
         self.campaigns = Campaigns(self)
+        self.agents = Agents(self)
+        self.calls = Calls(self)
         self.auth = Auth(self)
 
     def close(self) -> None:
@@ -160,6 +164,8 @@ class AsyncVolubile(AsyncAPIClient):
             self._http = http_client
         self._generated = generated_client(self.base_url, None, self._http)
         self.campaigns = AsyncCampaigns(self)
+        self.agents = AsyncAgents(self)
+        self.calls = AsyncCalls(self)
         self.auth = AsyncAuth(self)
 
     async def close(self) -> None:

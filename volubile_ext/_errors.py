@@ -37,6 +37,7 @@ __all__ = [
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
+    "AgentNotUsableError",
     "AuthenticationError",
     "BadRequestError",
     "CampaignWarning",
@@ -562,3 +563,19 @@ def error_from_response(response: httpx.Response, *, note: str | None = None) ->
             message, response=response, body=body, errors=errors, note=note, retry_after=retry_after
         )
     return cls(message, response=response, body=body, errors=errors, note=note)
+
+
+class AgentNotUsableError(ClientValidationError):
+    """The agent named for a campaign cannot run it: there is no agent with that id, or it is
+    not OUTBOUND. Raised by ``campaigns.create(..., check_agent=True)`` (and ``create_many``,
+    ``create_prepared``) after its one ``GET /v1/agents/{id}``, before anything is created.
+
+    ``agent_id`` is the id given; ``agent`` the :class:`~volubile_ext.Agent` read (None when
+    there is none); ``reason`` says what is wrong.
+    """
+
+    def __init__(self, agent_id: Any, agent: Any, reason: str) -> None:
+        self.agent_id = agent_id
+        self.agent = agent
+        self.reason = reason
+        super().__init__([FieldError("agentId", reason, str(agent_id))], subject="agent")

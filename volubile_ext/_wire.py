@@ -25,9 +25,10 @@ import attrs
 import httpx
 
 from volubile_api import _spec as spec
-from volubile_api._spec import CreateCampaignRequestFields
+from volubile_api._spec import CreateCampaignRequestFields, UpdateAgentRequestFields
 from volubile_api.models.agent_response import AgentResponse
 from volubile_api.models.auth_token_response import AuthTokenResponse
+from volubile_api.models.call_page import CallPage
 from volubile_api.models.call_response import CallResponse
 from volubile_api.models.call_status import CallStatus
 from volubile_api.models.campaign_response import CampaignResponse
@@ -63,6 +64,7 @@ __all__ = [
     "AgentResponse",
     "ApiTimeSlot",
     "AuthTokenResponse",
+    "CallPage",
     "CallResponse",
     "CallStatus",
     "CampaignResponse",
@@ -80,17 +82,28 @@ __all__ = [
     "TranscriptActor",
     "TranscriptResponse",
     "Unset",
+    "UpdateAgentRequestFields",
     "campaign_request_model",
+    "create_call",
+    "create_call_body",
     "create_campaign",
     "derived_fields_last",
     "error_document",
     "generated_client",
+    "get_agent",
+    "get_call",
     "get_campaign",
+    "get_recording_streamed",
+    "get_transcript",
     "issue_token",
     "known_scopes",
+    "list_agents",
+    "list_calls",
     "set_campaign_status",
     "spec",
     "status_update",
+    "update_agent",
+    "update_agent_body",
 ]
 
 T = TypeVar("T")
@@ -308,3 +321,168 @@ def error_document(document: object) -> ErrorResponse | None:
         )
     except RESPONSE_PARSE_ERRORS:
         return None
+
+
+# -- agents and calls (issue 11) ---------------------------------------------------------------
+
+if TYPE_CHECKING:
+    from volubile_api.models import AgentPage as AgentPage  # noqa: PLC0414
+    from volubile_api.models import CreateCallRequest as CreateCallRequest  # noqa: PLC0414
+    from volubile_api.models import UpdateAgentRequest as UpdateAgentRequest  # noqa: PLC0414
+
+    TranscriptBody = list[TranscriptResponse] | TranscriptResponse | ErrorResponse
+
+
+def list_agents(
+    client: AuthenticatedClient, page: int, size: int
+) -> Exchange[AgentPage | ErrorResponse]:
+    """``GET /v1/agents``: one page."""
+    from volubile_api.api.agents import list_agents as operation
+
+    return Exchange(
+        lambda options: operation.sync_detailed(
+            client=client, page=page, size=size, _request_options=options
+        ),
+        lambda options: operation.asyncio_detailed(
+            client=client, page=page, size=size, _request_options=options
+        ),
+    )
+
+
+def get_agent(
+    client: AuthenticatedClient, agent_id: uuid.UUID
+) -> Exchange[AgentResponse | ErrorResponse]:
+    """``GET /v1/agents/{id}``."""
+    from volubile_api.api.agents import get_agent as operation
+
+    return Exchange(
+        lambda options: operation.sync_detailed(agent_id, client=client, _request_options=options),
+        lambda options: operation.asyncio_detailed(
+            agent_id, client=client, _request_options=options
+        ),
+    )
+
+
+def update_agent_body(fields: Mapping[str, Any]) -> UpdateAgentRequest:
+    """The PATCH body of checked JSON fields: the generated model, holding only those fields
+    (the others stay UNSET and are not sent)."""
+    from volubile_api.models import UpdateAgentRequest
+
+    return UpdateAgentRequest.from_dict(fields)
+
+
+def update_agent(
+    client: AuthenticatedClient, agent_id: uuid.UUID, body: UpdateAgentRequest
+) -> Exchange[AgentResponse | ErrorResponse]:
+    """``PATCH /v1/agents/{id}``."""
+    from volubile_api.api.agents import update_agent as operation
+
+    return Exchange(
+        lambda options: operation.sync_detailed(
+            agent_id, client=client, body=body, _request_options=options
+        ),
+        lambda options: operation.asyncio_detailed(
+            agent_id, client=client, body=body, _request_options=options
+        ),
+    )
+
+
+def list_calls(
+    client: AuthenticatedClient, query: Mapping[str, Any]
+) -> Exchange[CallPage | ErrorResponse]:
+    """``GET /v1/calls``: one page; ``query`` holds the generated function's keyword arguments
+    (``agent_id``, ``phone``, ``campaign``, ``from_``, ``to``, ``page``, ``size``, ``sort``)."""
+    from volubile_api.api.calls import list_calls as operation
+
+    return Exchange(
+        lambda options: operation.sync_detailed(client=client, _request_options=options, **query),
+        lambda options: operation.asyncio_detailed(
+            client=client, _request_options=options, **query
+        ),
+    )
+
+
+def get_call(
+    client: AuthenticatedClient, call_id: uuid.UUID
+) -> Exchange[CallResponse | ErrorResponse]:
+    """``GET /v1/calls/{id}``."""
+    from volubile_api.api.calls import get_call as operation
+
+    return Exchange(
+        lambda options: operation.sync_detailed(call_id, client=client, _request_options=options),
+        lambda options: operation.asyncio_detailed(
+            call_id, client=client, _request_options=options
+        ),
+    )
+
+
+def get_transcript(client: AuthenticatedClient, call_id: uuid.UUID) -> Exchange[TranscriptBody]:
+    """``GET /v1/calls/{id}/transcript``: one entry or a list of them."""
+    from volubile_api.api.calls import get_transcript as operation
+
+    return Exchange(
+        lambda options: operation.sync_detailed(call_id, client=client, _request_options=options),
+        lambda options: operation.asyncio_detailed(
+            call_id, client=client, _request_options=options
+        ),
+    )
+
+
+def create_call_body(agent_id: uuid.UUID, recipient: Mapping[str, Any]) -> CreateCallRequest:
+    """The ``POST /v1/calls`` body for a checked recipient (``{"phone", "context"}`` as JSON)."""
+    from volubile_api.models import CreateCallRequest
+
+    return CreateCallRequest.from_dict({"agentId": str(agent_id), "recipient": dict(recipient)})
+
+
+def create_call(client: AuthenticatedClient, body: CreateCallRequest) -> Exchange[Any]:
+    """``POST /v1/calls``. Its 201 body is undocumented: the generated operation parses none."""
+    from volubile_api.api.calls import create_call as operation
+
+    return Exchange(
+        lambda options: operation.sync_detailed(client=client, body=body, _request_options=options),
+        lambda options: operation.asyncio_detailed(
+            client=client, body=body, _request_options=options
+        ),
+    )
+
+
+def get_recording_streamed(client: AuthenticatedClient, call_id: uuid.UUID) -> Exchange[None]:
+    """``GET /v1/calls/{id}/recording``, its body left unread: the response is a stream.
+
+    The generated ``get_recording`` reads the whole audio into memory (``response.content``);
+    this sends the request the generated module builds (``_get_kwargs``: path, method) through
+    the same httpx client with ``stream=True``. The caller reads the body and closes the
+    response (``http_response``); ``parsed`` is None.
+    """
+    from volubile_api.api.calls import get_recording as operation
+
+    def reply(response: httpx.Response) -> Response[None]:
+        return Response(
+            status_code=response.status_code,
+            content=b"",
+            headers=response.headers,
+            parsed=None,
+            http_response=response,
+        )
+
+    def sync(options: RequestOptions) -> Response[None]:
+        http = client.get_httpx_client()
+        request = http.build_request(**operation._get_kwargs(call_id), **_timeout_of(options))
+        return reply(http.send(request, stream=True, **_auth_of(options)))
+
+    async def asyncio(options: RequestOptions) -> Response[None]:
+        http = client.get_async_httpx_client()
+        request = http.build_request(**operation._get_kwargs(call_id), **_timeout_of(options))
+        return reply(await http.send(request, stream=True, **_auth_of(options)))
+
+    return Exchange(sync, asyncio)
+
+
+# An option left out keeps the httpx client's default: passing None would turn it off instead.
+def _timeout_of(options: RequestOptions) -> dict[str, Any]:
+    return {"timeout": options["timeout"]} if "timeout" in options else {}
+
+
+def _auth_of(options: RequestOptions) -> dict[str, Any]:
+    return {"auth": options["auth"]} if "auth" in options else {}

@@ -686,7 +686,13 @@ def test_sync_and_async_clients_offer_the_same_methods_and_arguments() -> None:
         for name in getattr(module, "__all__", ()):
             if name.startswith("Async"):
                 pairs.append((getattr(module, name.removeprefix("Async")), getattr(module, name)))
-    assert {pair[0].__name__ for pair in pairs} >= {"Volubile", "Campaigns", "Auth"}
+    assert {pair[0].__name__ for pair in pairs} >= {
+        "Volubile",
+        "Campaigns",
+        "Auth",
+        "Agents",
+        "Calls",
+    }
     for sync_cls, async_cls in pairs:
         sync_names = {n for n in dir(sync_cls) if not n.startswith("_")}
         async_names = {n for n in dir(async_cls) if not n.startswith("_")}
@@ -708,13 +714,33 @@ def test_sync_and_async_clients_offer_the_same_methods_and_arguments() -> None:
             if name not in {"close"}:
                 assert inspect.iscoroutinefunction(async_member) != inspect.iscoroutinefunction(
                     sync_member
-                ) or name in {"rate_limit", "auth_handler"}, name
+                ) or name in {"rate_limit", "auth_handler", "list"}, name
     init_sync = inspect.signature(Volubile.__init__).parameters
     init_async = inspect.signature(AsyncVolubile.__init__).parameters
     assert list(init_sync) == list(init_async)
     for name, parameter in init_sync.items():
         if name != "http_client":
             assert parameter.default == init_async[name].default
+
+
+def test_paged_lists_return_twin_pagers() -> None:
+    import inspect
+
+    from volubile_ext import AsyncPager, SyncPager
+    from volubile_ext.resources.agents import Agents, AsyncAgents
+    from volubile_ext.resources.calls import AsyncCalls, Calls
+
+    public = {name for name in dir(SyncPager) if not name.startswith("_")}
+    assert public == {name for name in dir(AsyncPager) if not name.startswith("_")} >= {"pages"}
+    assert hasattr(SyncPager, "__iter__")
+    assert hasattr(AsyncPager, "__aiter__")
+    assert inspect.isasyncgenfunction(AsyncPager.pages)
+    assert inspect.isgeneratorfunction(SyncPager.pages)
+    # list() is a plain method on both twins (iterated with for / async for), not a coroutine.
+    for sync_cls, async_cls in ((Agents, AsyncAgents), (Calls, AsyncCalls)):
+        assert inspect.signature(sync_cls.list).return_annotation.startswith("SyncPager[")
+        assert inspect.signature(async_cls.list).return_annotation.startswith("AsyncPager[")
+        assert not inspect.iscoroutinefunction(async_cls.list)
 
 
 # -- planning warnings on create ---------------------------------------------------------------

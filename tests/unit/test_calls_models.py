@@ -203,3 +203,11 @@ def test_a_transcript_sent_as_one_object_is_a_sequence_of_one() -> None:
 @pytest.mark.parametrize("document", [[], None, "text", [1, "x"]])
 def test_a_transcript_with_nothing_readable_is_empty(document: object) -> None:
     assert list(parse_transcript(document)) == []
+
+
+def test_the_statuses_retry_on_knows_are_the_spec_tables_not_a_hand_list() -> None:
+    from volubile_api import _spec
+    from volubile_ext.campaigns._campaign_input import CALL_STATUSES
+
+    assert CALL_STATUSES is _spec.CallResponse.status.enum
+    assert tuple(CallStatus) == tuple(CallStatus(value) for value in sorted(CALL_STATUSES))

@@ -92,21 +92,10 @@ MAX_BATCH_SIZE: Final = _spec.CreateCampaignRequest.batchSize.maximum
 MAX_RECIPIENTS: Final = _spec.CreateCampaignRequest.recipients.maxItems
 MIN_RETRIES: Final = _spec.Retry.max.minimum
 MAX_RETRIES: Final = _spec.Retry.max.maximum
-# The call statuses of the API reference (CallResponse.status): what retry.retryOn names most
-# often. Accounts define their own qualifiers too, so other values are sent, with a warning when
-# they look like a misspelt status.
-CALL_STATUSES: Final = (
-    "IN_PROGRESS",
-    "CANCELED",
-    "COMPLETED",
-    "NO_ANSWER",
-    "VOICE_BOX",
-    "UNREACHABLE",
-    "FAILED",
-    "TRANSFERRED",
-    "REJECTED",
-    "FAILOVER",
-)
+# The call statuses of the spec (CallResponse.status, from the spec table): what retry.retryOn
+# names most often. Accounts define their own qualifiers too, so other values are sent, with a
+# warning when they look like a misspelt status.
+CALL_STATUSES: Final[tuple[str, ...]] = _spec.CallResponse.status.enum
 
 # The body's fields (FIELDS, in the schema's order), which are required, and their Python
 # names come from the spec table (_fields). A field has a rule here only where volubile_ext adds

@@ -36,6 +36,8 @@ from ..campaigns._campaign_input import (
 )
 from ..campaigns._prepare import PreparedCreate, prepare_create
 from ._base import AsyncAPIResource, SyncAPIResource
+from .agents import acheck_agent
+from .agents import check_agent as _check_agent
 
 if TYPE_CHECKING:
     from .._base_client import _Operation
@@ -128,6 +130,7 @@ class Campaigns(SyncAPIResource):
         journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Resolution | None = None,
         resend_uncertain: bool = False,
+        check_agent: bool = False,
         **fields: Unpack[CreateCampaignRequestFields],
     ) -> Campaign:
         """Create a campaign. Everything is checked before anything is sent.
@@ -145,6 +148,11 @@ class Campaigns(SyncAPIResource):
         request is sent again only when it provably did not reach the server; otherwise the
         error says the campaign may have been created. An interrupt (Ctrl-C) while the request
         may be on its way keeps its type and carries a note saying the same.
+
+        ``check_agent=True`` first reads the agent (one ``GET /v1/agents/{id}``, scope
+        ``agents:read``) and raises :class:`AgentNotUsableError` (a ClientValidationError) when
+        there is none with that id or it is not OUTBOUND: nothing is created. The same holds
+        for :meth:`create_many` (one check for every chunk) and :meth:`create_prepared`.
 
         With ``journal=path`` the create is recorded on disk before and after it is sent (the
         file is locked meanwhile), so that running the same call again never creates it twice:
@@ -168,6 +176,8 @@ class Campaigns(SyncAPIResource):
             **fields,
         )
         _warn_before_creating(prepared)
+        if check_agent:
+            _check_agent(self._client, prepared.request.agent_id)
         return self._create_one(prepared, journal, resolve_uncertain, resend_uncertain)
 
     def _create_one(
@@ -210,6 +220,7 @@ class Campaigns(SyncAPIResource):
         journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Mapping[int, Resolution] | None = None,
         resend_uncertain: bool = False,
+        check_agent: bool = False,
         on_progress: ProgressCallback | None = None,
         **fields: Unpack[CreateCampaignRequestFields],
     ) -> BulkCreateReport:
@@ -245,6 +256,8 @@ class Campaigns(SyncAPIResource):
             **fields,
         )
         _warn_before_creating(prepared)
+        if check_agent:
+            _check_agent(self._client, prepared.request.agent_id)
         return self._create_all(prepared, journal, resolve_uncertain, resend_uncertain, on_progress)
 
     def _create_all(
@@ -268,6 +281,7 @@ class Campaigns(SyncAPIResource):
         journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Mapping[int, Resolution] | None = None,
         resend_uncertain: bool = False,
+        check_agent: bool = False,
         on_progress: ProgressCallback | None = None,
     ) -> Campaign | BulkCreateReport:
         """Send what :func:`prepare_create` prepared, checking nothing again.
@@ -276,7 +290,10 @@ class Campaigns(SyncAPIResource):
         returned; several as :meth:`create_many` does, and the report returned. The
         journal arguments are theirs, ``resolve_uncertain`` by campaign number (``{1: ...}``
         for a single one). Nothing is warned: the warnings are in ``prepared.warnings``.
+        ``check_agent`` as in :meth:`create`.
         """
+        if check_agent:
+            _check_agent(self._client, prepared.request.agent_id)
         if not prepared.bulk:
             single = (resolve_uncertain or {}).get(1)
             return self._create_one(prepared, journal, single, resend_uncertain)
@@ -328,6 +345,7 @@ class AsyncCampaigns(AsyncAPIResource):
         journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Resolution | None = None,
         resend_uncertain: bool = False,
+        check_agent: bool = False,
         **fields: Unpack[CreateCampaignRequestFields],
     ) -> Campaign:
         """Create a campaign; see :meth:`Campaigns.create`."""
@@ -345,6 +363,8 @@ class AsyncCampaigns(AsyncAPIResource):
             **fields,
         )
         _warn_before_creating(prepared)
+        if check_agent:
+            await acheck_agent(self._client, prepared.request.agent_id)
         return await self._create_one(prepared, journal, resolve_uncertain, resend_uncertain)
 
     async def _create_one(
@@ -387,6 +407,7 @@ class AsyncCampaigns(AsyncAPIResource):
         journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Mapping[int, Resolution] | None = None,
         resend_uncertain: bool = False,
+        check_agent: bool = False,
         on_progress: ProgressCallback | None = None,
         **fields: Unpack[CreateCampaignRequestFields],
     ) -> BulkCreateReport:
@@ -406,6 +427,8 @@ class AsyncCampaigns(AsyncAPIResource):
             **fields,
         )
         _warn_before_creating(prepared)
+        if check_agent:
+            await acheck_agent(self._client, prepared.request.agent_id)
         return await self._create_all(
             prepared, journal, resolve_uncertain, resend_uncertain, on_progress
         )
@@ -431,6 +454,7 @@ class AsyncCampaigns(AsyncAPIResource):
         journal: str | os.PathLike[str] | JournalBackend | None = None,
         resolve_uncertain: Mapping[int, Resolution] | None = None,
         resend_uncertain: bool = False,
+        check_agent: bool = False,
         on_progress: ProgressCallback | None = None,
     ) -> Campaign | BulkCreateReport:
         """Send what :func:`prepare_create` prepared, checking nothing again.
@@ -439,7 +463,10 @@ class AsyncCampaigns(AsyncAPIResource):
         returned; several as :meth:`create_many` does, and the report returned. The
         journal arguments are theirs, ``resolve_uncertain`` by campaign number (``{1: ...}``
         for a single one). Nothing is warned: the warnings are in ``prepared.warnings``.
+        ``check_agent`` as in :meth:`create`.
         """
+        if check_agent:
+            await acheck_agent(self._client, prepared.request.agent_id)
         if not prepared.bulk:
             single = (resolve_uncertain or {}).get(1)
             return await self._create_one(prepared, journal, single, resend_uncertain)

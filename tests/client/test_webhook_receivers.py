@@ -26,7 +26,15 @@ from tests.webhook_harness import (
     WEBHOOK_SIGNATURE_HEADER,
     call_body,
 )
-from volubile_ext import Call, CallStatus, sign_webhook, webhook_asgi_app, webhook_wsgi_app
+from volubile_ext import (
+    Call,
+    CallStatus,
+    Volubile,
+    sign_webhook,
+    webhook_asgi_app,
+    webhook_wsgi_app,
+)
+from volubile_ext.testing import Sandbox
 
 BODY = call_body()
 
@@ -300,6 +308,29 @@ def test_the_app_shows_no_secret() -> None:
     assert repr(unsigned) == (
         "<webhook ASGI app: handler=Handler, unsigned requests accepted, max_bytes=1,000>"
     )
+
+
+def test_the_body_of_get_a_call_posted_as_a_webhook_is_that_call(
+    wsgi: Any, sandbox: Sandbox
+) -> None:
+    # "identical to the endpoint Get a call" (reference notes, section 2.18): the sandbox's own
+    # bytes for GET /v1/calls/{id}, signed and posted, give the call the calls resource reads.
+    stored = sandbox.add_call(
+        status="NO_ANSWER",
+        context={"firstName": "Ana"},
+        extractors=[{"name": "renewal", "value": ["yes"]}],
+        summary="No answer after 6 rings.",
+    )
+    with httpx.Client(base_url=sandbox.url, headers={"X-Api-Key": sandbox.api_key}) as http:
+        body = http.get(f"/v1/calls/{stored.id}").content
+    url, handler = wsgi()
+    assert httpx.post(url, content=body, headers=signature(body)).status_code == 204
+    with Volubile(api_key=sandbox.api_key, base_url=sandbox.url) as client:
+        fetched = client.calls.get(stored.id)
+    [received] = handler.calls
+    assert received == fetched
+    assert received.status is CallStatus.NO_ANSWER
+    assert received.extracted_data == {"renewal": "yes"}
 
 
 def call_wsgi(app: Any, body: bytes, **environ: Any) -> tuple[str, dict[str, str], bytes, int]:

@@ -88,10 +88,13 @@ RESPONSE_PARSE_ERRORS = (
 
 def status_code_of(code: int) -> HTTPStatus | int:
     """The ``HTTPStatus`` member for ``code``, or ``code`` itself when it has none"""
-    try:
-        return HTTPStatus(code)
-    except ValueError:
-        return code
+    # perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py): a dict lookup on every
+    # response rather than the enum call HTTPStatus(code) (about 0.7 µs, and an exception for
+    # an unknown code).
+    return _STATUSES.get(code, code)
+
+
+_STATUSES: Mapping[int, HTTPStatus] = {member.value: member for member in HTTPStatus}
 
 
 EnumT = TypeVar("EnumT", bound=Enum)

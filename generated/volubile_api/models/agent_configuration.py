@@ -1,17 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.classifier_definition import ClassifierDefinition
-    from ..models.extractor_definition import ExtractorDefinition
-
 
 T = TypeVar("T", bound="AgentConfiguration")
 
@@ -54,9 +49,6 @@ class AgentConfiguration:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.classifier_definition import ClassifierDefinition
-        from ..models.extractor_definition import ExtractorDefinition
-
         d = dict(src_dict)
         _extractors = d.pop("extractors", UNSET)
         extractors: list[ExtractorDefinition] | Unset = UNSET
@@ -99,3 +91,9 @@ class AgentConfiguration:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, once: a model that nests this one (they may nest each other) then
+# finds this class defined. (Upstream imports them in every from_dict/to_dict call.)
+from ..models.classifier_definition import ClassifierDefinition
+from ..models.extractor_definition import ExtractorDefinition

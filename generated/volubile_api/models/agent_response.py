@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -9,11 +9,6 @@ from attrs import field as _attrs_field
 
 from ..models.direction import Direction
 from ..types import UNSET, Unset, parse_open_enum
-
-if TYPE_CHECKING:
-    from ..models.agent_configuration import AgentConfiguration
-    from ..models.telephony_configuration import TelephonyConfiguration
-
 
 T = TypeVar("T", bound="AgentResponse")
 
@@ -93,9 +88,6 @@ class AgentResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.agent_configuration import AgentConfiguration
-        from ..models.telephony_configuration import TelephonyConfiguration
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
@@ -116,10 +108,8 @@ class AgentResponse:
         name = d.pop("name", UNSET)
 
         _type_ = d.pop("type", UNSET)
-        type_: Direction | str | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
+        type_: Direction | str | Unset = UNSET
+        if _type_ is not UNSET:
             type_ = parse_open_enum(Direction, _type_, str)
 
         active = d.pop("active", UNSET)
@@ -164,3 +154,9 @@ class AgentResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, once: a model that nests this one (they may nest each other) then
+# finds this class defined. (Upstream imports them in every from_dict/to_dict call.)
+from ..models.agent_configuration import AgentConfiguration
+from ..models.telephony_configuration import TelephonyConfiguration

@@ -1,14 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.recipient_context_object import RecipientContextObject
-
 
 T = TypeVar("T", bound="CallContext")
 
@@ -27,7 +23,6 @@ class CallContext:
     )
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.recipient_context_object import RecipientContextObject
 
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
@@ -40,8 +35,6 @@ class CallContext:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.recipient_context_object import RecipientContextObject
-
         d = dict(src_dict)
         call_context = cls()
 
@@ -87,3 +80,8 @@ class CallContext:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, once: a model that nests this one (they may nest each other) then
+# finds this class defined. (Upstream imports them in every from_dict/to_dict call.)
+from ..models.recipient_context_object import RecipientContextObject

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.call_response import CallResponse
-
 
 T = TypeVar("T", bound="CallPage")
 
@@ -66,8 +62,6 @@ class CallPage:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.call_response import CallResponse
-
         d = dict(src_dict)
         _content = d.pop("content", UNSET)
         content: list[CallResponse] | Unset = UNSET
@@ -112,3 +106,8 @@ class CallPage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, once: a model that nests this one (they may nest each other) then
+# finds this class defined. (Upstream imports them in every from_dict/to_dict call.)
+from ..models.call_response import CallResponse

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -11,16 +11,6 @@ from attrs import field as _attrs_field
 from ..models.call_status import CallStatus
 from ..models.direction import Direction
 from ..types import UNSET, Unset, parse_open_enum
-
-if TYPE_CHECKING:
-    from ..models.call_context import CallContext
-    from ..models.call_response_classification_data import (
-        CallResponseClassificationData,
-    )
-    from ..models.call_response_extracted_data import CallResponseExtractedData
-    from ..models.classifier_result import ClassifierResult
-    from ..models.extractor_result import ExtractorResult
-
 
 T = TypeVar("T", bound="CallResponse")
 
@@ -191,14 +181,6 @@ class CallResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.call_context import CallContext
-        from ..models.call_response_classification_data import (
-            CallResponseClassificationData,
-        )
-        from ..models.call_response_extracted_data import CallResponseExtractedData
-        from ..models.classifier_result import ClassifierResult
-        from ..models.extractor_result import ExtractorResult
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
@@ -217,10 +199,8 @@ class CallResponse:
         phone = d.pop("phone", UNSET)
 
         _type_ = d.pop("type", UNSET)
-        type_: Direction | str | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
+        type_: Direction | str | Unset = UNSET
+        if _type_ is not UNSET:
             type_ = parse_open_enum(Direction, _type_, str)
 
         duration = d.pop("duration", UNSET)
@@ -254,10 +234,8 @@ class CallResponse:
         anonymous = d.pop("anonymous", UNSET)
 
         _status = d.pop("status", UNSET)
-        status: CallStatus | str | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
+        status: CallStatus | str | Unset = UNSET
+        if _status is not UNSET:
             status = parse_open_enum(CallStatus, _status, str)
 
         _extractors = d.pop("extractors", UNSET)
@@ -356,3 +334,12 @@ class CallResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, once: a model that nests this one (they may nest each other) then
+# finds this class defined. (Upstream imports them in every from_dict/to_dict call.)
+from ..models.call_context import CallContext
+from ..models.call_response_classification_data import CallResponseClassificationData
+from ..models.call_response_extracted_data import CallResponseExtractedData
+from ..models.classifier_result import ClassifierResult
+from ..models.extractor_result import ExtractorResult

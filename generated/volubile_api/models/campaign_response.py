@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -11,11 +11,6 @@ from attrs import field as _attrs_field
 from ..models.campaign_status import CampaignStatus
 from ..models.day_of_week import DayOfWeek
 from ..types import UNSET, Unset, parse_open_enum
-
-if TYPE_CHECKING:
-    from ..models.retry import Retry
-    from ..models.time_slot import TimeSlot
-
 
 T = TypeVar("T", bound="CampaignResponse")
 
@@ -125,9 +120,6 @@ class CampaignResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.retry import Retry
-        from ..models.time_slot import TimeSlot
-
         d = dict(src_dict)
         _id = d.pop("id", UNSET)
         id: UUID | Unset
@@ -173,16 +165,14 @@ class CampaignResponse:
         _days = d.pop("days", UNSET)
         days: list[DayOfWeek | str] | Unset = UNSET
         if _days is not UNSET:
-            days = []
-            for days_item_data in _days:
-                days_item = parse_open_enum(DayOfWeek, days_item_data, str)
-                days.append(days_item)
+            days = [
+                parse_open_enum(DayOfWeek, days_item_data, str)
+                for days_item_data in _days
+            ]
 
         _status = d.pop("status", UNSET)
-        status: CampaignStatus | str | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
+        status: CampaignStatus | str | Unset = UNSET
+        if _status is not UNSET:
             status = parse_open_enum(CampaignStatus, _status, str)
 
         timezone = d.pop("timezone", UNSET)
@@ -218,3 +208,9 @@ class CampaignResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, once: a model that nests this one (they may nest each other) then
+# finds this class defined. (Upstream imports them in every from_dict/to_dict call.)
+from ..models.retry import Retry
+from ..models.time_slot import TimeSlot

@@ -58,10 +58,8 @@ class ClassifierResult:
         value = d.pop("value", UNSET)
 
         _type_ = d.pop("type", UNSET)
-        type_: ClassifierType | str | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
+        type_: ClassifierType | str | Unset = UNSET
+        if _type_ is not UNSET:
             type_ = parse_open_enum(ClassifierType, _type_, str)
 
         classifier_result = cls(

@@ -1,17 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
-
-if TYPE_CHECKING:
-    from ..models.create_campaign_recipient_request import (
-        CreateCampaignRecipientRequest,
-    )
-
 
 T = TypeVar("T", bound="CreateCallRequest")
 
@@ -46,10 +40,6 @@ class CreateCallRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.create_campaign_recipient_request import (
-            CreateCampaignRecipientRequest,
-        )
-
         d = dict(src_dict)
         agent_id = UUID(d.pop("agentId"))
 
@@ -78,3 +68,8 @@ class CreateCallRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, once: a model that nests this one (they may nest each other) then
+# finds this class defined. (Upstream imports them in every from_dict/to_dict call.)
+from ..models.create_campaign_recipient_request import CreateCampaignRecipientRequest

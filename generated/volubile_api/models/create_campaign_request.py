@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import Any, Self, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -10,14 +10,6 @@ from attrs import field as _attrs_field
 
 from ..models.day_of_week import DayOfWeek
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.create_campaign_recipient_request import (
-        CreateCampaignRecipientRequest,
-    )
-    from ..models.retry import Retry
-    from ..models.time_slot import TimeSlot
-
 
 T = TypeVar("T", bound="CreateCampaignRequest")
 
@@ -109,12 +101,6 @@ class CreateCampaignRequest:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.create_campaign_recipient_request import (
-            CreateCampaignRecipientRequest,
-        )
-        from ..models.retry import Retry
-        from ..models.time_slot import TimeSlot
-
         d = dict(src_dict)
         name = d.pop("name")
 
@@ -188,3 +174,10 @@ class CreateCampaignRequest:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, once: a model that nests this one (they may nest each other) then
+# finds this class defined. (Upstream imports them in every from_dict/to_dict call.)
+from ..models.create_campaign_recipient_request import CreateCampaignRecipientRequest
+from ..models.retry import Retry
+from ..models.time_slot import TimeSlot

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.sip_connection import SipConnection
-
 
 T = TypeVar("T", bound="TelephonyConfiguration")
 
@@ -48,8 +44,6 @@ class TelephonyConfiguration:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        from ..models.sip_connection import SipConnection
-
         d = dict(src_dict)
         _sip_connection = d.pop("sipConnection", UNSET)
         sip_connection: SipConnection | Unset
@@ -83,3 +77,8 @@ class TelephonyConfiguration:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+# Imported after the class, once: a model that nests this one (they may nest each other) then
+# finds this class defined. (Upstream imports them in every from_dict/to_dict call.)
+from ..models.sip_connection import SipConnection

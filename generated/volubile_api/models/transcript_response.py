@@ -71,10 +71,8 @@ class TranscriptResponse:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         _action = d.pop("action", UNSET)
-        action: TranscriptAction | str | Unset
-        if isinstance(_action, Unset):
-            action = UNSET
-        else:
+        action: TranscriptAction | str | Unset = UNSET
+        if _action is not UNSET:
             action = parse_open_enum(TranscriptAction, _action, str)
 
         _time = d.pop("time", UNSET)
@@ -91,10 +89,8 @@ class TranscriptResponse:
                     time = time.replace(tzinfo=datetime.UTC)
 
         _actor = d.pop("actor", UNSET)
-        actor: TranscriptActor | str | Unset
-        if isinstance(_actor, Unset):
-            actor = UNSET
-        else:
+        actor: TranscriptActor | str | Unset = UNSET
+        if _actor is not UNSET:
             actor = parse_open_enum(TranscriptActor, _actor, str)
 
         message = d.pop("message", UNSET)

@@ -1,5 +1,4 @@
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 
 import httpx
@@ -17,9 +16,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/v1/agents/{id}".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": f"/v1/agents/{id!s}",
     }
 
     return _kwargs

@@ -1,6 +1,5 @@
 from io import BytesIO
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 
 import httpx
@@ -23,9 +22,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": "/v1/calls/{id}/recording".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": f"/v1/calls/{id!s}/recording",
     }
 
     return _kwargs

@@ -1,5 +1,4 @@
 from typing import Any
-from urllib.parse import quote
 from uuid import UUID
 
 import httpx
@@ -21,9 +20,7 @@ def _get_kwargs(
 
     _kwargs: dict[str, Any] = {
         "method": "post",
-        "url": "/v1/campaigns/{id}/status".format(
-            id=quote(str(id), safe=""),
-        ),
+        "url": f"/v1/campaigns/{id!s}/status",
     }
 
     _kwargs["json"] = body.value

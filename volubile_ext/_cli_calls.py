@@ -288,7 +288,8 @@ def _in_cli_terms() -> Iterator[None]:
         flag = _FLAGS.get(path, path)
         if path == "recipient" and ".context" in first.field:
             flag = "--context"
-        message = first.message
+        # The library's advice names its functions; a command line has no use for it.
+        message = first.message.split("; convert national numbers with", 1)[0]
         for name, replacement in _FLAGS.items():
             message = re.sub(rf"\b{re.escape(name)}=", f"{replacement} ", message)
         rejected = (
@@ -570,6 +571,11 @@ def _calls_create(args: argparse.Namespace, out: _Output) -> int:
     def question(client: Volubile) -> str:
         # The person confirming sees which agent calls, not only its id.
         agent = client.agents.get(args.agent)
+        if not agent.is_outbound:
+            raise UsageError(
+                f"--agent {args.agent} is an {_shown(_text(agent.type_)) or 'untyped'} agent: "
+                "a call needs an OUTBOUND one (`volubile agents list` shows them); nothing was sent"
+            )
         return (
             f"Call {args.phone} now with the agent {_shown(_text(agent.name))!r} on "
             f"{client.base_url}?"
@@ -600,6 +606,11 @@ def _read_context(given: Sequence[str]) -> dict[str, Any] | None:
                 )
             values = {key.strip(): value}
         for key, value in values.items():
+            if key == "system":
+                raise UsageError(
+                    "--context: the key 'system' is Volubile's own (the variables it sets for "
+                    "each call: the phone, the call's id); give another name"
+                )
             if key in context:
                 raise UsageError(f"--context: the key {_shown(key[:40])!r} is given twice")
             context[key] = value

@@ -244,7 +244,10 @@ def test_a_failure_on_a_later_page_keeps_the_json_one_document_with_what_was_rea
         (("--status", "ANSWERED"), "argument --status: 'ANSWERED' is not a call status: one of"),
         (("--limit", "0"), "argument --limit: '0' is not a whole number of at least 1"),
         (("--agent", "bob"), "argument --agent: 'bob' is not an agent id (a UUID"),
-        (("--phone", "06 12 34 56 78"), "--phone '06 12 34 56 78': "),
+        (
+            ("--phone", "06 12 34 56 78"),
+            "--phone '06 12 34 56 78': must be in E.164 format, e.g. +33612345678; nothing was",
+        ),
         (("--sort", "startTime"), "--sort 'startTime': "),
         (("--csv", "--json"), "give --csv or --json, not both"),
     ],
@@ -616,6 +619,7 @@ def test_a_call_that_may_have_been_placed_is_never_sent_again(
         (('{"a": NaN}',), "--context: NaN is not a JSON value"),
         (('{"a": ' * 40 + "1" + "}" * 40,), "--context: nested too deeply at a.a.a"),
         (("k=" + "x" * 70_000,), "--context is longer than 64 KiB"),
+        (("system=x",), "--context: the key 'system' is Volubile's own"),
     ],
 )
 def test_a_bad_context_is_refused_before_sending(
@@ -638,14 +642,32 @@ def test_a_bad_phone_names_the_flag(cli: CLI, sandbox: Sandbox, keyed: None) -> 
     _refused(result, sandbox, "--phone '0612': ")
 
 
-def test_an_inbound_agent_cannot_call(cli: CLI, sandbox: Sandbox, keyed: None) -> None:
+def test_an_inbound_agent_is_refused_before_asking(
+    cli: CLI, sandbox: Sandbox, keyed: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", AnsweringTerminal("y\n"))
+
+    result = cli(*_at(sandbox, "calls", "create", "--agent", INBOUND, "--phone", "+33612345678"))
+
+    assert result.code == 2
+    assert result.err.strip().splitlines()[-1] == (
+        f"volubile: error: --agent {INBOUND} is an INBOUND agent: a call needs an OUTBOUND one "
+        "(`volubile agents list` shows them); nothing was sent"
+    )
+    assert "[y/N]" not in result.err
+    assert sandbox.count("POST") == 0
+
+
+def test_an_inbound_agent_with_yes_is_refused_by_the_api(
+    cli: CLI, sandbox: Sandbox, keyed: None
+) -> None:
     result = cli(
         *_at(sandbox, "calls", "create", "--agent", INBOUND, "--phone", "+33612345678", "--yes")
     )
 
-    assert result.code != 0
+    assert result.code == 1
+    assert "it is an INBOUND agent" in result.err
     assert sandbox.calls() == []
-    assert "Traceback" not in result.err
 
 
 # --- --sandbox --------------------------------------------------------------------------

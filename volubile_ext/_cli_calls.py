@@ -400,7 +400,7 @@ def _calls_list(args: argparse.Namespace, out: _Output) -> int:
     rows: list[dict[str, str]] = []
     write = (lambda item: None) if args.csv else out.stream("calls")
     table = None if args.csv else _Table(out, CALL_COLUMNS)
-    with _client(args, out) as client, _in_cli_terms():
+    with _client(args, out) as client, _in_cli_terms(), _csv_at_the_end(args, out, rows):
         pager = client.calls.list(
             agent_id=args.agent,
             phone=args.phone,
@@ -418,11 +418,25 @@ def _calls_list(args: argparse.Namespace, out: _Output) -> int:
                 write(_call_document(call))
                 assert table is not None
                 table.row(_call_row(call))
-    if args.csv:
-        _write_csv(out.stdout, rows)
     where = f" with status {' or '.join(sorted(statuses))}" if statuses else ""
     _say_count(out, document, "call", where)
     return EXIT_OK
+
+
+@contextlib.contextmanager
+def _csv_at_the_end(
+    args: argparse.Namespace, out: _Output, rows: list[dict[str, str]]
+) -> Iterator[None]:
+    """With ``--csv``, write the rows once the listing ends: all of them, or, when a page
+    fails half-way, the calls read until then (the error follows on stderr, and the exit code
+    says the list is incomplete), as ``--json`` keeps them in its document."""
+    try:
+        yield
+    finally:
+        # No call at all: the header alone on success (a program reads an empty table),
+        # nothing on a failure.
+        if args.csv and (rows or sys.exc_info()[0] is None):
+            _write_csv(out.stdout, rows)
 
 
 def _page_size(limit: int | None, *, filtered: bool) -> int:

@@ -321,6 +321,21 @@ def test_csv_cells_a_spreadsheet_would_run_are_quoted(
     assert row["extracted.@name"] == "'+cmd|' /C calc'!A0"
 
 
+def test_csv_keeps_the_calls_read_before_a_page_failed(
+    cli: CLI, sandbox: Sandbox, keyed: None
+) -> None:
+    for index in range(150):
+        sandbox.add_call(phone=f"+336123{index:05d}")
+    sandbox.inject(Delay(0.001), method="GET", path="/v1/calls")
+    sandbox.inject(ErrorStatus(403), method="GET", path="/v1/calls", times=None)
+
+    result = cli(*_at(sandbox, "calls", "list", "--csv"))
+
+    assert result.code == 1
+    assert len(list(csv.reader(io.StringIO(result.out)))) == 1 + 100
+    assert "volubile: error: 403" in result.err
+
+
 @pytest.mark.parametrize(
     ("cell", "safe"),
     [

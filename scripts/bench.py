@@ -43,11 +43,15 @@ Sections (``--only`` names):
 - ``tokens``: single-flight token minting with 100 concurrent tasks and 100 threads.
 - ``simulation``: a 1,000-recipient campaign's whole life on the sandbox's simulated clock
   (issue 12), batchSize 100 and 1,000, against the budget of 1 s of CPU per simulated month.
-- ``redis``: four processes (two async) sharing one limit through Redis against one sandbox at
-  20 requests per 2 s, all running, then one killed mid-run: span vs the bound, 429s.
 - ``results``: the join of ``campaigns.results`` for 100,000 recipients and 250,000 calls
   versus a bare dict join of the same data; its peak memory (join and CSV export) versus the
   output rows held as plain tuples.
+- ``redis``: four processes (two async) sharing one limit through Redis against one sandbox at
+  20 requests per 2 s, all running, then one killed mid-run: span vs the bound, 429s.
+- ``calls``: iterating 10,000 calls (100 pages of 100) with ``calls.list``, sync and async,
+  against a sandbox at a scaled-down limit (10 requests per 5 s),
+  versus the bound, with the sandbox's 429s; and the cost of one page (100 calls parsed into
+  typed ``Call`` values) versus raw httpx fetching and decoding the same page (issue 11).
 """
 
 from __future__ import annotations
@@ -189,10 +193,45 @@ def _http_response(status: str, document: Any) -> bytes:
     return head.encode() + body
 
 
+def _calls_page(size: int) -> dict[str, Any]:
+    """A page of ``size`` calls as the sandbox makes them (extractors, context, times), one of
+    a list long enough that a pager never reaches its end."""
+    from volubile_ext.testing._call_store import OUTBOUND_AGENT_ID, StoredAgent
+    from volubile_ext.testing._calls import make_call
+
+    agent = StoredAgent({"id": OUTBOUND_AGENT_ID, "type": "OUTBOUND", "recordable": True})
+    now = datetime.datetime(2031, 3, 3, 12, tzinfo=datetime.UTC)
+    statuses = ("COMPLETED", "NO_ANSWER", "VOICE_BOX", "COMPLETED")
+    content = []
+    for index in range(size):
+        call, _ = make_call(
+            agent,
+            phone=f"+3361{index:07d}",
+            status=statuses[index % len(statuses)],
+            now=now - datetime.timedelta(minutes=index),
+            call_id=str(uuid.UUID(int=index + 1)),
+            campaign="Renewals",
+            context={"firstName": "Ana", "customerId": f"C{index:05d}"},
+            extractors=[{"name": "renewal", "value": ["yes"]}],
+            classifiers=[{"name": "interest", "value": "high", "type": "PRIMARY"}],
+        )
+        content.append(call.document)
+    return {
+        "content": content,
+        "size": size,
+        "page": 1,
+        "totalElements": size * 1_000_000,
+        "totalPages": 1_000_000,
+    }
+
+
+CALLS_PAGE_SIZE = 100
 _RESPONSES = {
     b"GET": _http_response("200 OK", CAMPAIGN_RESPONSE),
     b"POST": _http_response("201 Created", CAMPAIGN_RESPONSE),
 }
+# GET /v1/calls, whatever its query: the same page of calls (built when the server starts).
+_CALLS_PATH = b"/v1/calls?"
 
 
 async def _answer_fixed(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -215,6 +254,10 @@ async def _answer_fixed(reader: asyncio.StreamReader, writer: asyncio.StreamWrit
                     length = int(value)
             if length:
                 await reader.readexactly(length)
+            target = lines[0].split(b" ", 2)[1] if b" " in lines[0] else b""
+            if method == b"GET" and target.startswith(_CALLS_PATH):
+                writer.write(_RESPONSES[_CALLS_PATH])
+                continue
             writer.write(_RESPONSES.get(method, _RESPONSES[b"GET"]))
     except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError):
         pass
@@ -224,6 +267,8 @@ async def _answer_fixed(reader: asyncio.StreamReader, writer: asyncio.StreamWrit
 
 def serve_fixed_responses() -> None:
     """Run the minimal server until standard input closes; print its port first."""
+
+    _RESPONSES[_CALLS_PATH] = _http_response("200 OK", _calls_page(CALLS_PAGE_SIZE))
 
     async def serve() -> None:
         server = await asyncio.start_server(_answer_fixed, "127.0.0.1", 0, backlog=128)
@@ -1463,6 +1508,14 @@ def _burst_setup(config: Config) -> tuple[int, tuple[int, float]]:
     return config.pick((40, (20, 3.0)), (200, (100, 15.0)))
 
 
+def _measured_client_options(sandbox: Any, rate: tuple[int, float]) -> dict[str, Any]:
+    """A fresh window and an empty log on ``sandbox``, and the options of the measured client
+    as a user builds it: default retries and deadline, the account's limit."""
+    sandbox.reset_rate_limit()
+    sandbox.reset_log()
+    return {"api_key": sandbox.api_key, "base_url": sandbox.url, "rate_limit": rate}
+
+
 def _burst(kind: str, count: int, rate: tuple[int, float]) -> tuple[float, int]:
     """``count`` concurrent ``campaigns.get``: wall time of the burst, and the sandbox's 429s."""
     from volubile_ext.testing import Sandbox
@@ -1471,14 +1524,7 @@ def _burst(kind: str, count: int, rate: tuple[int, float]) -> tuple[float, int]:
         with Volubile(api_key=sandbox.api_key, base_url=sandbox.url, rate_limit=None) as setup:
             campaign_id = setup.campaigns.create(**CREATE_ARGS).id
         assert campaign_id is not None
-        sandbox.reset_rate_limit()
-        sandbox.reset_log()
-        # The client as a user builds it: default retries and deadline, the account's limit.
-        options: dict[str, Any] = {
-            "api_key": sandbox.api_key,
-            "base_url": sandbox.url,
-            "rate_limit": rate,
-        }
+        options = _measured_client_options(sandbox, rate)
         if kind == "async":
 
             async def tasks() -> float:
@@ -1877,6 +1923,168 @@ def bench_simulation(config: Config) -> Section:
     return section
 
 
+# ------------------------------------------------------------------------------------------
+# 9. Iterating calls (issue 11)
+
+
+def _calls_rate(config: Config) -> tuple[int, float]:
+    """The API's limit (100 requests per 15 s, under which 100 pages fit in one window) scaled
+    down to ten requests per window, so that 100 pages wait for nine windows (45 s). A window
+    still lasts a hundred times longer than a request, as the API's does: a pager fetches one
+    page at a time, and its limiter holds each place until its request has ended (the server
+    counts arrivals: it must never see one too many), which costs one round trip per window;
+    the last window's pages are fetched one after the other."""
+    return config.pick((5, 1.5), (10, 5.0))
+
+
+def _sandbox_with_calls(count: int, rate: tuple[int, float]) -> Any:
+    from volubile_ext.testing import Sandbox
+
+    sandbox = Sandbox(rate_limit=rate).start()
+    for index in range(count):
+        sandbox.add_call(phone=f"+3361{index:07d}", campaign="Renewals")
+    return sandbox
+
+
+def _iterate_calls(
+    kind: str, sandbox: Any, count: int, rate: tuple[int, float]
+) -> tuple[float, int]:
+    """Every call of the sandbox through ``calls.list``: wall time, and the sandbox's 429s."""
+    options = _measured_client_options(sandbox, rate)
+    if kind == "async":
+
+        async def iterate() -> tuple[float, int]:
+            async with AsyncVolubile(**options) as client:
+                started = time.perf_counter()
+                seen = 0
+                async for _ in client.calls.list(page_size=CALLS_PAGE_SIZE):
+                    seen += 1
+                return time.perf_counter() - started, seen
+
+        elapsed, seen = asyncio.run(iterate())
+    else:
+        with Volubile(**options) as client:
+            started = time.perf_counter()
+            seen = sum(1 for _ in client.calls.list(page_size=CALLS_PAGE_SIZE))
+            elapsed = time.perf_counter() - started
+    if seen != count:
+        raise RuntimeError(f"the {kind} pager gave {seen} calls of {count}")
+    return elapsed, _too_many(sandbox)
+
+
+def _page_variants(url: str) -> tuple[dict[str, Operation], Callable[[], None]]:
+    """One page of 100 calls per operation: ours through the pager, raw httpx with .json()."""
+    raw = httpx.Client(base_url=url, headers={"X-Api-Key": API_KEY})
+    ours = Volubile(api_key=API_KEY, base_url=url, rate_limit=NO_WAIT_RATE_LIMIT)
+    pages = iter(ours.calls.list(page_size=CALLS_PAGE_SIZE).pages())
+    number = iter(range(1, 1 << 62))
+
+    def raw_page() -> Any:
+        response = raw.get("/v1/calls", params={"page": next(number), "size": CALLS_PAGE_SIZE})
+        return response.json()
+
+    def ours_page() -> Any:
+        return next(pages)
+
+    def close() -> None:
+        raw.close()
+        ours.close()
+
+    return {"raw httpx": raw_page, "volubile_ext": ours_page}, close
+
+
+def _check_page(result: Any) -> None:
+    items = result["content"] if isinstance(result, dict) else result.items
+    if len(items) != CALLS_PAGE_SIZE:
+        raise RuntimeError(f"a page of {len(items)} calls, not {CALLS_PAGE_SIZE}")
+
+
+def bench_calls(config: Config) -> Section:
+    section = Section("Iterating calls")
+    count = config.pick(2_000, 10_000)
+    pages = count // CALLS_PAGE_SIZE
+    limit, period = _calls_rate(config)
+    bound = (pages - limit) / (limit / period)
+    sandbox = _sandbox_with_calls(count, (limit, period))
+    try:
+        runs = {
+            kind: _iterate_calls(kind, sandbox, count, (limit, period))
+            for kind in ("sync", "async")
+        }
+    finally:
+        sandbox.stop()
+    for kind, (elapsed, _) in runs.items():
+        section.rows.append(
+            Row(
+                f"{kind} `calls.list`: {count:,} calls ({pages} pages) at {limit} per "
+                f"{period:g} s: wall time vs the bound",
+                f"{elapsed:.2f} s",
+                f"{bound:.2f} s",
+                f"{elapsed / bound:.3f}×",
+                "≤ 1.05×",
+                elapsed / bound <= 1.05,
+            )
+        )
+    refused = sum(run[1] for run in runs.values())
+    section.rows.append(
+        Row(
+            "`calls.list`: 429 answers counted by the sandbox",
+            f"{refused}",
+            "–",
+            "–",
+            "0",
+            refused == 0,
+        )
+    )
+
+    rounds = config.pick(3, 9)
+    per_round = config.pick(20, 60)
+    page_bytes = len(json.dumps(_calls_page(CALLS_PAGE_SIZE)))
+    with fixed_response_server() as url:
+        variants, close = _page_variants(url)
+        try:
+            for operation in variants.values():
+                _check_page(operation())  # also opens the connection
+            _interleaved_sync(variants, 1, per_round // 2)  # warm-up
+            samples = _interleaved_sync(variants, rounds, per_round)
+        finally:
+            close()
+    _ratio_rows(
+        section,
+        f"sync `calls.list`, one page of {CALLS_PAGE_SIZE} calls",
+        samples,
+        "volubile_ext",
+        [("raw httpx", "raw httpx `.json()`", 1.10)],
+    )
+    section.details += [
+        f"**Under the rate limit.** {count:,} calls in a sandbox limited to {limit} requests "
+        f"per {period:g} s (the API's 100 per 15 s, scaled down; see `_calls_rate`), read with "
+        f"`calls.list(page_size={CALLS_PAGE_SIZE})` by a client with `rate_limit=({limit}, "
+        f"{period:g})`: {pages} pages. The bound: ({pages} − {limit}) / {limit / period:g} per "
+        f"s = {bound:.2f} s past the first window. One run each, sync then async, on one "
+        "sandbox (its window reset and its log emptied before each); 429s counted from the "
+        "sandbox's request log.",
+        "",
+        "| client | wall s | ratio to the bound | 429s |",
+        "|---|---:|---:|---:|",
+        *(
+            f"| {kind} | {run[0]:.3f} | {run[0] / bound:.3f}× | {run[1]} |"
+            for kind, run in runs.items()
+        ),
+        "",
+        f"**One page.** The minimal server of the overhead section answers every `GET "
+        f"/v1/calls` with the same page of {CALLS_PAGE_SIZE} calls as the sandbox makes them "
+        f"(extractors, classifiers, context; {page_bytes:,} bytes of JSON) "
+        "and says there are a million pages. Ours: the next page of a "
+        "`calls.list(...).pages()` iterator (the request, then 100 typed `Call` values); raw "
+        "httpx: `GET /v1/calls?page=N&size=100` and `.json()`. "
+        f"{rounds} rounds of {per_round} pages each, interleaved in blocks of {BLOCK}.",
+        "",
+    ]
+    section.details += _variant_details("One page of calls", samples, "raw httpx")
+    return section
+
+
 SECTIONS: dict[str, Callable[[Config], Section]] = {
     "overhead": bench_overhead,
     "import": bench_import,
@@ -1891,6 +2099,7 @@ SECTIONS: dict[str, Callable[[Config], Section]] = {
     "redis": bench_redis,
     "results": bench_results,
     "simulation": bench_simulation,
+    "calls": bench_calls,
 }
 
 

@@ -18,8 +18,8 @@ import attrs
 import pytest
 
 from tests import ROOT
-from tests.client_harness import AGENT_ID
 from volubile_ext._cli import main
+from volubile_ext.testing import Sandbox
 
 EXAMPLE_CAMPAIGN = ROOT / "examples" / "campaign.toml"
 EXAMPLE_RECIPIENTS = ROOT / "examples" / "recipients.csv"
@@ -38,9 +38,10 @@ SECRET_KEY = "vk_test_THIS-MUST-NEVER-BE-PRINTED-0123456789"
 # The shared sandbox fixture as the CLI tests want it: it takes SECRET_KEY, and has no rate limit.
 CLI_SANDBOX = pytest.mark.sandbox(api_keys=[SECRET_KEY], rate_limit=None)
 
+# The campaign names the sandbox's seeded OUTBOUND agent: `campaigns create` checks it first.
 CAMPAIGN_TOML = f"""
 name = "Renouvellements"
-agent_id = "{AGENT_ID}"
+agent_id = "{Sandbox.OUTBOUND_AGENT_ID}"
 start_date = 2027-06-07
 days = "weekdays"
 time_slots = ["09:00-15:00"]
@@ -102,6 +103,19 @@ class FakeStdin:
 
     def read(self, *_: object) -> str:
         raise AssertionError("the command must not read stdin")
+
+
+class AnsweringTerminal:
+    """stdin of a terminal where the person types ``answer`` (for a confirmation question)."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        return self.answer
 
 
 def clean_environment(**extra: str) -> dict[str, str]:

@@ -3,13 +3,19 @@
 Commands (``volubile COMMAND --help`` tells more)::
 
     volubile campaigns create FILE [--recipients CSV] [--dry-run] [--yes] [--journal PATH]
-                                   [--region FR] [--phone-column phone]
+                                   [--no-check-agent] [--region FR] [--phone-column phone]
                                    [--absent K] [--created K[=ID]] [--resend-uncertain]
                                    [--exclude-public-holidays]
     volubile campaigns get|pause|resume ID
     volubile campaigns results NAME --recipients CSV [--csv OUT] [--json-file OUT]
                                     [--journal PATH | --campaign-file FILE | --campaign-id ID]
     volubile campaigns cancel ID [--yes]
+    volubile agents list [--limit N] | agents get ID
+    volubile calls list [--campaign NAME] [--from D --to D] [--status S] [--agent ID]
+                        [--phone P] [--sort P,DIR] [--limit N] [--csv]
+    volubile calls get|transcript ID
+    volubile calls recording ID -o FILE [--force]
+    volubile calls create --agent ID --phone P [--context K=V | --context JSON] [--yes]
     volubile token --scope SCOPE [SCOPE ...]
     volubile slots clip SLOT [SLOT ...]
     volubile sandbox [--port N] [--db PATH]
@@ -52,6 +58,7 @@ from ._auth import clean_credential
 from ._cli_results import add_results_command
 from ._client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, Volubile
 from ._errors import (
+    AgentNotUsableError,
     APIConnectionError,
     APIResponseValidationError,
     APIStatusError,
@@ -169,6 +176,7 @@ class _Output:
         self._error: dict[str, Any] | None = None
         self._errors_noted: list[str] = []
         self._written = False
+        self._streamed: tuple[str, list[int]] | None = None  # (key, [items written])
 
     def say(self, text: str = "") -> None:
         """Human result text (stdout; left out in JSON mode, where the document says it all)."""
@@ -193,6 +201,29 @@ class _Output:
         self.document(value)
         if self.json_mode and not self._written:
             self._write(self._document)
+
+    def stream(self, key: str) -> Callable[[Mapping[str, Any]], None]:
+        """Write the document's ``key`` list now, item by item as the command makes them.
+
+        For a result too long to hold (every call of an account): the document starts with
+        ``key`` at once, each item follows as it comes, and :meth:`finish` closes the list and
+        writes the rest after it (the recorded :meth:`document`, and on failure the error), so
+        that stdout still holds exactly the text ``json.dumps(document, indent=2)`` would.
+        Returns the function that writes one item (it writes nothing outside JSON mode).
+        """
+        if not self.json_mode:
+            return lambda item: None
+        written = [0]
+        self._streamed = (key, written)
+        self._written = True
+        self._emit("{\n  " + json.dumps(key) + ": [")
+
+        def write(item: Mapping[str, Any]) -> None:
+            text = json.dumps(item, indent=2, ensure_ascii=False, default=str)
+            self._emit(("," if written[0] else "") + "\n    " + text.replace("\n", "\n    "))
+            written[0] += 1
+
+        return write
 
     def fail(
         self,
@@ -219,7 +250,7 @@ class _Output:
         ``error`` (``type``, ``message``, ``errors``, and details such as ``status_code``) and
         ``exit_code``; a successful one holds neither.
         """
-        if not self.json_mode or self._written:
+        if not self.json_mode or (self._written and self._streamed is None):
             return
         document = dict(self._document)
         if code != EXIT_OK:
@@ -229,12 +260,27 @@ class _Output:
                 "errors": [],
             }
             document.update(error=error, exit_code=code)
-        self._write(document)
+        if self._streamed is None:
+            self._write(document)
+            return
+        key, written = self._streamed
+        self._streamed = None
+        document.pop(key, None)
+        rest = "".join(
+            f",\n  {json.dumps(name)}: "
+            + json.dumps(value, indent=2, ensure_ascii=False, default=str).replace("\n", "\n  ")
+            for name, value in document.items()
+        )
+        self._emit(("\n  ]" if written[0] else "]") + rest + "\n}\n")
 
     def _write(self, document: Mapping[str, Any]) -> None:
         self._written = True
         text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
         print(_printable(text), file=self.stdout, flush=True)
+
+    def _emit(self, text: str) -> None:
+        self.stdout.write(_printable(text))
+        self.stdout.flush()
 
 
 # --------------------------------------------------------------------------------------------
@@ -346,6 +392,12 @@ def _parser() -> argparse.ArgumentParser:
         help="check and plan only: send nothing (no API key needed)",
     )
     create.add_argument(
+        "--no-check-agent",
+        action="store_true",
+        help="create without reading the campaign's agent first (by default one GET checks "
+        "that it exists and is OUTBOUND, and nothing is created otherwise)",
+    )
+    create.add_argument(
         "--journal",
         metavar="PATH",
         type=Path,
@@ -404,6 +456,10 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("id", metavar="ID", help="the campaign's id (a UUID)")
         if action == "cancel":
             _add_yes_option(sub, "cancel")
+
+    from ._cli_calls import add_agents_and_calls_commands
+
+    add_agents_and_calls_commands(commands, command)
 
     token = command(
         commands,
@@ -589,6 +645,12 @@ def _report_invalid(out: _Output, invalid: ClientValidationError, consequence: s
 
 def _hint(failure: VolubileError, args: argparse.Namespace) -> str:
     """What the user can do about an API failure (the message already says what happened)."""
+    # A command may know better (which resource was not found, what a failed call means).
+    command_hint = getattr(args, "failure_hint", None)
+    if command_hint is not None:
+        hint: str | None = command_hint(failure, args)
+        if hint is not None:
+            return hint
     if isinstance(failure, AuthenticationError):
         return f"Check the API key in ${API_KEY_ENV}: it is missing, mistyped or disabled."
     if isinstance(failure, PermissionDeniedError):
@@ -654,6 +716,9 @@ def _client(
 
         with Sandbox() as sandbox:
             out.note(f"Using a local sandbox at {sandbox.url} (nothing is sent to Volubile).")
+            seed = getattr(args, "seed_sandbox", None)
+            if seed is not None:
+                seed(sandbox)  # the calls commands: sample calls to read
             with Volubile(api_key=sandbox.api_key, base_url=sandbox.url) as client:
                 yield client
         return
@@ -1032,7 +1097,7 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
             # No plan above listed them: say them as the library would.
             for text in prepared.warnings:
                 warnings.warn(text, CampaignWarning, stacklevel=1)
-        with _journal_errors(args, len(prepared.chunks)):
+        with _journal_errors(args, len(prepared.chunks)), _agent_errors(args):
             if prepared.bulk:
                 report = _create_many(args, out, client, prepared, resolutions=resolutions)
                 document["bulk"] = report.to_dict()
@@ -1046,6 +1111,7 @@ def _create(args: argparse.Namespace, out: _Output) -> int:
                     journal=args.journal,
                     resolve_uncertain=resolutions,
                     resend_uncertain=args.resend_uncertain,
+                    check_agent=not args.no_check_agent,
                 )
                 assert isinstance(campaign, Campaign)  # one campaign prepared, one created
             except CampaignMayExistError as uncertain:
@@ -1190,6 +1256,25 @@ def _journal_errors(args: argparse.Namespace, campaigns: int) -> Iterator[None]:
         raise
 
 
+@contextlib.contextmanager
+def _agent_errors(args: argparse.Namespace) -> Iterator[None]:
+    """The agent check's refusal, in one line naming the file's field and the flag."""
+    try:
+        yield
+    except AgentNotUsableError as unusable:
+        agent = unusable.agent
+        reason = (
+            "there is no agent with this id in the account (`volubile agents list` shows them)"
+            if agent is None
+            else f"it is an {agent.type_ or 'untyped'} agent, and a campaign needs an OUTBOUND one"
+        )
+        raise UsageError(
+            f"{args.file}: agent_id {unusable.agent_id}: {reason}; nothing was sent "
+            "(--no-check-agent skips the check)",
+            kind="agent_not_usable",
+        ) from None
+
+
 # The planners' warnings name their Python arguments; here, the command's own flags.
 PlanT = TypeVar("PlanT", bound=CampaignPlan | BulkPlan)
 _PLANNER_ARGUMENTS = {
@@ -1240,6 +1325,7 @@ def _create_many(
             journal=args.journal,
             resolve_uncertain=resolutions,
             resend_uncertain=args.resend_uncertain,
+            check_agent=not args.no_check_agent,
             on_progress=progress,
         )
         assert isinstance(report, BulkCreateReport)  # several campaigns prepared, one report

@@ -36,7 +36,7 @@ from tests.cli_harness import (
     people_csv,
     start_console,
 )
-from tests.client_harness import AGENT_ID, create_campaign
+from tests.client_harness import create_campaign
 from volubile_ext import Volubile
 from volubile_ext.testing import DropConnection, ErrorStatus, Sandbox, UnknownValues
 
@@ -169,7 +169,7 @@ def test_campaign_file_in_json_with_its_own_recipients(
         json.dumps(
             {
                 "name": "JSON",
-                "agent_id": AGENT_ID,
+                "agent_id": Sandbox.OUTBOUND_AGENT_ID,
                 "start_date": "2027-06-07",
                 "days": ["monday", "TUESDAY"],
                 "time_slots": ["10:00-12:00", "14:00-16:00"],

@@ -29,6 +29,7 @@ from tests.cli_harness import (
     EXAMPLE_RECIPIENTS,
     ROOT,
     SECRET_KEY,
+    AnsweringTerminal,
     campaign_file,
     clean_environment,
     people_csv,
@@ -273,24 +274,11 @@ def test_with_the_phone_extra_the_same_rows_are_read(cli: CLI, sandbox: Sandbox)
     assert "phone extra" not in result.out + result.err
 
 
-class _AnsweringTerminal:
-    """stdin of a terminal where the person types ``answer``."""
-
-    def __init__(self, answer: str) -> None:
-        self.answer = answer
-
-    def isatty(self) -> bool:
-        return True
-
-    def readline(self) -> str:
-        return self.answer
-
-
 def test_a_bulk_create_names_the_campaigns_it_will_create_in_the_question(
     cli: CLI, sandbox: Sandbox, keyed: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     people = people_csv(tmp_path, 2500)
-    monkeypatch.setattr(sys, "stdin", _AnsweringTerminal("n\n"))
+    monkeypatch.setattr(sys, "stdin", AnsweringTerminal("n\n"))
 
     result = cli(
         *("campaigns", "create", campaign_file(tmp_path), "--recipients", people),

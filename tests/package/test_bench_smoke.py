@@ -29,6 +29,7 @@ SECTIONS = (
     "Four processes sharing one rate limit through Redis",
     "Campaign results",
     "Simulated campaigns in the sandbox",
+    "Iterating calls",
 )
 
 

@@ -506,9 +506,11 @@ def test_a_new_optional_request_field_is_sent_and_accepted_by_the_sandbox(
                                    headers={"X-Api-Key": sandbox.api_key})
                 errors = reply.json().get("errors", []) if reply.status_code == 400 else []
                 print(reply.status_code, [error["field"] for error in errors])
-            # The command line takes the field in a campaign file, by its Python name.
+            # The command line takes the field in a campaign file, by its Python name (with
+            # an agent the sandbox has: the command checks it before creating).
             path = pathlib.Path(tempfile.mkdtemp()) / "campaign.json"
-            path.write_text(json.dumps({**CAMPAIGN, "caller_id": "+33100000000"}))
+            path.write_text(json.dumps({**CAMPAIGN, "agent_id": Sandbox.OUTBOUND_AGENT_ID,
+                                        "caller_id": "+33100000000"}))
             os.environ["VOLUBILE_API_KEY"] = sandbox.api_key
             printed = io.StringIO()
             with contextlib.redirect_stdout(printed):

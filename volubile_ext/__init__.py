@@ -171,7 +171,13 @@ if not _typing.TYPE_CHECKING:
         module = _MODULE_OF.get(name)
         if module is None:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(_import_module(module, __name__), name)
+        try:
+            loaded = _import_module(module, __name__)
+        except AttributeError as error:
+            # `from volubile_ext import X` would turn it into "cannot import name", losing why
+            # (a field renamed in the spec fails here with that field's name).
+            raise ImportError(f"{__name__}.{name} could not be imported: {error}") from error
+        value = getattr(loaded, name)
         globals()[name] = value  # later reads are plain attribute reads
         return value
 

@@ -21,10 +21,11 @@ Sections (``--only`` names):
   process (Nagle disabled, one send per response): ``campaigns.get`` and ``campaigns.create``
   (one recipient), sync and async, versus raw httpx sending the same JSON and decoding the
   answer, and versus the generated ``sync_detailed`` / ``asyncio_detailed``.
-- ``import``: ``import volubile_ext`` versus ``import httpx, attrs`` in fresh interpreters
-  with warm bytecode caches, in a venv holding only the runtime dependencies and the
-  ``phone`` extra, which the script builds in ``.bench/runtime-venv`` and keeps between runs
-  (see :func:`runtime_python`).
+- ``import``: ``import volubile_ext`` and ``from volubile_ext import Volubile`` versus
+  ``import httpx, attrs`` in fresh interpreters with warm bytecode caches, in a venv holding
+  only the runtime dependencies and the ``phone`` extra, which the script builds in
+  ``.bench/runtime-venv`` and keeps between runs (see :func:`runtime_python`); judged on the
+  fastest of 41 interleaved runs of each statement.
 - ``body``: a 1,000-recipient campaign validated, built and serialised, versus ``json.dumps``
   of the same plain dict.
 - ``recipients``: ``load_recipients`` on 10,000, 100,000 and 1,000,000 E.164 CSV rows versus
@@ -722,12 +723,51 @@ def runtime_python() -> tuple[str | None, str]:
     return str(python), "built"
 
 
+def _min_ratio_row(
+    section: Section,
+    label: str,
+    ours: Samples,
+    baseline: Samples,
+    *,
+    target: float | None,
+    unit: Callable[[float], str],
+) -> float:
+    """A summary row judged on the fastest of N runs of each, CPU time; returns the ratio.
+
+    For fresh interpreters on a shared machine: a run can only be slowed by other processes,
+    never sped up, so the fastest of many interleaved runs is the closest to the import's own
+    cost, for ours and the baseline alike (measured the same way, in turns). The spread gives
+    the median and the range of the ratios of neighbouring runs.
+    """
+    ratio = min(ours.cpu) / min(baseline.cpu)
+    pairs = [a / b for a, b in zip(ours.cpu, baseline.cpu, strict=True)]
+    section.rows.append(
+        Row(
+            measurement=f"{label} (CPU time, fastest of {len(ours.cpu)})",
+            ours=unit(min(ours.cpu)),
+            baseline=unit(min(baseline.cpu)),
+            ratio=f"{ratio:.2f}× (pairs: median {_median(pairs):.2f}, {_spread(pairs)})",
+            target="–" if target is None else f"≤ {target:g}×",
+            met=None if target is None else ratio <= target,
+        )
+    )
+    section.details += [
+        f"- {label}: CPU, fastest run {unit(min(ours.cpu))} vs {unit(min(baseline.cpu))}, "
+        f"ratio {ratio:.2f}×; medians {unit(_median(ours.cpu))} vs "
+        f"{unit(_median(baseline.cpu))}, ratio of neighbouring runs {_median(pairs):.2f}× "
+        f"({_spread(pairs)}); wall, fastest {unit(min(ours.wall))} vs "
+        f"{unit(min(baseline.wall))}.",
+    ]
+    return ratio
+
+
 def bench_import(config: Config) -> Section:
     section = Section("Import time")
-    runs = config.pick(7, 31)
+    runs = config.pick(7, 41)
     statements = {
         "httpx, attrs": "import httpx, attrs",
         "volubile_ext": "import volubile_ext",
+        "from volubile_ext import Volubile": "from volubile_ext import Volubile",
         "httpx.Client()": "import httpx\nhttpx.Client()",
         "Volubile()": (
             "from volubile_ext import Volubile\n"
@@ -755,26 +795,36 @@ def bench_import(config: Config) -> Section:
                 samples[name].wall.append(wall)
                 samples[name].cpu.append(cpu)
     section.details += [
-        f"{runs} fresh interpreters per statement, interleaved, in {where}; each measures its "
-        "own import (interpreter start-up excluded) with a warm bytecode cache, in wall and "
-        "CPU time. Medians, ratios per pair of neighbouring runs:",
+        f"{runs} fresh interpreters per statement, interleaved (the statements take turns, in "
+        f"rotated order), in {where}; each measures its own import (interpreter start-up "
+        "excluded) with a warm bytecode cache, in wall and CPU time. The ratios are judged on "
+        "the fastest run of each statement: on a shared machine a run is only ever slowed "
+        "by other processes, and medians of fresh interpreters moved by a third from run to "
+        "run (1.45× with rounds from 0.96× to 2.02× in the run before this rule).",
         "",
     ]
 
     def ms(seconds: float) -> str:
         return f"{seconds * 1e3:.0f} ms"
 
-    _cpu_bound_rows(
+    venv = "runtime-only venv" if python is not None else "dev venv"
+    _min_ratio_row(
         section,
-        "`import volubile_ext` vs `import httpx, attrs`, runtime-only venv"
-        if python is not None
-        else "`import volubile_ext` vs `import httpx, attrs`, dev venv",
+        f"`import volubile_ext` vs `import httpx, attrs`, {venv}",
         samples["volubile_ext"],
         samples["httpx, attrs"],
         target=1.15,
         unit=ms,
     )
-    _cpu_bound_rows(
+    _min_ratio_row(
+        section,
+        f"`from volubile_ext import Volubile` vs `import httpx, attrs`, {venv}",
+        samples["from volubile_ext import Volubile"],
+        samples["httpx, attrs"],
+        target=1.15,
+        unit=ms,
+    )
+    _min_ratio_row(
         section,
         "import and build a client: `Volubile(...)` vs `httpx.Client()`",
         samples["Volubile()"],
@@ -786,11 +836,14 @@ def bench_import(config: Config) -> Section:
         "",
         "Why a venv of its own: in the development venv httpx also loads rich, click and "
         "pygments (its command line's extras, present there), which makes `import httpx` "
-        "slower and hides what ours adds. `import volubile_ext` loads neither asyncio (the "
-        "async paths import it), nor the generated client (loaded with the first client), "
-        "nor the sandbox, the CLI, phonenumbers, TOML or SQLite. Building a client costs "
-        "mostly httpx's own: an `httpx.Client` loads the CA bundle into an SSL context; ours "
-        "also loads the generated layer then.",
+        "slower and hides what ours adds. `import volubile_ext` loads only the package's "
+        "version: every public name is imported from its module when first used (PEP 562). "
+        "`from volubile_ext import Volubile` is what a program using the client pays: the "
+        "client, the generated layer's spec table and response models, the campaign input "
+        "rules; not the bulk runtime nor the planner (loaded by the first create), nor "
+        "asyncio (the async paths import it), the sandbox, the CLI, phonenumbers, TOML or "
+        "SQLite. Building a client costs mostly httpx's own: an `httpx.Client` loads the CA "
+        "bundle into an SSL context; ours also loads the generated client then.",
         "",
     ]
     return section
@@ -2141,6 +2194,81 @@ def render_table(sections: Sequence[Section]) -> list[str]:
 # What the profiles showed and what was changed (issues 14 and 6). Static text: its figures come
 # from the profiling sessions and runs named in it, not from the run that writes the report.
 NOTES = """\
+## Issue 14, second pass: CSV import, create and create_many with many recipients, import
+
+"Before" is main at 6657590: its full run (idle machine, load 1.0) and, in brackets, a run
+of these sections of the same commit at load 4.4 (median of the run). "After" is this
+branch's run (commit 819363f's code) at a load median of 10.3 (4.8 to 16.0; 2 cores shared
+by other engineers' builds and this branch's own test run): its rows replace these rows of
+the summary table, and its details these sections below. At that load the spreads are wide
+and single ratios move by a third from run to run; the memory row and the import rows
+(fastest of 41) are the ones a loaded machine distorts least.
+
+| measurement | target | before | after |
+|---|---|---:|---:|
+| `load_recipients`, 100k rows vs `list(csv.DictReader(...))` | ≤ 1.6× | 1.34× [1.31×] | 1.37× |
+| `load_recipients`, 1M rows vs `list(csv.DictReader(...))` | ≤ 1.6× | 1.44× [1.59×] | 1.64× |
+| `load_recipients`: CPU per row, 1M rows vs 10k | ≤ 1.15× | 1.42× [0.98×] | 1.32× |
+| `load_recipients` peak memory, 100,000 rows | ≤ 1.2× | 1.10× [1.10×] | 1.04× |
+| `campaigns.create`, 1,000 recipients vs raw httpx | ≤ 1.4× | 2.27× [2.28×] | 2.48× |
+| `create_many`, 20,000 recipients, no limit, vs a raw loop | ≤ 1.2× | 2.28× [2.12×] | 1.90× |
+| `import volubile_ext` vs `import httpx, attrs` (runtime venv) | ≤ 1.15× | 1.45× [1.44×] | 0.12× |
+| `from volubile_ext import Volubile` vs `import httpx, attrs` | ≤ 1.15× | – [1.40×] | 1.35× |
+
+The import figures before: the full run's medians, and in brackets the fastest of 9
+interleaved runs of an exported copy of main and of this branch side by side (load about 4),
+the method now used (see Import below).
+
+**`load_recipients`.** The duplicate check kept a dict of number to row number: an int object
+(32 bytes) and a dict entry per row, probed at random, and alone it grew from about 0.1 µs a
+row at 10k to 0.3 µs at 1M (most of what remained of the growth). The numbers kept are now the
+keys of a dict whose values are all `None`, and each recipient's row is in an `array` of
+machine integers (8 bytes, no object); the number-to-row map a duplicate needs is built when
+the first duplicate comes and extended only as later duplicates come. The rows that are not
+new E.164 numbers take the same path as before. On a machine this loaded (load 4 to 11 while
+this was measured) the per-row growth moves between 1.0× and 1.7× from one run to the next,
+for the baseline too (whose own growth, 10k to 1M, was 1.21× on the idle machine): the row's
+figure in a single run says little; the memory saved is certain.
+
+**`campaigns.create` and `create_many` with many recipients.** Nothing was done twice any
+more (the fingerprint went in the first pass); what costs is checking and copying each
+recipient in Python: a dict test, the E.164 pattern, a loop over the context's values, a copy,
+a Recipient, about a dozen interpreter-level calls per recipient. A list of plain recipients
+(dicts of exactly `phone` and `context`, an E.164 number, text keys and text values: what a
+caller or a CSV row gives) is now checked and copied by whole-list steps that run in C:
+`set(map(type, ...))`, `map(pattern.fullmatch, ...)`, one `str.isascii` (and one surrogate
+search only when not ASCII) over all keys and one over all values joined, `map(dict.copy,
+...)`, the Recipients made and filled by `map`. Any other list, and any list with a problem,
+goes through the per-recipient rules, which alone word the errors (tests compare the two paths
+item by item). Timed alone on the loaded machine, checking 1,000 plain recipients went from
+1.5–3.1 ms to 1.0 ms (fastest runs). What the create still does that the raw call does not,
+per 1,000 recipients: this check and copy, then `to_json` building each recipient's body dict
+again with a copy of its context (about 0.3 ms; building them with `map` instead measured
+slower, dict literals are the fast way), and the generated request model's `from_dict` of the
+other fields and its `to_dict` (about 15 µs, not per recipient). The send itself is httpx's,
+the same `json.dumps` as the raw call. Reaching 1.4× would need the body's recipients to be
+made once, at validation, and kept as their JSON form next to the Recipient (a dict more per
+recipient held by every request): left for a decision, as it trades memory for the create.
+
+**Import.** `import volubile_ext` loads only `_version`: every public name is imported from
+its module when first read (PEP 562 `__getattr__` over one table in `__init__.py`; the same
+names are imported under `TYPE_CHECKING` for mypy and IDEs, and a test checks the two agree),
+so the issue's row is met by construction and says little. What a program pays is `from
+volubile_ext import Volubile`, now a row of its own: `resources/campaigns.py` imports the bulk
+runtime, the planner and `prepare_create` at the first create, not with the client (`_bulk`,
+`_planning`, `_prepare`, `_holidays`: about 8 ms idle). What remains over `import httpx,
+attrs` (`-X importtime`, loaded machine): the generated layer the client's wire needs (spec
+table, client, types, four response models: about 17 ms), `_campaign_input` and
+`_recipients` (about 10 ms, pulled in by `_models` for `RetrySettings` and by
+`_base_client` for `CampaignRequest`), `_errors`, `_base_client`, `_auth`, `_retry`. Below
+1.15× would need the response side (`_models`, perf-get's) and the wire to stop importing the
+request rules, and the generated models the wire imports to load with the first call.
+**Method:** the import rows were medians of 31 fresh interpreters, whose rounds ranged from
+0.96× to 2.02× in one run. They are now judged on the fastest of 41 interleaved runs per
+statement, ours and the baseline measured alike: a fresh interpreter on a shared machine can
+only be slowed by other processes, so the fastest run is the closest to the import's own
+cost; the median ratio of neighbouring runs is still shown.
+
 ## Issue 14: what the profiles showed, and what changed
 
 "Before" is the library at commit 9447f72 measured by this version of the script (the same

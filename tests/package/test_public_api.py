@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 import volubile_ext
 
@@ -135,3 +139,46 @@ def test_importing_the_package_loads_no_optional_or_heavy_parts() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == ""
+
+
+def test_importing_the_package_loads_none_of_its_modules_until_a_name_is_used() -> None:
+    # perf: issue 14's import row. `import volubile_ext` loads the version only; each public
+    # name loads its module when first read, and `from volubile_ext import X` works as before.
+    probe = (
+        "import sys, volubile_ext;"
+        "ours = ('volubile_ext.', 'volubile_api');"
+        "before = sorted(m for m in sys.modules if m.startswith(ours));"
+        "from volubile_ext import Volubile, load_recipients;"
+        "after = {m for m in sys.modules if m.startswith('volubile_ext.')};"
+        "print(before);"
+        "print(sorted({'volubile_ext._client', 'volubile_ext.campaigns._recipients'} - after));"
+        "deferred = {'volubile_ext.campaigns._bulk', 'volubile_ext.campaigns._planning'};"
+        "print(sorted(deferred & after))"
+    )
+    lines = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert lines == ["['volubile_ext._version']", "[]", "[]"]
+
+
+def test_the_lazy_table_names_what_the_type_checking_imports_name() -> None:
+    # mypy and IDEs read the TYPE_CHECKING imports, the interpreter reads _LAZY: they must say
+    # the same, name for name and module for module, and cover __all__.
+    tree = ast.parse(Path(volubile_ext.__file__).read_text(encoding="utf-8"))
+    checked = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "_typing.TYPE_CHECKING"
+    )
+    imported = {
+        alias.name: "." * node.level + (node.module or "")
+        for node in checked.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    lazy = {name: module for module, names in volubile_ext._LAZY.items() for name in names}
+    assert lazy == imported
+    assert sorted([*lazy, "__version__"]) == volubile_ext.__all__
+    assert set(volubile_ext.__all__) <= set(dir(volubile_ext))
+    with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
+        volubile_ext.Nope  # noqa: B018

@@ -431,7 +431,8 @@ def test_a_renamed_request_field_fails_mypy_and_import_with_its_name(
     checked = mypy_with_package(committed_copy, tmp_path / "mypy", "-p", "volubile_ext")
     assert checked.returncode == 1
     assert '"type[CreateCampaignRequest]" has no attribute "batchSize"' in checked.stdout
-    probe = run_with_package(committed_copy, "import volubile_ext")
+    # `import volubile_ext` alone loads its names lazily: importing the client is what fails.
+    probe = run_with_package(committed_copy, "from volubile_ext import Volubile")
     assert probe.returncode == 1
     assert "has no attribute 'batchSize'" in probe.stderr
 

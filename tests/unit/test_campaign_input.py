@@ -209,6 +209,64 @@ def test_a_generator_of_recipients_is_read_once() -> None:
     assert len(request.recipients) == 3
 
 
+def _plain(count: int) -> list[dict[str, Any]]:
+    return [
+        {"phone": f"+3361234{index:04d}", "context": {"firstName": f"Ana{index}", "n": "1"}}
+        for index in range(count)
+    ]
+
+
+def test_a_list_of_plain_recipients_is_checked_list_by_list(monkeypatch: Any) -> None:
+    # perf: issue 14's create rows. A list of {"phone", "context"} dicts with E.164 numbers
+    # and text contexts is checked by whole-list steps: no per-recipient call of the rules.
+    calls: list[object] = []
+    for name in ("flat_context_copy", "trusted_recipient", "_recipient_from_mapping"):
+        original = getattr(_campaign_input, name)
+
+        def counting(*args: Any, _original: Any = original) -> Any:
+            calls.append(args)
+            return _original(*args)
+
+        monkeypatch.setattr(_campaign_input, name, counting)
+    people = _plain(1000)
+    request = build_campaign_request(**VALID, recipients=people)
+    assert calls == []
+    assert request.to_json()["recipients"] == people
+    assert request.recipients == tuple(Recipient(p["phone"], p["context"]) for p in people)
+    people[0]["context"]["firstName"] = "Bob"  # copied, not shared
+    assert request.to_json()["recipients"][0]["context"]["firstName"] == "Ana0"
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"phone": "0612345678"}, ("recipients[7].phone", "must be in E.164")),
+        ({"phone": 33612345678}, ("recipients[7].phone", "must be text")),
+        ({"context": {"firstName": "\ud800"}}, ("recipients[7].context.firstName", "")),
+        ({"context": {"\ud800": "Ana"}}, ("recipients[7].context", "a key holds")),
+        ({"context": {"firstName": None}}, ("recipients[7].context.firstName", "must not")),
+        ({"context": {"age": 2**70}}, ("recipients[7].context.age", "is too large")),
+        ({"context": {"age": 42, "vip": True}}, None),
+        ({"context": {}}, None),
+        ({"context": ["Ana"]}, ("recipients[7].context", "must be a mapping")),
+        ({"extra": 1}, ("recipients[7].extra", "")),
+    ],
+)
+def test_a_list_with_one_recipient_off_the_plain_form_is_read_as_before(
+    change: dict[str, Any], problem: tuple[str, str] | None
+) -> None:
+    people = _plain(10)
+    people[7] = {**people[7], **change}
+    one_by_one = (person for person in people)  # a generator takes the per-recipient rules
+    if problem is None:
+        request = build_campaign_request(**VALID, recipients=people)
+        assert request == build_campaign_request(**VALID, recipients=one_by_one)
+        return
+    found = build_problems(recipients=people)
+    assert found == build_problems(recipients=one_by_one)
+    assert any(field == problem[0] and problem[1] in message for field, message in found), found
+
+
 def test_from_json_reads_a_body_back_to_the_same_request() -> None:
     request = build_campaign_request(
         **VALID,

@@ -562,6 +562,36 @@ def test_duplicates_are_folded_into_the_first_row(tmp_path: Path, phone_extra: b
     )
 
 
+def test_a_duplicate_names_its_kept_row_wherever_the_two_lie(tmp_path: Path) -> None:
+    # The kept row of a duplicate is looked up in a map built at the first duplicate and
+    # extended later: numbers kept before it, after it, and rows shifted by a blank line and a
+    # value over two lines all name their own row.
+    text = (
+        "phone,note\n"
+        "+33600000001,a\n"  # row 2
+        "+33600000002,b\n"  # 3
+        "+33600000001,dup of 2\n"  # 4: the first duplicate, the map is built
+        "\n"  # line 5: blank, not a row
+        '+33600000003,"two\nlines"\n'  # rows 6-7
+        "+33600000002,dup of 3\n"  # 8: kept before the map was built
+        "+33600000003,dup of 6\n"  # 9: kept after it: the map is extended
+        "+33600000004,d\n"  # 10
+        "+33600000004,dup of 10\n"  # 11
+        "+33600000003,dup of 6 again\n"  # 12
+    )
+    result = load_recipients(write(tmp_path, text))
+    assert [r.phone for r in result.recipients] == [f"+3360000000{i}" for i in (1, 2, 3, 4)]
+    assert [(d.row, d.kept_row) for d in result.duplicates] == [
+        (4, 2),
+        (8, 3),
+        (9, 6),
+        (11, 10),
+        (12, 6),
+    ]
+    mappings = [{"phone": "+33600000001"}, {"phone": "+33600000002"}, {"phone": "+33600000002"}]
+    assert [(d.row, d.kept_row) for d in load_recipients(mappings).duplicates] == [(3, 2)]
+
+
 def test_the_summary_lists_every_row_that_is_not_a_recipient() -> None:
     result = load_recipients([{"phone": PHONE}, {"phone": PHONE}, {"phone": "x"}])
     assert str(result) == "\n".join(

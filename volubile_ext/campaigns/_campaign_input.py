@@ -57,6 +57,7 @@ from ._recipients import (
     has_surrogate,
     is_e164,
     phone_problem,
+    plain_recipients,
     recipient_json,
     trusted_recipient,
 )
@@ -772,6 +773,10 @@ def _rule_recipients(
         )
         return None
     assert isinstance(value, Iterable)
+    if type(value) in (list, tuple) and (limit is None or len(value) <= limit):  # type: ignore[arg-type]
+        plain = plain_recipients(value)  # type: ignore[arg-type]
+        if plain is not None:
+            return tuple(plain)
     before = len(errors)
     recipients: list[Recipient] = []
     keep = recipients.append

@@ -16,25 +16,6 @@ from .._base_client import CAMPAIGN_MAY_EXIST
 from .._errors import CampaignWarning, VolubileError
 from .._models import Campaign, CampaignStatus
 from .._wire import CreateCampaignRequestFields
-from ..campaigns._bulk import (
-    INTERRUPT_SENT_ATTRIBUTE,
-    BulkCreateReport,
-    BulkRun,
-    JournalBackend,
-    ProgressCallback,
-    Resolution,
-    read_resolutions,
-)
-from ..campaigns._campaign_input import (
-    CampaignRequest,
-    DateInput,
-    DaysInput,
-    RecipientsInput,
-    RetryInput,
-    TimeSlotsInput,
-    TimezoneInput,
-)
-from ..campaigns._prepare import PreparedCreate, prepare_create
 from ..campaigns._results import (
     NOT_GIVEN,
     CampaignResults,
@@ -47,8 +28,28 @@ from .agents import acheck_agent
 from .agents import check_agent as _check_agent
 from .calls import AsyncCalls, Calls
 
+# perf: "`import volubile_ext`" (scripts/bench.py). The bulk runtime and the planner (with
+# their journal, report and calendar classes) are imported by the first create, not with the
+# client: a program that only reads campaigns never loads them.
 if TYPE_CHECKING:
     from .._base_client import _Operation
+    from ..campaigns._bulk import (
+        BulkCreateReport,
+        BulkRun,
+        JournalBackend,
+        ProgressCallback,
+        Resolution,
+    )
+    from ..campaigns._campaign_input import (
+        CampaignRequest,
+        DateInput,
+        DaysInput,
+        RecipientsInput,
+        RetryInput,
+        TimeSlotsInput,
+        TimezoneInput,
+    )
+    from ..campaigns._prepare import PreparedCreate
 
 __all__ = ["AsyncCampaigns", "Campaigns"]
 
@@ -71,6 +72,8 @@ def _prepared_run(
 ) -> BulkRun:
     """The run of a prepared create (one chunk, the campaign itself) or create_many, the
     resolutions checked before anything is sent."""
+    from ..campaigns._bulk import BulkRun, read_resolutions
+
     return BulkRun(
         list(prepared.chunks),
         total_recipients=prepared.recipient_count,
@@ -85,6 +88,8 @@ def _interrupted_create(stop: BaseException, op: _Operation[Any], request: Campa
     # Ctrl-C or a task's cancellation, like any ambiguous failure, must not hide that the
     # campaign may exist. The exception keeps its type (a KeyboardInterrupt must stay one), and
     # carries the news as a note, shown with it.
+    from ..campaigns._bulk import INTERRUPT_SENT_ATTRIBUTE
+
     setattr(stop, INTERRUPT_SENT_ATTRIBUTE, op.may_have_been_sent)
     if op.may_have_been_sent:
         stop.add_note(
@@ -170,6 +175,8 @@ class Campaigns(SyncAPIResource):
         :class:`CampaignMayExistError` until you check the account and say what you found:
         ``resolve_uncertain="absent"`` (it is created now), ``"created"`` or its campaign id.
         """
+        from ..campaigns._prepare import prepare_create
+
         prepared = prepare_create(
             name=name,
             agent_id=agent_id,
@@ -249,6 +256,8 @@ class Campaigns(SyncAPIResource):
         ``journal=RedisJournal(url, key=...)`` keeps the same records in Redis instead, so that
         a run stopped on one machine can be resumed on another.
         """
+        from ..campaigns._prepare import prepare_create
+
         prepared = prepare_create(
             name=name,
             agent_id=agent_id,
@@ -400,6 +409,8 @@ class AsyncCampaigns(AsyncAPIResource):
         **fields: Unpack[CreateCampaignRequestFields],
     ) -> Campaign:
         """Create a campaign; see :meth:`Campaigns.create`."""
+        from ..campaigns._prepare import prepare_create
+
         prepared = prepare_create(
             name=name,
             agent_id=agent_id,
@@ -463,6 +474,8 @@ class AsyncCampaigns(AsyncAPIResource):
         **fields: Unpack[CreateCampaignRequestFields],
     ) -> BulkCreateReport:
         """Create one campaign per chunk of recipients; see :meth:`Campaigns.create_many`."""
+        from ..campaigns._prepare import prepare_create
+
         prepared = prepare_create(
             name=name,
             agent_id=agent_id,

@@ -81,6 +81,51 @@ FULL_CAMPAIGN_BODY: dict[str, Any] = {
 OMIT: Any = object()
 
 
+REFERENCE_CALL_ID = "7f1c6a3e-3c0b-4a51-9a5e-2b8f2f0e7d11"
+REFERENCE_CALL_AGENT_ID = "0b6f3c56-5a0e-4d36-9d55-1c1b0f0b7a21"
+# The reference's example of a call (notes §2.11), newest version: the typed values' and the
+# webhooks' tests read it.
+REFERENCE_CALL: dict[str, Any] = {
+    "id": REFERENCE_CALL_ID,
+    "agentId": REFERENCE_CALL_AGENT_ID,
+    "phone": "+33612345678",
+    "type": "OUTBOUND",
+    "duration": 360,
+    "startTime": "2024-07-30T14:35:00Z",
+    "endTime": "2024-07-30T14:41:00Z",
+    "anonymous": False,
+    "status": "COMPLETED",
+    "extractors": [
+        {
+            "name": "customer",
+            "value": [
+                {"name": "firstname", "value": ["John"]},
+                {"name": "lastname", "value": ["Doe"]},
+                {"name": "address", "value": ["123 Main St"]},
+            ],
+        },
+        {"name": "example", "value": ["example1"]},
+    ],
+    "extractedData": {
+        "customer": {"firstname": "John", "lastname": "Doe", "address": "123 Main St"},
+        "example": "example1",
+    },
+    "classifiers": [
+        {"name": "Customer's request", "value": "Refund", "type": "PRIMARY"},
+        {"name": "Sentiment", "value": "Positive", "type": "SECONDARY"},
+    ],
+    "classificationData": {"Customer's request": "Refund", "Sentiment": "Positive"},
+    "context": {
+        "firstName": "John",
+        "orderNumber": "5HZ99FRT",
+        "system": {"phone": "+33612345678"},
+    },
+    "recorded": True,
+    "summary": "Discussed project requirements and next steps.",
+    "created": "2024-07-30T14:45:00Z",
+}
+
+
 def campaign_body(base: dict[str, Any] = CAMPAIGN_BODY, /, **changes: Any) -> dict[str, Any]:
     """A fresh copy of ``base`` (``CAMPAIGN_BODY`` or ``FULL_CAMPAIGN_BODY``) with ``changes``,
     named as on the wire (``batchSize=0``); a field changed to ``OMIT`` is left out."""

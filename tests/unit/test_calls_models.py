@@ -8,6 +8,9 @@ import uuid
 import attrs
 import pytest
 
+from tests.client_harness import REFERENCE_CALL as CALL
+from tests.client_harness import REFERENCE_CALL_AGENT_ID as AGENT_ID
+from tests.client_harness import REFERENCE_CALL_ID as CALL_ID
 from volubile_api.models import AgentResponse, CallResponse, TranscriptResponse
 from volubile_api.types import UNSET
 from volubile_ext import (
@@ -26,44 +29,6 @@ from volubile_ext import (
 from volubile_ext._calls_models import parse_agent, parse_call, parse_transcript
 
 UTC = datetime.UTC
-CALL_ID = "7f1c6a3e-3c0b-4a51-9a5e-2b8f2f0e7d11"
-AGENT_ID = "0b6f3c56-5a0e-4d36-9d55-1c1b0f0b7a21"
-# The reference's example of a call (notes §2.11), newest version.
-CALL = {
-    "id": CALL_ID,
-    "agentId": AGENT_ID,
-    "phone": "+33612345678",
-    "type": "OUTBOUND",
-    "duration": 360,
-    "startTime": "2024-07-30T14:35:00Z",
-    "endTime": "2024-07-30T14:41:00Z",
-    "anonymous": False,
-    "status": "COMPLETED",
-    "extractors": [
-        {
-            "name": "customer",
-            "value": [
-                {"name": "firstname", "value": ["John"]},
-                {"name": "lastname", "value": ["Doe"]},
-                {"name": "address", "value": ["123 Main St"]},
-            ],
-        },
-        {"name": "example", "value": ["example1"]},
-    ],
-    "extractedData": {
-        "customer": {"firstname": "John", "lastname": "Doe", "address": "123 Main St"},
-        "example": "example1",
-    },
-    "classifiers": [
-        {"name": "Customer's request", "value": "Refund", "type": "PRIMARY"},
-        {"name": "Sentiment", "value": "Positive", "type": "SECONDARY"},
-    ],
-    "classificationData": {"Customer's request": "Refund", "Sentiment": "Positive"},
-    "context": {"firstName": "John", "system": {"phone": "+33612345678"}},
-    "recorded": True,
-    "summary": "Discussed project requirements and next steps.",
-    "created": "2024-07-30T14:45:00Z",
-}
 
 
 def test_a_call_reads_every_field_as_a_library_type() -> None:

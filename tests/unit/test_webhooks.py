@@ -362,11 +362,8 @@ def test_parse_webhook_gives_the_typed_call() -> None:
     assert call.status is CallStatus.COMPLETED
     assert call.duration == 360
     assert call.start_time == datetime.datetime(2024, 7, 30, 14, 35, tzinfo=datetime.UTC)
-    assert call.extracted_data == {
-        "customer": {"firstname": "John", "lastname": "Doe"},
-        "example": "example1",
-    }
-    assert call.classification_data == {"Sentiment": "Positive"}
+    assert call.extracted_data == REFERENCE_CALL["extractedData"]
+    assert call.classification_data == REFERENCE_CALL["classificationData"]
     assert call.context["system"] == {"phone": "+33612345678"}
 
 

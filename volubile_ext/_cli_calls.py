@@ -48,6 +48,7 @@ from ._errors import (
     PermissionDeniedError,
     VolubileError,
 )
+from ._spreadsheet import spreadsheet_safe
 from ._wire import Unset
 from ._wire import spec as _spec
 from .campaigns._campaign_input import CALL_STATUSES  # --status takes these (from the spec)
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
     from ._client import Volubile
     from .testing import Sandbox
 
-__all__ = ["add_agents_and_calls_commands", "spreadsheet_safe"]
+__all__ = ["add_agents_and_calls_commands"]
 
 # The largest page the API serves: the fewest requests for a whole list.
 MAX_PAGE_SIZE = int(_spec.operations.listCalls.parameters.size.maximum)
@@ -962,22 +963,6 @@ def _write_csv(stream: IO[str], rows: Sequence[Mapping[str, str]]) -> None:
     for row in rows:
         writer.writerow([spreadsheet_safe(row.get(column, "")) for column in columns])
     stream.flush()
-
-
-# A number (an E.164 phone, a duration) cannot be a formula, though it starts with + or -.
-_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
-
-
-def spreadsheet_safe(cell: str) -> str:
-    """``cell`` as a spreadsheet will not run it: a leading ``'`` before ``= + - @``, tab or CR.
-
-    A spreadsheet opening a CSV runs a cell that starts with one of those as a formula
-    (``=HYPERLINK(...)``, ``=cmd|...``); extracted data is what a caller said, so it may be
-    one. Numbers, E.164 phones included, are left as they are (OWASP's CSV injection advice).
-    """
-    if cell and cell[0] in "=+-@\t\r" and not _NUMBER.fullmatch(cell):
-        return "'" + cell
-    return cell
 
 
 # --------------------------------------------------------------------------------------------

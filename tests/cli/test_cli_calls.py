@@ -30,7 +30,8 @@ from tests.cli_harness import (
     clean_environment,
 )
 from tests.client_harness import AGENT_ID
-from volubile_ext._cli_calls import SAMPLE_CALL_IDS, spreadsheet_safe
+from volubile_ext._cli_calls import SAMPLE_CALL_IDS
+from volubile_ext._spreadsheet import spreadsheet_safe
 from volubile_ext.testing import Delay, DropConnection, ErrorStatus, Sandbox
 
 pytestmark = CLI_SANDBOX

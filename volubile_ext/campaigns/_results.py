@@ -43,6 +43,7 @@ from typing import IO, TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar
 import attrs
 
 from .._errors import ClientValidationError, FieldError, ProblemList
+from .._spreadsheet import spreadsheet_safe
 from .._wire import spec as _spec
 from ._campaign_input import MAX_RECIPIENTS, RecipientsInput, RetrySettings, _rule_recipients
 from ._fields import INVALID, check_value
@@ -60,7 +61,6 @@ __all__ = [
     "RecipientResult",
     "ResultTotals",
     "join_results",
-    "neutralize_cell",
 ]
 
 #: Call statuses that mean the person was reached: the call was answered and had a
@@ -477,7 +477,7 @@ class CampaignResults:
         layout = self._layout()
         with _destination(destination, bom=True) as stream:
             writer = csv.writer(stream)
-            writer.writerow([neutralize_cell(name) for name, _ in layout])
+            writer.writerow([spreadsheet_safe(name) for name, _ in layout])
             count = 0
             for row in self:
                 writer.writerow(_csv_cells(row, layout))
@@ -542,14 +542,6 @@ def _flat_value(data: Mapping[str, Any], dotted: str) -> Any:
 
 
 _MISSING: Final = object()
-_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralize_cell(text: str) -> str:
-    """A CSV cell a spreadsheet shows as text: one that starts like a formula (``=``, ``+``,
-    ``-``, ``@``, a tab or a carriage return, OWASP's list) gets a leading ``'``, which Excel
-    and LibreOffice take as "text follows". Other text is returned as is."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _cell(value: Any) -> str:
@@ -565,7 +557,7 @@ def _cell(value: Any) -> str:
         text = value.isoformat()
     else:
         text = json.dumps(value, ensure_ascii=False, default=_json_default)
-    return neutralize_cell(text)
+    return spreadsheet_safe(text)
 
 
 def _csv_cells(row: RecipientResult, layout: list[tuple[str, Any]]) -> list[str]:

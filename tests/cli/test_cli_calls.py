@@ -213,15 +213,19 @@ def test_an_empty_list_says_so(cli: CLI, sandbox: Sandbox, keyed: None) -> None:
     assert "No calls." in result.err
 
 
+def _150_calls_whose_second_page_fails(sandbox: Sandbox) -> None:
+    """The first page of 100 goes through (a tiny delay, processed); every later one is
+    refused, with a status a client never retries."""
+    for index in range(150):
+        sandbox.add_call(phone=f"+336123{index:05d}")
+    sandbox.inject(Delay(0.001), method="GET", path="/v1/calls")
+    sandbox.inject(ErrorStatus(403), method="GET", path="/v1/calls", times=None)
+
+
 def test_a_failure_on_a_later_page_keeps_the_json_one_document_with_what_was_read(
     cli: CLI, sandbox: Sandbox, keyed: None
 ) -> None:
-    for index in range(150):
-        sandbox.add_call(phone=f"+336123{index:05d}")
-    # The first page goes through (a tiny delay, processed); every later one is refused, with
-    # a status a client never retries.
-    sandbox.inject(Delay(0.001), method="GET", path="/v1/calls")
-    sandbox.inject(ErrorStatus(403), method="GET", path="/v1/calls", times=None)
+    _150_calls_whose_second_page_fails(sandbox)
 
     result = cli("--json", *_at(sandbox, "calls", "list"))
 
@@ -325,10 +329,7 @@ def test_csv_cells_a_spreadsheet_would_run_are_quoted(
 def test_csv_keeps_the_calls_read_before_a_page_failed(
     cli: CLI, sandbox: Sandbox, keyed: None
 ) -> None:
-    for index in range(150):
-        sandbox.add_call(phone=f"+336123{index:05d}")
-    sandbox.inject(Delay(0.001), method="GET", path="/v1/calls")
-    sandbox.inject(ErrorStatus(403), method="GET", path="/v1/calls", times=None)
+    _150_calls_whose_second_page_fails(sandbox)
 
     result = cli(*_at(sandbox, "calls", "list", "--csv"))
 

@@ -41,6 +41,8 @@ Sections (``--only`` names):
 - ``burst``: 200 concurrent ``campaigns.get`` (async tasks, then threads) against the sandbox
   at the API's 100 requests per 15 s (``--quick``: 40 at 20 per 3 s), versus the bound; 429s.
 - ``tokens``: single-flight token minting with 100 concurrent tasks and 100 threads.
+- ``simulation``: a 1,000-recipient campaign's whole life on the sandbox's simulated clock
+  (issue 12), batchSize 100 and 1,000, against the budget of 1 s of CPU per simulated month.
 - ``redis``: four processes (two async) sharing one limit through Redis against one sandbox at
   20 requests per 2 s, all running, then one killed mid-run: span vs the bound, 429s.
 """
@@ -1629,6 +1631,92 @@ def bench_redis(config: Config) -> Section:
     return section
 
 
+# ------------------------------------------------------------------------------------------
+# 12. The sandbox's simulated campaigns (issue 12)
+
+SIMULATED_MONTH = datetime.timedelta(days=30)
+# The budget the issue sets: 1 s of CPU per simulated month.
+SIMULATION_BUDGET = 1.0
+
+
+def _simulated_campaign(batch_size: int) -> tuple[float, float, float, int]:
+    """One 1,000-recipient campaign's whole life on a fresh sandbox, within a simulated month:
+    CPU and wall seconds of ``clock.advance(days=30)``, its life in days, its calls."""
+    from volubile_ext.testing import Sandbox
+
+    body = build_campaign_request(
+        **dict(
+            CREATE_ARGS,
+            agent_id=Sandbox.OUTBOUND_AGENT_ID,
+            time_slots=["09:00-15:00", "16:00-19:00"],
+            batch_size=batch_size,
+            retry={"max": 3, "delay": 4, "retry_on": ["NO_ANSWER", "VOICE_BOX"]},
+            recipients=_recipients(1000),
+        )
+    ).to_json()
+    with Sandbox(rate_limit=None) as sandbox:
+        clock = sandbox.start_clock("2031-03-01T00:00:00+00:00")
+        sandbox.simulation(seed=1, outcomes={"COMPLETED": 0.5, "NO_ANSWER": 0.3, "VOICE_BOX": 0.2})
+        response = httpx.post(
+            f"{sandbox.url}/v1/campaigns", json=body, headers={"X-Api-Key": sandbox.api_key}
+        )
+        response.raise_for_status()
+        campaign_id = response.json()["id"]
+        started = clock.time()
+        gc.collect()
+        cpu, wall = time.process_time(), time.perf_counter()
+        clock.advance(days=SIMULATED_MONTH.days)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        progress = sandbox.progress(campaign_id)
+        if not progress.finished or progress.final != 1000:
+            raise RuntimeError(f"the campaign did not finish within a simulated month: {progress}")
+        last = max(call.document["endTime"] for call in sandbox.calls())
+        life = datetime.datetime.fromisoformat(last).timestamp() - started
+        return cpu, wall, life / 86400, progress.calls
+
+
+def bench_simulation(config: Config) -> Section:
+    section = Section("Simulated campaigns in the sandbox")
+    rounds = config.pick(1, 5)
+    months = SIMULATED_MONTH / datetime.timedelta(days=30)
+    runs = {size: [_simulated_campaign(size) for _ in range(rounds)] for size in (100, 1000)}
+    for size, results in runs.items():
+        cpu = _median([run[0] for run in results])
+        ratio = cpu / (SIMULATION_BUDGET * months)
+        section.rows.append(
+            Row(
+                f"simulated 1,000-recipient campaign (batchSize {size}, 3 retries), "
+                "whole life in one simulated month: CPU vs the 1 s budget",
+                f"{cpu:.2f} s",
+                f"{SIMULATION_BUDGET * months:.2f} s",
+                f"{ratio:.2f}× ({_spread([run[0] / SIMULATION_BUDGET for run in results])})",
+                "≤ 1×",
+                ratio <= 1.0,
+            )
+        )
+    section.details += [
+        "One campaign of 1,000 recipients (weekdays, `09:00-15:00` and `16:00-19:00`, clipped "
+        "to 10:00-13:00 and 14:00-19:00 in Europe/Paris; retry max 3, delay 4 h, on NO_ANSWER "
+        "and VOICE_BOX; outcomes 50% COMPLETED, 30% NO_ANSWER, 20% VOICE_BOX, seed 1) created "
+        "over HTTP on a fresh sandbox, then `sandbox.clock.advance(days=30)`: every call placed "
+        "(stored IN_PROGRESS) and ended (stored again with its data), no webhook. The baseline "
+        "is the issue's budget, not another program: 1 s of CPU per simulated month (the "
+        "process's CPU time, the sandbox's idle server threads included). "
+        f"{rounds} fresh sandbox(es) per batch size; medians.",
+        "",
+        "| batchSize | CPU s | wall s | life (days) | calls |",
+        "|---:|---:|---:|---:|---:|",
+        *(
+            f"| {size} | {_median([r[0] for r in results]):.3f} | "
+            f"{_median([r[1] for r in results]):.3f} | {_median([r[2] for r in results]):.1f} | "
+            f"{results[0][3]} |"
+            for size, results in runs.items()
+        ),
+        "",
+    ]
+    return section
+
+
 SECTIONS: dict[str, Callable[[Config], Section]] = {
     "overhead": bench_overhead,
     "import": bench_import,
@@ -1641,6 +1729,7 @@ SECTIONS: dict[str, Callable[[Config], Section]] = {
     "burst": bench_burst,
     "tokens": bench_tokens,
     "redis": bench_redis,
+    "simulation": bench_simulation,
 }
 
 

@@ -82,6 +82,12 @@ from .campaigns._recipients import (
     normalize_phone,
 )
 from .campaigns._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
+from .webhooks._signature import (
+    WebhookError,
+    WebhookVerificationError,
+    sign_webhook,
+    verify_webhook,
+)
 
 __all__ = [
     "ALLOWED_WINDOWS",
@@ -155,6 +161,8 @@ __all__ = [
     "UnprocessableEntityError",
     "Volubile",
     "VolubileError",
+    "WebhookError",
+    "WebhookVerificationError",
     "__version__",
     "clip_time_slots",
     "french_public_holidays",
@@ -164,4 +172,6 @@ __all__ = [
     "plan_campaign",
     "plan_many",
     "prepare_create",
+    "sign_webhook",
+    "verify_webhook",
 ]

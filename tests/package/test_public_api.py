@@ -79,6 +79,8 @@ EXPECTED = [
     "UnprocessableEntityError",
     "Volubile",
     "VolubileError",
+    "WebhookError",
+    "WebhookVerificationError",
     "__version__",
     "clip_time_slots",
     "french_public_holidays",
@@ -88,6 +90,8 @@ EXPECTED = [
     "plan_campaign",
     "plan_many",
     "prepare_create",
+    "sign_webhook",
+    "verify_webhook",
 ]
 
 

@@ -36,6 +36,7 @@ class FakeClock:
 
 def test_the_public_names_are_pinned_and_sorted() -> None:
     assert testing.__all__ == [
+        "CampaignProgress",
         "Delay",
         "DropConnection",
         "ErrorStatus",
@@ -44,10 +45,17 @@ def test_the_public_names_are_pinned_and_sorted() -> None:
         "NonJSONBody",
         "RequestRecord",
         "Sandbox",
+        "SandboxClock",
+        "Simulation",
+        "SimulationOptions",
+        "SimulationStuck",
         "StoredAgent",
         "StoredCall",
         "StoredCampaign",
         "UnknownValues",
+        "Webhook",
+        "WebhookAttempt",
+        "WebhookDelivery",
     ]
     assert testing.__all__ == sorted(testing.__all__)
     for name in testing.__all__:

@@ -82,9 +82,17 @@ campaign was created twice and none was lost. Agents and calls: :meth:`Sandbox.a
 :meth:`Sandbox.add_agent` (:class:`StoredAgent`; two are seeded, ``Sandbox.OUTBOUND_AGENT_ID``
 and ``Sandbox.INBOUND_AGENT_ID``), :meth:`Sandbox.calls` and :meth:`Sandbox.add_call`
 (:class:`StoredCall`, with a transcript and a recording).
+
+Simulated time: :meth:`Sandbox.start_clock` gives a :class:`SandboxClock` that a test moves
+forward (``advance(days=3)``, ``advance_to(...)``, ``run_until_done()``); as it moves, every
+ACTIVE campaign places the calls it would (:meth:`Sandbox.simulation` sets their outcomes,
+:meth:`Sandbox.progress` tells a :class:`CampaignProgress`), and :meth:`Sandbox.webhook` posts
+each finished call, signed, to a receiver on loopback (:class:`Webhook`, its log of
+:class:`WebhookDelivery` and :class:`WebhookAttempt`).
 """
 
 from ._call_store import StoredAgent, StoredCall
+from ._clock import SandboxClock, SimulationStuck
 from ._faults import (
     Delay,
     DropConnection,
@@ -96,9 +104,12 @@ from ._faults import (
 )
 from ._log import RequestRecord
 from ._sandbox import Sandbox
+from ._simulation import CampaignProgress, Simulation, SimulationOptions
 from ._store import StoredCampaign
+from ._webhook_poster import Webhook, WebhookAttempt, WebhookDelivery
 
 __all__ = [
+    "CampaignProgress",
     "Delay",
     "DropConnection",
     "ErrorStatus",
@@ -107,8 +118,15 @@ __all__ = [
     "NonJSONBody",
     "RequestRecord",
     "Sandbox",
+    "SandboxClock",
+    "Simulation",
+    "SimulationOptions",
+    "SimulationStuck",
     "StoredAgent",
     "StoredCall",
     "StoredCampaign",
     "UnknownValues",
+    "Webhook",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]

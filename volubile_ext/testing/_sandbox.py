@@ -18,7 +18,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from os import PathLike
 from types import TracebackType
-from typing import Any, Literal, Self, cast
+from typing import Any, Literal, Self, Unpack, cast
 
 import attrs
 
@@ -26,6 +26,7 @@ from .._version import __version__
 from ._api import SCOPES, ApiKeys, Reply, Request, SandboxAPI, error_reply, generate_api_key
 from ._call_store import INBOUND_AGENT_ID, OUTBOUND_AGENT_ID, StoredAgent, StoredCall
 from ._calls import DIRECTIONS, make_call
+from ._clock import SandboxClock, read_moment
 from ._faults import (
     Delay,
     DropConnection,
@@ -50,8 +51,10 @@ from ._http import (
 )
 from ._log import RequestLog, RequestRecord, redact_headers, redact_query
 from ._ratelimit import FixedWindowLimiter
+from ._simulation import CampaignProgress, Simulation, SimulationOptions
 from ._store import CampaignStore, StoredCampaign
 from ._tokens import TokenSigner
+from ._webhook_poster import DEFAULT_RETRY_DELAYS, Webhook
 
 __all__ = ["Sandbox"]
 
@@ -96,6 +99,12 @@ class Sandbox:
     ``GET /v1/agents`` pages the same way and answers ``content``, ``page_count`` and
     ``total_items``. ``PATCH /v1/agents/{id}`` changes the fields sent, no others.
 
+    Simulated time: :meth:`start_clock` puts the sandbox on a :class:`SandboxClock` that a test
+    moves; as it moves, every ACTIVE campaign places the calls it would (:meth:`simulation`
+    sets their outcomes and data, :meth:`progress` tells where a campaign stands) and
+    :meth:`webhook` posts each finished call, signed, to a receiver on loopback. Without
+    :meth:`start_clock` nothing is called and every time is the real one (``clock=``).
+
     Decisions where the API's documentation is silent:
 
     - A malformed campaign id answers 404 (it names no campaign; the spec declares no 400 for
@@ -132,7 +141,9 @@ class Sandbox:
       ``ValueError`` when the file cannot be used (no such folder, a folder, no permission,
       not a sandbox database).
     - ``clock``: returns the time in seconds since the epoch (``time.time`` by default); a test
-      that controls it can expire tokens and end rate-limit windows without sleeping.
+      that controls it can expire tokens and end rate-limit windows without sleeping. Tokens
+      and rate-limit windows always follow it; the API's timestamps follow the simulated
+      clock instead once :meth:`start_clock` has started one.
     - ``request_log_size``: how many records :attr:`requests` keeps (the oldest go first);
       ``None`` keeps all, which a long-running sandbox should not do.
     - ``request_log_bytes``: how much the log may hold (bodies and headers); beyond it the
@@ -211,8 +222,10 @@ class Sandbox:
             limiter=limiter,
             store=store,
             token_lifetime=token_lifetime,
-            clock=self._clock,
+            clock=self._api_time,
         )
+        self._simulation = Simulation(self._api)
+        self._simulated: SandboxClock | None = None
         self._lifecycle = threading.Lock()
         self._stopping = threading.Event()
         self._server: _Server | None = None
@@ -261,6 +274,8 @@ class Sandbox:
             server.close_connections(_DRAIN_TIMEOUT)
             thread.join()
             self._server = self._thread = None
+            if self._simulation.poster is not None:
+                self._simulation.poster.close()
             self._api.store.close()
             _logger.info("Volubile sandbox on %s stopped", self._url)
 
@@ -517,7 +532,7 @@ class Sandbox:
             agent,
             phone=phone,
             status=status,
-            now=_dt.datetime.fromtimestamp(self._clock(), _dt.UTC),
+            now=_dt.datetime.fromtimestamp(self._api_time(), _dt.UTC),
             call_id=str(call_id) if call_id is not None else None,
             call_type=call_type,
             start_time=start_time,
@@ -545,6 +560,103 @@ class Sandbox:
         if found is None:
             raise KeyError(f"no call {call_id} in this sandbox")
         return found
+
+    # --- simulated time -----------------------------------------------------------------
+
+    def start_clock(self, at: _dt.datetime | str | None = None) -> SandboxClock:
+        """Put the sandbox on simulated time, from ``at`` (an aware datetime or ISO 8601 text
+        with an offset; by default the sandbox's current time); returns :attr:`clock`.
+
+        From then on the API's own timestamps (campaigns created and updated, calls, error
+        responses) are the clock's, and moving it (``clock.advance(days=3)``,
+        ``clock.advance_to(...)``, ``clock.run_until_done()``) plays what every campaign does
+        meanwhile, as :meth:`simulation` describes. Token lifetimes and rate-limit windows keep
+        the real clock (``clock=``). Without it the sandbox places no call by itself.
+        ``RuntimeError`` when the clock has started already (it only moves forward).
+        """
+        if self._simulated is not None:
+            raise RuntimeError("the sandbox's clock has started already: move it with advance()")
+        start = self._clock() if at is None else read_moment(at, "at")
+        self._simulated = SandboxClock(start, self._simulation)
+        return self._simulated
+
+    @property
+    def clock(self) -> SandboxClock:
+        """The simulated clock (:meth:`start_clock` starts it); ``RuntimeError`` before."""
+        if self._simulated is None:
+            raise RuntimeError(
+                "the sandbox has no simulated clock: call sandbox.start_clock() first"
+            )
+        return self._simulated
+
+    def simulation(self, **settings: Unpack[SimulationOptions]) -> Simulation:
+        """Set how simulated campaigns call (each setting left out takes its default).
+
+        As the clock moves, every ACTIVE campaign places the calls it would: on its days,
+        inside its time slots clipped to 10:00-13:00 and 14:00-20:00 in its time zone
+        (daylight-saving changes included), at most ``batchSize`` first attempts a day, paced
+        evenly over the day's windows, retries per ``retry`` (``max``, ``delay`` in hours,
+        ``retryOn`` statuses or classifier values); nothing while PAUSED, nothing new once
+        CANCELLED (calls in progress end either way). Calls carry the campaign's name, so
+        ``GET /v1/calls?campaign=NAME`` lists them; each is ``IN_PROGRESS`` until it ends.
+
+        - ``seed``: the generator outcomes and durations are drawn from (the same seed and
+          the same test give the same calls).
+        - ``outcomes``: call statuses and their weights, e.g. ``{"COMPLETED": 0.6,
+          "NO_ANSWER": 0.3, "VOICE_BOX": 0.1}`` (by default 0.6 COMPLETED, 0.25 NO_ANSWER,
+          0.15 VOICE_BOX).
+        - ``outcomes_by_phone``: fixed outcomes for some numbers: a status, or one status
+          per attempt (the last one repeats), e.g. ``{"+33612345678": ["NO_ANSWER",
+          "COMPLETED"]}``.
+        - ``extract(phone, context)`` returns an answered call's ``extractedData`` (names to
+          text, lists or nested mappings); by default the context's plain values.
+          ``classify(phone, context)`` returns its ``classificationData`` (names to values);
+          by default a random value of each classifier of the campaign's agent. Answered
+          calls (COMPLETED, TRANSFERRED, FAILOVER) of a recordable agent have a recording.
+        - ``exclude_public_holidays``, ``closed_dates``: days on which campaigns do not call
+          (the API knows neither; this plays the pause a user would make), as in
+          ``plan_campaign``.
+
+        Returns the :class:`Simulation`. ``ValueError``/``TypeError`` for a setting that is
+        wrong, before anything changes.
+        """
+        return self._simulation.configure(**settings)
+
+    def progress(self, campaign_id: str | uuid.UUID) -> CampaignProgress:
+        """Where a simulated campaign stands: recipients final, waiting, calls in progress,
+        and whether it is finished (the API has no status for that: the campaign stays
+        ACTIVE). ``KeyError`` when there is no such campaign."""
+        return self._simulation.progress(str(campaign_id))
+
+    def webhook(
+        self,
+        url: str,
+        *,
+        secret: str | bytes | None = None,
+        retry_delays: Sequence[float | _dt.timedelta] = DEFAULT_RETRY_DELAYS,
+        timeout: float = 5.0,
+    ) -> Webhook:
+        """Post each call a simulated campaign finishes to ``url`` (loopback only), as the
+        API posts to a customer's webhook: the body of ``GET /v1/calls/{id}``, signed in
+        ``X-Webhook-Signature`` with ``secret`` by ``volubile_ext.webhooks.sign_webhook``
+        (unsigned without one). Replaces an earlier webhook; returns the new one, whose
+        ``deliveries`` log every attempt.
+
+        Posts happen when the clock passes the call's end, in time order with the calls. A
+        5xx, 408 or 429 answer, a refused connection or a timeout (``timeout`` seconds, real
+        time) is tried again after each of ``retry_delays`` (simulated time: by default 1
+        min, 5 min, 30 min, 2 h), then given up; another non-2xx answer is given up at once.
+        """
+        hook = Webhook(url, secret=secret, retry_delays=retry_delays, timeout=timeout)
+        previous, self._simulation.poster = self._simulation.poster, hook
+        if previous is not None:
+            previous.close()
+        return hook
+
+    def _api_time(self) -> float:
+        """The API's notion of now: the simulated clock's once started, else the real one."""
+        simulated = self._simulated
+        return simulated.time() if simulated is not None else self._clock()
 
     # --- serving (called by the request handler threads) -----------------------------------
 
@@ -585,7 +697,7 @@ class Sandbox:
         except Exception:
             # A bug in the sandbox must show as a 500, as a server's would, not as a hung client.
             _logger.exception("sandbox error on %s %s", request.method, request.path)
-            return error_reply(500, "Internal sandbox error", now=self._clock()).with_headers(
+            return error_reply(500, "Internal sandbox error", now=self._api_time()).with_headers(
                 self._api.rate_headers()
             )
 
@@ -607,7 +719,9 @@ class Sandbox:
                     headers["X-RateLimit-Remaining"] = "0"
                 if fault.retry_after is not None:
                     headers["Retry-After"] = str(fault.retry_after)
-                return error_reply(fault.status, fault.reason(), now=self._clock(), headers=headers)
+                return error_reply(
+                    fault.status, fault.reason(), now=self._api_time(), headers=headers
+                )
             case NonJSONBody():
                 return Reply(
                     fault.status,
@@ -877,7 +991,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _protocol_error(self, status: int, message: str) -> Reply:
         sandbox = self._server().sandbox
-        return error_reply(status, message, now=sandbox._clock()).with_headers(
+        return error_reply(status, message, now=sandbox._api_time()).with_headers(
             sandbox._api.rate_headers()
         )
 

@@ -146,6 +146,9 @@ class CampaignStore:
         # Reentrant: a read-check-write sequence (status transitions) holds it across calls.
         self._lock = threading.RLock()
         self._connection: sqlite3.Connection | None = None
+        #: Counts the campaigns created and the statuses changed through this store, so that
+        #: the simulated clock reads the statuses again only when they may have changed.
+        self.changes = 0
         if self._path is None:
             self._connection = _connect(":memory:")
         else:
@@ -200,6 +203,7 @@ class CampaignStore:
                 f"INSERT INTO campaigns ({_COLUMNS}) VALUES (?, ?, ?, ?, ?)",
                 (campaign.id, campaign.status, now, now, json.dumps(campaign.request)),
             )
+            self.changes += 1
         return campaign
 
     def get(self, campaign_id: str) -> StoredCampaign | None:
@@ -216,12 +220,20 @@ class CampaignStore:
                 "UPDATE campaigns SET status = ?, updated_at = ? WHERE id = ?",
                 (status, now, campaign_id),
             )
+            self.changes += 1
             row = connection.execute(
                 f"SELECT {_COLUMNS} FROM campaigns WHERE id = ?", (campaign_id,)
             ).fetchone()
         if row is None:
             raise KeyError(f"no campaign {campaign_id}")
         return _campaign(row)
+
+    def statuses(self) -> list[tuple[str, str]]:
+        """Every campaign's id and status, oldest first: what the simulated clock reads at each
+        step (without decoding a thousand recipients per campaign)."""
+        with self._use() as connection:
+            rows = connection.execute("SELECT id, status FROM campaigns ORDER BY seq").fetchall()
+        return [(str(campaign_id), str(status)) for campaign_id, status in rows]
 
     def generated_api_key(self, generate: Callable[[], str]) -> str:
         """The API key this store's sandbox generated: the one kept in the database file when

@@ -81,6 +81,7 @@ from .campaigns._recipients import (
     load_recipients,
     normalize_phone,
 )
+from .campaigns._results import CampaignResults, RecipientResult, ResultTotals, join_results
 from .campaigns._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
 from .webhooks._signature import (
     WebhookError,
@@ -112,6 +113,7 @@ __all__ = [
     "Campaign",
     "CampaignMayExistError",
     "CampaignPlan",
+    "CampaignResults",
     "CampaignStatus",
     "CampaignWarning",
     "ChunkCreated",
@@ -143,6 +145,7 @@ __all__ = [
     "RateLimiter",
     "Recipient",
     "RecipientImport",
+    "RecipientResult",
     "RecipientSourceError",
     "Recording",
     "RedisJournal",
@@ -150,6 +153,7 @@ __all__ = [
     "RedisUnavailableError",
     "RejectedRow",
     "ResponseInfo",
+    "ResultTotals",
     "RetrySettings",
     "SkippedDay",
     "SyncPager",
@@ -166,6 +170,7 @@ __all__ = [
     "__version__",
     "clip_time_slots",
     "french_public_holidays",
+    "join_results",
     "load_recipients",
     "normalize_phone",
     "parse_days",

@@ -7,6 +7,8 @@ Commands (``volubile COMMAND --help`` tells more)::
                                    [--absent K] [--created K[=ID]] [--resend-uncertain]
                                    [--exclude-public-holidays]
     volubile campaigns get|pause|resume ID
+    volubile campaigns results NAME --recipients CSV [--csv OUT] [--json-file OUT]
+                                    [--journal PATH | --campaign-file FILE | --campaign-id ID]
     volubile campaigns cancel ID [--yes]
     volubile token --scope SCOPE [SCOPE ...]
     volubile slots clip SLOT [SLOT ...]
@@ -47,6 +49,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from ._auth import clean_credential
+from ._cli_results import add_results_command
 from ._client import API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, Volubile
 from ._errors import (
     APIConnectionError,
@@ -304,7 +307,9 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler, uses_api=api)
         return sub
 
-    campaigns = commands.add_parser("campaigns", help="create, read, pause, resume, cancel")
+    campaigns = commands.add_parser(
+        "campaigns", help="create, read, pause, resume, cancel, results"
+    )
     _add_common_options(campaigns, in_subcommand=True)
     campaign_commands = campaigns.add_subparsers(dest="action", metavar="ACTION", required=True)
     create = command(
@@ -388,6 +393,7 @@ def _parser() -> argparse.ArgumentParser:
         "BOM, UTF-16 with its BOM, else Windows-1252)",
     )
     _add_yes_option(create, "create")
+    add_results_command(campaign_commands, command)
     for action, help_text in (
         ("get", "show a campaign"),
         ("pause", "pause a campaign (status PAUSED)"),
@@ -1243,12 +1249,14 @@ def _create_many(
 
 
 class _ProgressBar:
-    """``on_progress`` for create_many: a bar redrawn in place on a terminal, lines otherwise."""
+    """``on_progress`` for create_many (and results): a bar redrawn in place on a terminal,
+    lines otherwise."""
 
     WIDTH = 30
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], label: str = "Creating campaigns") -> None:
         self.stream = stream
+        self.label = label
         self.interactive = stream.isatty()
         self.drawn = False
         self.last: tuple[int, int] | None = None
@@ -1260,11 +1268,11 @@ class _ProgressBar:
         if self.interactive:
             filled = self.WIDTH * done // total if total else self.WIDTH
             bar = "#" * filled + "-" * (self.WIDTH - filled)
-            self.stream.write(f"\rCreating campaigns [{bar}] {done}/{total}")
+            self.stream.write(f"\r{self.label} [{bar}] {done}/{total}")
             self.drawn = True
         else:
             # A log file gets one line per step rather than carriage returns.
-            self.stream.write(f"Creating campaigns: {done}/{total}\n")
+            self.stream.write(f"{self.label}: {done}/{total}\n")
         self.stream.flush()
 
     def close(self) -> None:

@@ -27,6 +27,7 @@ SECTIONS = (
     "A burst of concurrent requests under the rate limit",
     "Token single flight",
     "Four processes sharing one rate limit through Redis",
+    "Campaign results",
 )
 
 

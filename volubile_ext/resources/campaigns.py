@@ -35,9 +35,17 @@ from ..campaigns._campaign_input import (
     TimezoneInput,
 )
 from ..campaigns._prepare import PreparedCreate, prepare_create
+from ..campaigns._results import (
+    NOT_GIVEN,
+    CampaignResults,
+    ResultsProgress,
+    ResultsRun,
+    _NotGiven,
+)
 from ._base import AsyncAPIResource, SyncAPIResource
 from .agents import acheck_agent
 from .agents import check_agent as _check_agent
+from .calls import AsyncCalls, Calls
 
 if TYPE_CHECKING:
     from .._base_client import _Operation
@@ -299,6 +307,49 @@ class Campaigns(SyncAPIResource):
             return self._create_one(prepared, journal, single, resend_uncertain)
         return self._create_all(prepared, journal, resolve_uncertain, resend_uncertain, on_progress)
 
+    def results(
+        self,
+        campaign: str | Campaign | BulkCreateReport,
+        *,
+        recipients: RecipientsInput | None = None,
+        journal: str | os.PathLike[str] | None = None,
+        retry: RetryInput | _NotGiven | None = NOT_GIVEN,
+        chunks: int | None = None,
+        page_size: int = 100,
+        on_progress: ResultsProgress | None = None,
+    ) -> CampaignResults:
+        """The campaign's results: its recipients joined with its calls, by E.164 number.
+
+        ``campaign`` is the campaign's name (its chunks ``"<name> (k/n)"`` are read too: from
+        the journal's count, ``chunks``, or one per 1,000 recipients), a :class:`Campaign`, or
+        create_many's :class:`BulkCreateReport`. ``recipients`` are those it was created with
+        (a list, or :func:`load_recipients`' result): a journal records the campaigns, not the
+        recipients. The retry rules decide who is still pending: ``retry=`` (``None`` for a
+        campaign without retries), else those of the Campaign, the report or the journal (read
+        from the API by id when the journal did not keep them).
+
+        Calls are listed one page at a time (``page_size``, within the rate limit);
+        ``on_progress(calls_read, calls_expected)`` is called after each page. The answer keeps
+        a few values per number, never the calls. Raises ClientValidationError (every
+        problem) before anything is sent.
+        """
+        run = ResultsRun(
+            Calls(self._client).list,
+            campaign,
+            recipients=recipients,
+            journal=journal,
+            retry=retry,
+            chunks=chunks,
+            page_size=page_size,
+            on_progress=on_progress,
+        )
+        if run.fetch_retry_from is not None:
+            run.use_retry(self.get(run.fetch_retry_from).retry)
+        for name, listed in run.lists:
+            for page in listed.pages():
+                run.page(name, page)
+        return run.result()
+
     def get(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Read a campaign by id (``campaigns:read``). Raises NotFoundError when unknown."""
         op = self._client._get_op(campaign_id)
@@ -473,6 +524,35 @@ class AsyncCampaigns(AsyncAPIResource):
         return await self._create_all(
             prepared, journal, resolve_uncertain, resend_uncertain, on_progress
         )
+
+    async def results(
+        self,
+        campaign: str | Campaign | BulkCreateReport,
+        *,
+        recipients: RecipientsInput | None = None,
+        journal: str | os.PathLike[str] | None = None,
+        retry: RetryInput | _NotGiven | None = NOT_GIVEN,
+        chunks: int | None = None,
+        page_size: int = 100,
+        on_progress: ResultsProgress | None = None,
+    ) -> CampaignResults:
+        """The campaign's results; see :meth:`Campaigns.results`."""
+        run = ResultsRun(
+            AsyncCalls(self._client).list,
+            campaign,
+            recipients=recipients,
+            journal=journal,
+            retry=retry,
+            chunks=chunks,
+            page_size=page_size,
+            on_progress=on_progress,
+        )
+        if run.fetch_retry_from is not None:
+            run.use_retry((await self.get(run.fetch_retry_from)).retry)
+        for name, listed in run.lists:
+            async for page in listed.pages():
+                run.page(name, page)
+        return run.result()
 
     async def get(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Read a campaign by id; see :meth:`Campaigns.get`."""

@@ -83,6 +83,8 @@ from .campaigns._recipients import (
 )
 from .campaigns._results import CampaignResults, RecipientResult, ResultTotals, join_results
 from .campaigns._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
+from .webhooks._payload import WebhookPayloadError, parse_webhook
+from .webhooks._receivers import webhook_asgi_app, webhook_wsgi_app
 from .webhooks._signature import (
     WebhookError,
     WebhookVerificationError,
@@ -166,6 +168,7 @@ __all__ = [
     "Volubile",
     "VolubileError",
     "WebhookError",
+    "WebhookPayloadError",
     "WebhookVerificationError",
     "__version__",
     "clip_time_slots",
@@ -174,9 +177,12 @@ __all__ = [
     "load_recipients",
     "normalize_phone",
     "parse_days",
+    "parse_webhook",
     "plan_campaign",
     "plan_many",
     "prepare_create",
     "sign_webhook",
     "verify_webhook",
+    "webhook_asgi_app",
+    "webhook_wsgi_app",
 ]

@@ -83,6 +83,7 @@ EXPECTED = [
     "Volubile",
     "VolubileError",
     "WebhookError",
+    "WebhookPayloadError",
     "WebhookVerificationError",
     "__version__",
     "clip_time_slots",
@@ -91,11 +92,14 @@ EXPECTED = [
     "load_recipients",
     "normalize_phone",
     "parse_days",
+    "parse_webhook",
     "plan_campaign",
     "plan_many",
     "prepare_create",
     "sign_webhook",
     "verify_webhook",
+    "webhook_asgi_app",
+    "webhook_wsgi_app",
 ]
 
 

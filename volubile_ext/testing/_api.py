@@ -23,6 +23,8 @@ from urllib.parse import unquote
 import attrs
 
 from .._errors import FieldError
+from .._strict_json import loads_strict
+from .._strict_json import quoted as _shown
 from .._wire import spec as _spec
 from ..campaigns._campaign_input import check_campaign_payload
 from ..campaigns._recipients import ContextProblems, freeze_context, is_e164, phone_problem
@@ -380,23 +382,13 @@ class SandboxAPI:
             )
             raise _Refused(error_reply(415, message, now=now))
         try:
-            document = json.loads(
-                request.body.decode("utf-8"),
-                parse_constant=_refuse_constant,
-                object_pairs_hook=_object_without_repeated_keys,
-            )
-            problem = _document_problem(document)
-            if problem is None:
-                return document
-            message = f"Malformed JSON request body: {problem}"
+            return loads_strict(request.body.decode("utf-8"), max_depth=MAX_JSON_DEPTH)
         except UnicodeDecodeError:
             message = "Malformed JSON request body: not UTF-8"
         except json.JSONDecodeError as exc:
             message = (
                 f"Malformed JSON request body: {exc.msg} (line {exc.lineno}, column {exc.colno})"
             )
-        except RecursionError:
-            message = f"Malformed JSON request body: nested deeper than {MAX_JSON_DEPTH} levels"
         except ValueError as exc:
             message = f"Malformed JSON request body: {exc}"
         raise _Refused(error_reply(400, message, now=now))
@@ -704,61 +696,6 @@ class _Refused(Exception):
     def __init__(self, reply: Reply) -> None:
         super().__init__(reply.status)
         self.reply = reply
-
-
-def _refuse_constant(name: str) -> Any:
-    # Python's json accepts NaN and Infinity; JSON (and the API's parser) does not.
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _object_without_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # Python keeps the last of repeated keys, other parsers the first: which one was meant is
-    # ambiguous, and a validator and a consumer that disagree on it is how checks are bypassed.
-    document = dict(pairs)
-    if len(document) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise ValueError(f"the key {_shown(key)} appears more than once in an object")
-            seen.add(key)
-    return document
-
-
-def _document_problem(document: Any) -> str | None:
-    """Why a parsed body is refused: nested deeper than :data:`MAX_JSON_DEPTH` (the rules
-    walk it recursively), or a string with a lone surrogate (``"\\ud800"``: valid JSON
-    syntax, but no Unicode text, which nothing can store or answer)."""
-    pending: list[tuple[Any, int]] = [(document, 1)]
-    while pending:
-        value, depth = pending.pop()
-        if isinstance(value, str):
-            if not value.isascii() and _has_lone_surrogate(value):
-                return f"the string {_shown(value)} holds a lone surrogate (not Unicode text)"
-            continue
-        if isinstance(value, dict):
-            children: Iterable[Any] = [*value.keys(), *value.values()]
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        if depth > MAX_JSON_DEPTH:
-            return f"nested deeper than {MAX_JSON_DEPTH} levels"
-        pending.extend((child, depth + 1) for child in children)
-    return None
-
-
-def _has_lone_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def _shown(text: str) -> str:
-    """A bounded, printable quotation of client-sent text for an error message."""
-    shown = text if len(text) <= 40 else text[:40] + "…"
-    return ascii(shown)
 
 
 def _not_found(campaign_id: str | None, now: float) -> Reply:

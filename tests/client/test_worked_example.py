@@ -12,12 +12,15 @@ in tests/package/test_readme.py; this file runs the same flow under harder condi
 
 from __future__ import annotations
 
+import codecs
 import collections
+import csv
 import datetime as dt
 import io
 import threading
 import zoneinfo
 from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, make_server
 
@@ -242,7 +245,7 @@ def start(
 
 
 def test_retries_with_a_status_or_a_qualifier_in_retry_on(
-    flow: Flow, client: Volubile, sandbox: Sandbox, receiver: Receiver
+    flow: Flow, client: Volubile, sandbox: Sandbox, receiver: Receiver, tmp_path: Path
 ) -> None:
     # A secondary classifier's value is no main qualifier: only the PRIMARY one's retries.
     def classify(phone: str, context: dict[str, Any]) -> dict[str, str]:
@@ -268,6 +271,20 @@ def test_retries_with_a_status_or_a_qualifier_in_retry_on(
     clock.run_until_done()
     final = check(flow, campaign_id, recipients, retry)
     assert set(final) <= {"reached", "not_reached"}
+    # The results file says the same as the store, row by row.
+    expected = counted_from_the_store(sandbox, "Retries", [p.phone for p in recipients], retry)
+    path = tmp_path / "results.csv"
+    results = client.campaigns.results("Retries", recipients=recipients, retry=retry)
+    assert results.write_csv(path) == len(recipients)
+    assert path.read_bytes().startswith(codecs.BOM_UTF8)
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        written = list(csv.DictReader(file))
+    assert [row["phone"].lstrip("'") for row in written] == list(expected)
+    for row in written:
+        want = expected[row["phone"].lstrip("'")]
+        assert (int(row["attempts"]), row["last_status"]) == (want.attempts, want.last_status)
+        assert row["state"] == ("reached" if want.reached else "not_reached")
+        assert frozenset(row["call_ids"].split()) == want.call_ids
     attempts = collections.Counter(call.phone for call in sandbox.calls())
     assert max(attempts.values()) == 1 + retry["max"]  # someone used every retry
     # Someone answered, with "Call back" as a secondary classifier only, and was not called again.

@@ -596,7 +596,7 @@ class Sandbox:
         inside its time slots clipped to 10:00-13:00 and 14:00-20:00 in its time zone
         (daylight-saving changes included), at most ``batchSize`` first attempts a day, paced
         evenly over the day's windows, retries per ``retry`` (``max``, ``delay`` in hours,
-        ``retryOn`` statuses or classifier values); nothing while PAUSED, nothing new once
+        ``retryOn`` statuses or main qualifiers); nothing while PAUSED, nothing new once
         CANCELLED (calls in progress end either way). Calls carry the campaign's name, so
         ``GET /v1/calls?campaign=NAME`` lists them; each is ``IN_PROGRESS`` until it ends.
 

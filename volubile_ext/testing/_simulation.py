@@ -15,7 +15,8 @@ The model, where the API's documentation is silent:
   ``batchSize`` of them fit in a day; at most ``batchSize`` first attempts per local calendar
   day; recipients are called in the order of the request. Retries are not counted in
   ``batchSize`` (the planner's model: "retries come on top").
-- A call that ends with a status, or a classifier value (a "qualifier"), listed in
+- A call that ends with a status, or a main qualifier (its PRIMARY classifier's value, the rule
+  ``campaigns.results`` counts by), listed in
   ``retry.retryOn`` is tried again when attempts remain (``1 + retry.max`` in all), at the first
   calling moment at least ``retry.delay`` hours after it ended. Any other ending is final.
 - PAUSED: no new call; calls in progress end normally and a retry that falls due waits for the
@@ -624,8 +625,10 @@ class Simulation:
             classifiers=classifiers,
         )
         self._api.calls.replace_call(call)
-        qualifiers = {item["value"] for item in classifiers}
-        again = attempt.status in run.retry_on or not qualifiers.isdisjoint(run.retry_on)
+        # The main qualifier only (the first classifier is the PRIMARY one, see _answers): a
+        # secondary classifier's value does not make the campaign call again.
+        qualifier = classifiers[0]["value"] if classifiers else None
+        again = attempt.status in run.retry_on or qualifier in run.retry_on
         if not again or attempt.number >= run.max_attempts:
             run.final += 1
         elif not run.cancelled:

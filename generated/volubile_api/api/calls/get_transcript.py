@@ -36,14 +36,13 @@ def _parse_response(
         def _parse_response_200(
             data: object,
         ) -> list[TranscriptResponse] | TranscriptResponse:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                response_200_type_0 = TranscriptResponse.from_dict(data)
+            if isinstance(data, dict):
+                try:
+                    response_200_type_0 = TranscriptResponse.from_dict(data)
 
-                return response_200_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                    return response_200_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
             if not isinstance(data, list):
                 raise TypeError()
             response_200_type_1 = []

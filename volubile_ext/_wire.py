@@ -42,7 +42,14 @@ from volubile_api.models.time_slot import TimeSlot as ApiTimeSlot
 from volubile_api.models.transcript_action import TranscriptAction
 from volubile_api.models.transcript_actor import TranscriptActor
 from volubile_api.models.transcript_response import TranscriptResponse
-from volubile_api.types import RESPONSE_PARSE_ERRORS, UNSET, RequestOptions, Response, Unset
+from volubile_api.types import (
+    RESPONSE_PARSE_ERRORS,
+    UNSET,
+    RequestOptions,
+    Response,
+    Unset,
+    json_body,
+)
 
 if TYPE_CHECKING:
     # Names for annotations elsewhere, not loaded at run time: `X as X` re-exports them for
@@ -96,6 +103,7 @@ __all__ = [
     "get_recording_streamed",
     "get_transcript",
     "issue_token",
+    "json_body",
     "known_scopes",
     "list_agents",
     "list_calls",

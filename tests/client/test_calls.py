@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.client_harness import Harness, iterate, wait_for
@@ -82,6 +83,26 @@ def test_pages_give_the_servers_figures(sandbox: Sandbox, client: Harness) -> No
         (2, 2, 5, 3, 2),
         (3, 2, 5, 3, 1),
     ]
+
+
+def test_each_page_is_decoded_once(
+    sandbox: Sandbox, client: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The generated model and the values' raw documents read the same decoded JSON.
+    add_calls(sandbox, 5)
+    decoded: list[int] = []
+    original = httpx.Response.json
+
+    def counting(response: httpx.Response, **options: Any) -> Any:
+        decoded.append(id(response))
+        return original(response, **options)
+
+    monkeypatch.setattr(httpx.Response, "json", counting)
+    calls = iterate(client, client.client.calls.list(page_size=2))
+    assert len(calls) == 5
+    assert calls[0].raw["id"] == str(calls[0].id)
+    assert len(decoded) == sandbox.count("GET", CALLS) == 3
+    assert len(set(decoded)) == 3  # one decoding per response
 
 
 def test_stopping_early_fetches_no_further_page(

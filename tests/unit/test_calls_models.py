@@ -26,7 +26,7 @@ from volubile_ext import (
     TranscriptActor,
     TranscriptEntry,
 )
-from volubile_ext._calls_models import parse_agent, parse_call, parse_transcript
+from volubile_ext._calls_models import call_from_model, parse_agent, parse_call, parse_transcript
 
 UTC = datetime.UTC
 
@@ -106,6 +106,32 @@ def test_values_the_generated_model_refuses_cost_only_themselves() -> None:
     assert call.id == uuid.UUID(CALL_ID)
     assert call.status is CallStatus.COMPLETED
     assert parse_call(["not", "an", "object"]).id is None
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"status": "ON_HOLD", "type": "SIDEWAYS"},  # open enums: the server's strings
+        {"duration": True, "phone": 5, "summary": None, "recorded": "yes"},  # odd JSON types
+        {"startTime": "2024-07-30T14:35:00", "created": "2024-07-30T14:45:00+02:00"},
+        {"extractors": [{"name": 5, "value": ["a"]}, {"name": "one", "value": "bare"}]},
+        {"classifiers": [{"name": "x", "value": 3, "type": "PRIMARY"}, {"name": "y"}]},
+        {"classifiers": [{"name": "x", "value": "v", "type": "TERTIARY"}]},
+    ],
+)
+def test_a_page_item_read_from_its_model_is_the_call_read_from_its_document(
+    changes: dict[str, object],
+) -> None:
+    # calls.list builds each Call from the generated model of its page (with shortcuts for
+    # the values that model read cleanly); the result is the Call of the document itself.
+    document = {**CALL, **changes}
+    from_model = call_from_model(CallResponse.from_dict(document), document)
+    from_document = parse_call(document)
+    assert from_model == from_document
+    for field in attrs.fields(Call):
+        assert type(getattr(from_model, field.name)) is type(getattr(from_document, field.name))
+    assert from_model.raw == document
 
 
 def test_an_agent_is_typed_and_says_whether_it_is_outbound() -> None:

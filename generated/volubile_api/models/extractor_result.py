@@ -60,14 +60,13 @@ class ExtractorResult:
             for value_item_data in _value:
 
                 def _parse_value_item(data: object) -> ExtractorResult | str:
-                    try:
-                        if not isinstance(data, dict):
-                            raise TypeError()
-                        value_item_type_1 = ExtractorResult.from_dict(data)
+                    if isinstance(data, dict):
+                        try:
+                            value_item_type_1 = ExtractorResult.from_dict(data)
 
-                        return value_item_type_1
-                    except (TypeError, ValueError, AttributeError, KeyError):
-                        pass
+                            return value_item_type_1
+                        except (TypeError, ValueError, AttributeError, KeyError):
+                            pass
                     return cast(ExtractorResult | str, data)
 
                 value_item = _parse_value_item(value_item_data)

@@ -48,16 +48,15 @@ class RecipientContext:
             def _parse_additional_property(
                 data: object,
             ) -> bool | float | RecipientContextObject | str:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_recipient_context_value_type_3 = (
-                        RecipientContextObject.from_dict(data)
-                    )
+                if isinstance(data, dict):
+                    try:
+                        componentsschemas_recipient_context_value_type_3 = (
+                            RecipientContextObject.from_dict(data)
+                        )
 
-                    return componentsschemas_recipient_context_value_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+                        return componentsschemas_recipient_context_value_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
                 return cast(bool | float | RecipientContextObject | str, data)
 
             additional_property = _parse_additional_property(prop_dict)

@@ -7,7 +7,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.agent_response import AgentResponse
 from ...models.error_response import ErrorResponse
-from ...types import RESPONSE_PARSE_ERRORS, RequestOptions, Response, status_code_of
+from ...types import (
+    RESPONSE_PARSE_ERRORS,
+    RequestOptions,
+    Response,
+    json_body,
+    status_code_of,
+)
 
 
 def _get_kwargs(
@@ -26,27 +32,27 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> AgentResponse | ErrorResponse | None:
     if response.status_code == 200:
-        response_200 = AgentResponse.from_dict(response.json())
+        response_200 = AgentResponse.from_dict(json_body(response))
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
+        response_401 = ErrorResponse.from_dict(json_body(response))
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = ErrorResponse.from_dict(response.json())
+        response_403 = ErrorResponse.from_dict(json_body(response))
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = ErrorResponse.from_dict(response.json())
+        response_404 = ErrorResponse.from_dict(json_body(response))
 
         return response_404
 
     if response.status_code == 429:
-        response_429 = ErrorResponse.from_dict(response.json())
+        response_429 = ErrorResponse.from_dict(json_body(response))
 
         return response_429
 

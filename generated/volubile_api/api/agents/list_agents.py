@@ -12,6 +12,7 @@ from ...types import (
     RequestOptions,
     Response,
     Unset,
+    json_body,
     status_code_of,
 )
 
@@ -43,27 +44,27 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> AgentPage | ErrorResponse | None:
     if response.status_code == 200:
-        response_200 = AgentPage.from_dict(response.json())
+        response_200 = AgentPage.from_dict(json_body(response))
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
+        response_400 = ErrorResponse.from_dict(json_body(response))
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
+        response_401 = ErrorResponse.from_dict(json_body(response))
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = ErrorResponse.from_dict(response.json())
+        response_403 = ErrorResponse.from_dict(json_body(response))
 
         return response_403
 
     if response.status_code == 429:
-        response_429 = ErrorResponse.from_dict(response.json())
+        response_429 = ErrorResponse.from_dict(json_body(response))
 
         return response_429
 

@@ -7,7 +7,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.error_response import ErrorResponse
 from ...models.transcript_response import TranscriptResponse
-from ...types import RESPONSE_PARSE_ERRORS, RequestOptions, Response, status_code_of
+from ...types import (
+    RESPONSE_PARSE_ERRORS,
+    RequestOptions,
+    Response,
+    json_body,
+    status_code_of,
+)
 
 
 def _get_kwargs(
@@ -30,14 +36,13 @@ def _parse_response(
         def _parse_response_200(
             data: object,
         ) -> list[TranscriptResponse] | TranscriptResponse:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                response_200_type_0 = TranscriptResponse.from_dict(data)
+            if isinstance(data, dict):
+                try:
+                    response_200_type_0 = TranscriptResponse.from_dict(data)
 
-                return response_200_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
+                    return response_200_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
             if not isinstance(data, list):
                 raise TypeError()
             response_200_type_1 = []
@@ -51,32 +56,32 @@ def _parse_response(
 
             return response_200_type_1
 
-        response_200 = _parse_response_200(response.json())
+        response_200 = _parse_response_200(json_body(response))
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
+        response_400 = ErrorResponse.from_dict(json_body(response))
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
+        response_401 = ErrorResponse.from_dict(json_body(response))
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = ErrorResponse.from_dict(response.json())
+        response_403 = ErrorResponse.from_dict(json_body(response))
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = ErrorResponse.from_dict(response.json())
+        response_404 = ErrorResponse.from_dict(json_body(response))
 
         return response_404
 
     if response.status_code == 429:
-        response_429 = ErrorResponse.from_dict(response.json())
+        response_429 = ErrorResponse.from_dict(json_body(response))
 
         return response_429
 

@@ -7,7 +7,13 @@ from ...client import AuthenticatedClient, Client
 from ...models.campaign_response import CampaignResponse
 from ...models.create_campaign_request import CreateCampaignRequest
 from ...models.error_response import ErrorResponse
-from ...types import RESPONSE_PARSE_ERRORS, RequestOptions, Response, status_code_of
+from ...types import (
+    RESPONSE_PARSE_ERRORS,
+    RequestOptions,
+    Response,
+    json_body,
+    status_code_of,
+)
 
 
 def _get_kwargs(
@@ -31,27 +37,27 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> CampaignResponse | ErrorResponse | None:
     if response.status_code == 201:
-        response_201 = CampaignResponse.from_dict(response.json())
+        response_201 = CampaignResponse.from_dict(json_body(response))
 
         return response_201
 
     if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
+        response_400 = ErrorResponse.from_dict(json_body(response))
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
+        response_401 = ErrorResponse.from_dict(json_body(response))
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = ErrorResponse.from_dict(response.json())
+        response_403 = ErrorResponse.from_dict(json_body(response))
 
         return response_403
 
     if response.status_code == 429:
-        response_429 = ErrorResponse.from_dict(response.json())
+        response_429 = ErrorResponse.from_dict(json_body(response))
 
         return response_429
 

@@ -235,7 +235,7 @@ def campaign_request_model(request: CampaignRequest) -> CreateCampaignRequest:
     """
     from volubile_api.models import CreateCampaignRequest
 
-    body = request.to_json()
+    body = request.wire_json()
     recipients = body.pop("recipients", None)
     if recipients is None:
         return CreateCampaignRequest.from_dict(body)

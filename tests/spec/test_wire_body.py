@@ -8,12 +8,13 @@ body, for every shape of request.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from volubile_api.models import CreateCampaignRequest
-from volubile_ext import RetrySettings
+from volubile_ext import RetrySettings, load_recipients
 from volubile_ext._wire import campaign_request_model
 from volubile_ext.campaigns._campaign_input import CampaignRequest, build_campaign_request
 
@@ -51,6 +52,12 @@ def generated_bytes(request: CampaignRequest) -> bytes:
             "timezone": "America/Cayenne",
             "retry": {"max": 1, "delay": 2, "retry_on": "VOICE_BOX"},
         },
+        {
+            "recipients": [
+                {"phone": f"+3361{index:07d}", "context": {"firstName": f"Ana{index}"}}
+                for index in range(1000)
+            ],
+        },
     ],
     ids=[
         "minimal",
@@ -59,6 +66,7 @@ def generated_bytes(request: CampaignRequest) -> bytes:
         "recipients+retry",
         "no-recipients",
         "1000",
+        "1000-plain",
     ],
 )
 def test_the_fast_body_is_the_generated_models_body(extra: dict[str, Any]) -> None:
@@ -77,3 +85,24 @@ def test_the_model_carries_the_checked_values() -> None:
     assert [slot.start_time for slot in model.time_slots] == ["09:00", "16:00"]
     assert model.timezone == "Europe/Paris"
     assert len(model.to_dict()["recipients"]) == 3
+
+
+def test_the_wire_body_is_to_json_s_document_and_leaves_the_request_as_it_was(
+    tmp_path: Path,
+) -> None:
+    # wire_json shares the recipients' flat contexts instead of copying them (perf): the same
+    # document for every kind of recipient, and to_json still gives copies.
+    path = tmp_path / "people.csv"
+    path.write_text("phone,firstName\n+33611111111,Zoe\n+33622222222,\n", encoding="utf-8")
+    for recipients in (
+        RECIPIENTS,
+        [{"phone": "+33612345678", "context": {"firstName": "Ana"}}, "+33698765432"],
+        load_recipients(path),
+    ):
+        request = build_campaign_request(**BASE, recipients=recipients)
+        assert request.wire_json() == request.to_json()
+        assert json.dumps(request.wire_json()) == json.dumps(request.to_json())
+    request = build_campaign_request(**BASE, recipients=RECIPIENTS[:1])
+    request.to_json()["recipients"][0]["context"]["firstName"] = "Bob"
+    assert request.recipients is not None
+    assert request.recipients[0].context["firstName"] == "Ana"

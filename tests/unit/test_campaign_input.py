@@ -237,11 +237,20 @@ def test_a_list_of_plain_recipients_is_checked_list_by_list(monkeypatch: Any) ->
     assert request.to_json()["recipients"][0]["context"]["firstName"] == "Ana0"
 
 
+class _Text(str):
+    """A str subclass: not the plain form, read by the per-recipient rules."""
+
+
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
         ({"phone": "0612345678"}, ("recipients[7].phone", "must be in E.164")),
         ({"phone": 33612345678}, ("recipients[7].phone", "must be text")),
+        # The numbers are matched joined by newlines: one holding a newline is still refused.
+        ({"phone": "+33612345678\n"}, ("recipients[7].phone", "must be in E.164")),
+        ({"phone": "+33612345678\n+33612345679"}, ("recipients[7].phone", "must be in E.164")),
+        ({"phone": "\n+33612345678"}, ("recipients[7].phone", "must be in E.164")),
+        ({"context": {"firstName": _Text("Ana")}}, None),
         ({"context": {"firstName": "\ud800"}}, ("recipients[7].context.firstName", "")),
         ({"context": {"\ud800": "Ana"}}, ("recipients[7].context", "a key holds")),
         ({"context": {"firstName": None}}, ("recipients[7].context.firstName", "must not")),

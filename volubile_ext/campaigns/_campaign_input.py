@@ -60,6 +60,7 @@ from ._recipients import (
     plain_recipients,
     recipient_json,
     trusted_recipient,
+    wire_recipients_json,
 )
 from ._timeslots import (
     ALLOWED_WINDOWS,
@@ -962,6 +963,19 @@ class CampaignRequest:
         optional ones left out when not set; plain dicts, lists and strings, ready for
         ``json.dumps``. A new structure on every call.
         """
+        return self._body(recipient_json)
+
+    def wire_json(self) -> dict[str, Any]:
+        """The request body as :meth:`to_json` gives it, for sending only (never changed).
+
+        The same document, but the recipients' flat contexts are their own dicts, not copies:
+        what ``campaigns.create`` serialises.
+        """
+        # perf: "campaigns.create with 1,000 recipients" and "create_many, 20,000 recipients"
+        # (scripts/bench.py): no copy of a thousand contexts only to serialise them.
+        return self._body(None)
+
+    def _body(self, recipient_form: Callable[[Recipient], dict[str, Any]] | None) -> dict[str, Any]:
         body: dict[str, Any] = {
             "name": self.name,
             "agentId": str(self.agent_id),
@@ -973,7 +987,11 @@ class CampaignRequest:
             body["retry"] = self.retry.to_api()
         body["days"] = [day.value for day in self.days]
         if self.recipients is not None:
-            body["recipients"] = [recipient_json(recipient) for recipient in self.recipients]
+            body["recipients"] = (
+                wire_recipients_json(self.recipients)
+                if recipient_form is None
+                else [recipient_form(recipient) for recipient in self.recipients]
+            )
         if self.timezone is not None:
             body["timezone"] = self.timezone
         if self.other_fields:

@@ -408,6 +408,23 @@ def recipient_json(recipient: Recipient) -> dict[str, Any]:
     return {"phone": recipient.phone, "context": dict(zip(layout, recipient._cells, strict=False))}
 
 
+def wire_recipients_json(recipients: Iterable[Recipient]) -> list[dict[str, Any]]:
+    """The JSON form of ``recipients`` for a body that is only serialised, never kept.
+
+    The same document as :func:`recipient_json` of each, but a flat context (the usual one) is
+    the recipient's own dict, not a copy: nothing writes to a body on its way to the wire.
+    """
+    # perf: "campaigns.create with 1,000 recipients" and "create_many, 20,000 recipients"
+    # (scripts/bench.py): a dict literal per recipient, no call and no copy (half of what
+    # recipient_json costs a 1,000-recipient create).
+    return [
+        {"phone": recipient.phone, "context": recipient._context}
+        if recipient._layout is False and recipient._context
+        else recipient_json(recipient)
+        for recipient in recipients
+    ]
+
+
 # perf: "campaigns.create with 1,000 recipients" and "create_many, 20,000 recipients"
 # (scripts/bench.py). A campaign body's recipients are nearly always dicts {"phone",
 # "context"} of E.164 numbers and flat text contexts: checked and copied list by list, each
@@ -416,8 +433,25 @@ def recipient_json(recipient: Recipient) -> dict[str, Any]:
 # which alone word the errors.
 _PHONE_OF = operator.itemgetter("phone")
 _CONTEXT_OF = operator.itemgetter("context")
-_TEXT_ONLY: Final = frozenset({str})
 _PHONE_OF_RECIPIENT = operator.attrgetter("phone")
+# The E.164 pattern over many numbers joined by newlines (which no number may hold: the count
+# of newlines is checked too), matched in one call instead of one call per number.
+_E164_CORE = _E164.pattern.removeprefix("^").removesuffix("$")
+_E164_LINES = re.compile(f"(?:{_E164_CORE})(?:\n(?:{_E164_CORE}))*")
+
+
+def _all_e164(phones: list[str]) -> bool:
+    """Whether every one of ``phones`` (text, each) is an E.164 number, as is_e164 says."""
+    joined = "\n".join(phones)
+    return joined.count("\n") == len(phones) - 1 and _E164_LINES.fullmatch(joined) is not None
+
+
+def _all_exactly(kind: type, items: list[Any] | tuple[Any, ...]) -> bool:
+    """Whether every one of ``items`` is exactly a ``kind`` (no subclass).
+
+    Counted by identity in C, with no set built: the cheapest whole-list test of a type.
+    """
+    return operator.countOf(map(type, items), kind) == len(items)
 
 
 def _plain_text(texts: list[str]) -> bool:
@@ -433,22 +467,26 @@ def plain_recipients(items: list[Any] | tuple[Any, ...]) -> list[Recipient] | No
     form of a CSV row or a JSON body). Returns None when any item is not plain: the caller then
     checks them one by one. The same recipients as ``Recipient(phone, context)`` would give.
     """
-    if not items or set(map(type, items)) != {dict} or set(map(len, items)) != {2}:
+    if (
+        not items
+        or not _all_exactly(dict, items)
+        or operator.countOf(map(len, items), 2) != len(items)
+    ):
         return None
     try:
         phones = list(map(_PHONE_OF, items))
         contexts = list(map(_CONTEXT_OF, items))
     except KeyError:
         return None
-    if set(map(type, phones)) != _TEXT_ONLY or set(map(type, contexts)) != {dict}:
+    if not _all_exactly(str, phones) or not _all_exactly(dict, contexts):
         return None
-    if not all(map(is_e164, phones)):
+    if not _all_e164(phones):
         return None
     keys = list(itertools.chain.from_iterable(contexts))
     values = list(itertools.chain.from_iterable(map(dict.values, contexts)))
     if keys and not (
-        set(map(type, keys)) == _TEXT_ONLY
-        and set(map(type, values)) == _TEXT_ONLY
+        _all_exactly(str, keys)
+        and _all_exactly(str, values)
         and _plain_text(keys)
         and _plain_text(values)
     ):

@@ -64,7 +64,6 @@ if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, _LAZY below
         JournalUnreadableError,
         JournalWriteError,
     )
-    from .campaigns._campaign_input import RetrySettings
     from .campaigns._days import Day, parse_days
     from .campaigns._holidays import french_public_holidays
     from .campaigns._planning import (
@@ -87,6 +86,7 @@ if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, _LAZY below
         normalize_phone,
     )
     from .campaigns._results import CampaignResults, RecipientResult, ResultTotals, join_results
+    from .campaigns._retry_settings import RetrySettings
     from .campaigns._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
     from .webhooks._payload import WebhookPayloadError, parse_webhook
     from .webhooks._receivers import webhook_asgi_app, webhook_wsgi_app
@@ -173,7 +173,6 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "JournalUnreadableError",
         "JournalWriteError",
     ),
-    ".campaigns._campaign_input": ("RetrySettings",),
     ".campaigns._days": (
         "Day",
         "parse_days",
@@ -207,6 +206,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "ResultTotals",
         "join_results",
     ),
+    ".campaigns._retry_settings": ("RetrySettings",),
     ".campaigns._timeslots": (
         "ALLOWED_WINDOWS",
         "TimeSlot",

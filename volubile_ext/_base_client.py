@@ -69,7 +69,11 @@ from ._wire import (
     set_campaign_status,
     status_update,
 )
-from .campaigns._campaign_input import CampaignRequest
+
+# perf: "`from volubile_ext import Volubile`" (scripts/bench.py): the campaign input rules load
+# with the first create, not with the client.
+if TYPE_CHECKING:
+    from .campaigns._campaign_input import CampaignRequest
 
 logger = logging.getLogger("volubile")
 

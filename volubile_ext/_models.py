@@ -33,9 +33,9 @@ from ._wire import (
     Unset,
     derived_fields_last,
 )
-from .campaigns._campaign_input import RetrySettings
-from .campaigns._campaign_input import _trusted_retry as trusted_retry
 from .campaigns._days import Day
+from .campaigns._retry_settings import RetrySettings
+from .campaigns._retry_settings import _trusted_retry as trusted_retry
 from .campaigns._timeslots import TimeSlot
 
 __all__ = ["Campaign", "CampaignStatus", "ResponseInfo", "parse_campaign", "parse_token"]

@@ -9,7 +9,7 @@ from importlib import import_module as _import_module
 from ._version import __version__
 
 if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, _LAZY below
-    from ._auth import AccessToken, ApiKeyAuth, BearerTokenAuth, MintedTokenAuth
+    from ._auth import ApiKeyAuth, BearerTokenAuth, MintedTokenAuth
     from ._calls_models import (
         Agent,
         Call,
@@ -52,6 +52,7 @@ if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, _LAZY below
     from ._redis import RedisUnavailableError
     from ._redis_journal import RedisJournal
     from ._redis_limiter import RedisRateLimiter
+    from ._token import AccessToken
     from .campaigns._bulk import (
         BulkCreateReport,
         CampaignMayExistError,
@@ -104,7 +105,6 @@ if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, _LAZY below
 # (tests/package/test_public_api.py checks that the two agree).
 _LAZY: dict[str, tuple[str, ...]] = {
     "._auth": (
-        "AccessToken",
         "ApiKeyAuth",
         "BearerTokenAuth",
         "MintedTokenAuth",
@@ -161,6 +161,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "._redis": ("RedisUnavailableError",),
     "._redis_journal": ("RedisJournal",),
     "._redis_limiter": ("RedisRateLimiter",),
+    "._token": ("AccessToken",),
     ".campaigns._bulk": (
         "BulkCreateReport",
         "CampaignMayExistError",

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Self
 
 import httpx
 
-from ._auth import AccessToken
 from ._base_client import (
     API_KEY_ENV,
     BASE_URL_ENV,
@@ -36,6 +35,7 @@ from .resources.tokens import AsyncAuth, Auth
 # typed Agent/Call values and the generated agent and call models load then, not with the
 # client, which a program that only creates and reads campaigns never needs.
 if TYPE_CHECKING:
+    from ._token import AccessToken
     from .resources.agents import Agents, AsyncAgents
     from .resources.calls import AsyncCalls, Calls
 

@@ -10,9 +10,9 @@ keyword-only ``_request_options`` that every generated operation takes (our endp
 
 The operation modules are imported with the first call that needs them, not with
 ``volubile_ext``: a program that only reads CSV files, plans campaigns or prints the CLI's help
-never loads them. The models the client's own results derive from are imported at once
-(``Campaign`` from ``CampaignResponse``, ``AccessToken`` from ``AuthTokenResponse``); the spec
-table and the models of agents and calls when a module first reads them from here.
+never loads them. The models a campaign derives from are imported at once (``Campaign`` from
+``CampaignResponse``); the spec table, the token response (``AccessToken``) and the models of
+agents and calls when a module first reads them from here.
 """
 
 from __future__ import annotations
@@ -26,22 +26,22 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 import httpx
 
-from volubile_api.models.auth_token_response import AuthTokenResponse
 from volubile_api.models.campaign_response import CampaignResponse
 from volubile_api.models.day_of_week import DayOfWeek
 from volubile_api.models.retry import Retry
 from volubile_api.models.time_slot import TimeSlot as ApiTimeSlot
 from volubile_api.types import RESPONSE_PARSE_ERRORS, UNSET, RequestOptions, Response, Unset
 
-# perf: "`from volubile_ext import Volubile`" (scripts/bench.py). The spec table and the models
-# of agents, calls and transcripts are imported when a module first reads them from here
-# (PEP 562, below), not with the client: a program that only reads campaigns never needs them.
-# The models a campaign or a token derives from (above) load at once.
+# perf: "`from volubile_ext import Volubile`" (scripts/bench.py). The spec table, the token
+# response and the models of agents, calls and transcripts are imported when a module first
+# reads them from here (PEP 562, below), not with the client: a program that only reads
+# campaigns with an API key never needs them. The models a campaign derives from load at once.
 _LAZY: dict[str, tuple[str, str | None]] = {
     "spec": ("volubile_api._spec", None),
     "CreateCampaignRequestFields": ("volubile_api._spec", "CreateCampaignRequestFields"),
     "UpdateAgentRequestFields": ("volubile_api._spec", "UpdateAgentRequestFields"),
     "AgentResponse": ("volubile_api.models.agent_response", "AgentResponse"),
+    "AuthTokenResponse": ("volubile_api.models.auth_token_response", "AuthTokenResponse"),
     "CallPage": ("volubile_api.models.call_page", "CallPage"),
     "CallResponse": ("volubile_api.models.call_response", "CallResponse"),
     "CallStatus": ("volubile_api.models.call_status", "CallStatus"),
@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from volubile_api import _spec as spec
     from volubile_api._spec import CreateCampaignRequestFields, UpdateAgentRequestFields
     from volubile_api.models.agent_response import AgentResponse
+    from volubile_api.models.auth_token_response import AuthTokenResponse
     from volubile_api.models.call_page import CallPage
     from volubile_api.models.call_response import CallResponse
     from volubile_api.models.call_status import CallStatus

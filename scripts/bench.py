@@ -839,10 +839,12 @@ def bench_import(config: Config) -> Section:
         "slower and hides what ours adds. `import volubile_ext` loads only the package's "
         "version: every public name is imported from its module when first used (PEP 562). "
         "`from volubile_ext import Volubile` is what a program using the client pays: the "
-        "client, the generated layer's spec table and response models, the campaign input "
-        "rules; not the bulk runtime nor the planner (loaded by the first create), nor "
-        "asyncio (the async paths import it), the sandbox, the CLI, phonenumbers, TOML or "
-        "SQLite. Building a client costs mostly httpx's own: an `httpx.Client` loads the CA "
+        "client's runtime, the generated client and the campaign response model; not the "
+        "spec table, the token model, the campaign input rules nor the results join (loaded "
+        "by the call that uses them), the agents and calls resources with their models (by their "
+        "first use), the bulk runtime nor the planner (by the first create), nor asyncio "
+        "(the async paths import it), the sandbox, the CLI, phonenumbers, TOML or SQLite. "
+        "Building a client costs mostly httpx's own: an `httpx.Client` loads the CA "
         "bundle into an SSL context; ours also loads the generated client then.",
         "",
     ]

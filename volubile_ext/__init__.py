@@ -9,7 +9,7 @@ from importlib import import_module as _import_module
 from ._version import __version__
 
 if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, _LAZY below
-    from ._auth import AccessToken, ApiKeyAuth, BearerTokenAuth, MintedTokenAuth
+    from ._auth import ApiKeyAuth, BearerTokenAuth, MintedTokenAuth
     from ._calls_models import (
         Agent,
         Call,
@@ -52,6 +52,7 @@ if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, _LAZY below
     from ._redis import RedisUnavailableError
     from ._redis_journal import RedisJournal
     from ._redis_limiter import RedisRateLimiter
+    from ._token import AccessToken
     from .campaigns._bulk import (
         BulkCreateReport,
         CampaignMayExistError,
@@ -64,7 +65,6 @@ if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, _LAZY below
         JournalUnreadableError,
         JournalWriteError,
     )
-    from .campaigns._campaign_input import RetrySettings
     from .campaigns._days import Day, parse_days
     from .campaigns._holidays import french_public_holidays
     from .campaigns._planning import (
@@ -87,6 +87,7 @@ if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, _LAZY below
         normalize_phone,
     )
     from .campaigns._results import CampaignResults, RecipientResult, ResultTotals, join_results
+    from .campaigns._retry_settings import RetrySettings
     from .campaigns._timeslots import ALLOWED_WINDOWS, TimeSlot, clip_time_slots
     from .webhooks._payload import WebhookPayloadError, parse_webhook
     from .webhooks._receivers import webhook_asgi_app, webhook_wsgi_app
@@ -104,7 +105,6 @@ if _typing.TYPE_CHECKING:  # what mypy and IDEs see; at run time, _LAZY below
 # (tests/package/test_public_api.py checks that the two agree).
 _LAZY: dict[str, tuple[str, ...]] = {
     "._auth": (
-        "AccessToken",
         "ApiKeyAuth",
         "BearerTokenAuth",
         "MintedTokenAuth",
@@ -161,6 +161,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "._redis": ("RedisUnavailableError",),
     "._redis_journal": ("RedisJournal",),
     "._redis_limiter": ("RedisRateLimiter",),
+    "._token": ("AccessToken",),
     ".campaigns._bulk": (
         "BulkCreateReport",
         "CampaignMayExistError",
@@ -173,7 +174,6 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "JournalUnreadableError",
         "JournalWriteError",
     ),
-    ".campaigns._campaign_input": ("RetrySettings",),
     ".campaigns._days": (
         "Day",
         "parse_days",
@@ -207,6 +207,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "ResultTotals",
         "join_results",
     ),
+    ".campaigns._retry_settings": ("RetrySettings",),
     ".campaigns._timeslots": (
         "ALLOWED_WINDOWS",
         "TimeSlot",

@@ -20,14 +20,13 @@ from typing import TYPE_CHECKING
 import attrs
 import httpx
 
-from ._wire import AuthTokenResponse, derived_fields_last
-
 if TYPE_CHECKING:
     # Loaded by the async paths only: importing asyncio costs a sync-only program ~10 ms.
     import asyncio
 
+    from ._token import AccessToken
+
 __all__ = [
-    "AccessToken",
     "ApiKeyAuth",
     "BearerTokenAuth",
     "MintedTokenAuth",
@@ -82,39 +81,6 @@ def _masked(secret: str) -> str:
 def refresh_margin(lifetime: float) -> float:
     """How long before expiry a token is replaced: 10% of its lifetime, at most 60 s."""
     return min(0.1 * lifetime, 60.0)
-
-
-@attrs.frozen(repr=False, field_transformer=derived_fields_last)
-class AccessToken(AuthTokenResponse):
-    """A bearer token and when it expires.
-
-    ``expires_at`` is on the :func:`time.monotonic` clock (``None``: the server gave no
-    lifetime, so the token is used until the server refuses it). ``str()`` and ``repr()`` never
-    show the token itself (nor any other field of the response); read ``.token`` to use it.
-    Derived from the generated ``AuthTokenResponse``: a field the spec adds to the token
-    response is an attribute too, typed, after regeneration.
-    """
-
-    # The fields read as this library's types; any other comes from AuthTokenResponse.
-    token: str
-    expires_in: float | None = None  # type: ignore[assignment]
-    token_type: str = "Bearer"
-    scopes: tuple[str, ...] = ()
-    expires_at: float | None = None
-
-    def __repr__(self) -> str:
-        return (
-            f"AccessToken(token={_masked(self.token)}, expires_in={self.expires_in!r}, "
-            f"token_type={self.token_type!r}, scopes={self.scopes!r})"
-        )
-
-    __str__ = __repr__
-
-    def is_fresh(self, now: float) -> bool:
-        """True while the token is not within its refresh margin of expiry."""
-        if self.expires_at is None or self.expires_in is None:
-            return True
-        return now < self.expires_at - refresh_margin(self.expires_in)
 
 
 class ApiKeyAuth(httpx.Auth):

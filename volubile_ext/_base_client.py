@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 from ._auth import (
     SECRET_HEADERS,
-    AccessToken,
     ApiKeyAuth,
     BearerTokenAuth,
     MintedTokenAuth,
@@ -50,13 +49,11 @@ from ._models import (
     ResponseInfo,
     campaign_from_model,
     parse_campaign,
-    parse_token,
 )
 from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter
 from ._retry import RetryPolicy, TransportFailure, classify_transport_error
 from ._version import __version__
 from ._wire import (
-    AuthTokenResponse,
     CampaignResponse,
     Exchange,
     RequestOptions,
@@ -70,7 +67,13 @@ from ._wire import (
     set_campaign_status,
     status_update,
 )
-from .campaigns._campaign_input import CampaignRequest
+
+# perf: "`from volubile_ext import Volubile`" (scripts/bench.py): the campaign input rules load
+# with the first create, not with the client.
+if TYPE_CHECKING:
+    from ._token import AccessToken
+    from ._wire import AuthTokenResponse
+    from .campaigns._campaign_input import CampaignRequest
 
 logger = logging.getLogger("volubile")
 
@@ -847,6 +850,9 @@ class _BaseClient:
         reply: Response[AuthTokenResponse | ErrorResponse],
         scopes: tuple[Scope, ...],
     ) -> AccessToken:
+        from ._token import parse_token
+        from ._wire import AuthTokenResponse
+
         response = reply.http_response
         parsed = reply.parsed
         document = parsed if isinstance(parsed, AuthTokenResponse) else self._json(op, response)

@@ -8,13 +8,13 @@ per call, typed errors, lenient response parsing) and in the resources (``resour
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import httpx
 
-from ._auth import AccessToken
 from ._base_client import (
     API_KEY_ENV,
     BASE_URL_ENV,
@@ -27,10 +27,17 @@ from ._base_client import (
 )
 from ._limiter import RateLimiter
 from ._wire import generated_client
-from .resources.agents import Agents, AsyncAgents
-from .resources.calls import AsyncCalls, Calls
 from .resources.campaigns import AsyncCampaigns, Campaigns
 from .resources.tokens import AsyncAuth, Auth
+
+# perf: "`from volubile_ext import Volubile`" (scripts/bench.py). client.agents and
+# client.calls are built on first use (as openai-python's resources are): their module, the
+# typed Agent/Call values and the generated agent and call models load then, not with the
+# client, which a program that only creates and reads campaigns never needs.
+if TYPE_CHECKING:
+    from ._token import AccessToken
+    from .resources.agents import Agents, AsyncAgents
+    from .resources.calls import AsyncCalls, Calls
 
 __all__ = [
     "API_KEY_ENV",
@@ -96,9 +103,21 @@ class Volubile(SyncAPIClient):
             self._http = http_client
         self._generated = generated_client(self.base_url, self._http, None)
         self.campaigns = Campaigns(self)
-        self.agents = Agents(self)
-        self.calls = Calls(self)
         self.auth = Auth(self)
+
+    @functools.cached_property
+    def agents(self) -> Agents:
+        """``client.agents``: read and update the account's agents."""
+        from .resources.agents import Agents
+
+        return Agents(self)
+
+    @functools.cached_property
+    def calls(self) -> Calls:
+        """``client.calls``: list, read and place calls, their transcripts and recordings."""
+        from .resources.calls import Calls
+
+        return Calls(self)
 
     def close(self) -> None:
         """Close the connections (not those of an ``http_client`` you passed in)."""
@@ -164,9 +183,21 @@ class AsyncVolubile(AsyncAPIClient):
             self._http = http_client
         self._generated = generated_client(self.base_url, None, self._http)
         self.campaigns = AsyncCampaigns(self)
-        self.agents = AsyncAgents(self)
-        self.calls = AsyncCalls(self)
         self.auth = AsyncAuth(self)
+
+    @functools.cached_property
+    def agents(self) -> AsyncAgents:
+        """``client.agents``: read and update the account's agents."""
+        from .resources.agents import AsyncAgents
+
+        return AsyncAgents(self)
+
+    @functools.cached_property
+    def calls(self) -> AsyncCalls:
+        """``client.calls``: list, read and place calls, their transcripts and recordings."""
+        from .resources.calls import AsyncCalls
+
+        return AsyncCalls(self)
 
     async def close(self) -> None:
         """Close the connections (not those of an ``http_client`` you passed in)."""

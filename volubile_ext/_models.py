@@ -22,23 +22,21 @@ from typing import Any
 import attrs
 import httpx
 
-from ._auth import AccessToken
 from ._ratelimit import RateLimitInfo
 from ._wire import (
     RESPONSE_PARSE_ERRORS,
     ApiTimeSlot,
-    AuthTokenResponse,
     CampaignResponse,
     Retry,
     Unset,
     derived_fields_last,
 )
-from .campaigns._campaign_input import RetrySettings
-from .campaigns._campaign_input import _trusted_retry as trusted_retry
 from .campaigns._days import Day
+from .campaigns._retry_settings import RetrySettings
+from .campaigns._retry_settings import _trusted_retry as trusted_retry
 from .campaigns._timeslots import TimeSlot
 
-__all__ = ["Campaign", "CampaignStatus", "ResponseInfo", "parse_campaign", "parse_token"]
+__all__ = ["Campaign", "CampaignStatus", "ResponseInfo", "parse_campaign"]
 
 
 class CampaignStatus(enum.StrEnum):
@@ -324,46 +322,3 @@ def parse_campaign(document: Any, response: ResponseInfo | None = None) -> Campa
         response=response,
         **{name: getattr(rest, name) for name in _DERIVED},
     )
-
-
-def parse_token(
-    document: AuthTokenResponse | object, *, scopes: tuple[str, ...], received_at: float
-) -> AccessToken | None:
-    """Build an :class:`AccessToken` from the generated ``AuthTokenResponse`` (or its JSON
-    document); None without a token."""
-    if isinstance(document, Mapping):
-        try:
-            document = AuthTokenResponse.from_dict(document)
-        except RESPONSE_PARSE_ERRORS:
-            return None
-    if not isinstance(document, AuthTokenResponse):
-        return None
-    token = document.token
-    if not isinstance(token, str) or not token:
-        return None
-    expires_in = document.expires_in
-    lifetime = (
-        float(expires_in)
-        if isinstance(expires_in, int | float)
-        and not isinstance(expires_in, bool)
-        and expires_in > 0
-        else None
-    )
-    token_type = document.token_type
-    return AccessToken(
-        token=token,
-        expires_in=lifetime,
-        token_type=token_type if isinstance(token_type, str) else "Bearer",
-        scopes=scopes,
-        expires_at=received_at + lifetime if lifetime is not None else None,
-        **{name: getattr(document, name) for name in _TOKEN_DERIVED},
-    )
-
-
-# The fields of the spec's token response that AccessToken takes as the generated model reads
-# them: whatever it declares beyond token, expiresIn and tokenType.
-_TOKEN_DERIVED = tuple(
-    field.name
-    for field in attrs.fields(AuthTokenResponse)
-    if field.init and field.name not in AccessToken.__annotations__
-)

@@ -10,13 +10,15 @@ keyword-only ``_request_options`` that every generated operation takes (our endp
 
 The operation modules are imported with the first call that needs them, not with
 ``volubile_ext``: a program that only reads CSV files, plans campaigns or prints the CLI's help
-never loads them. The models the results derive from are imported at once (``Campaign`` from
-``CampaignResponse``, ``AccessToken`` from ``AuthTokenResponse``), the others when used.
+never loads them. The models a campaign derives from are imported at once (``Campaign`` from
+``CampaignResponse``); the spec table, the token response (``AccessToken``) and the models of
+agents and calls when a module first reads them from here.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -24,24 +26,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 import httpx
 
-from volubile_api import _spec as spec
-from volubile_api._spec import CreateCampaignRequestFields, UpdateAgentRequestFields
-from volubile_api.models.agent_response import AgentResponse
-from volubile_api.models.auth_token_response import AuthTokenResponse
-from volubile_api.models.call_page import CallPage
-from volubile_api.models.call_response import CallResponse
-from volubile_api.models.call_status import CallStatus
 from volubile_api.models.campaign_response import CampaignResponse
-from volubile_api.models.classifier_result import ClassifierResult
-from volubile_api.models.classifier_type import ClassifierType
 from volubile_api.models.day_of_week import DayOfWeek
-from volubile_api.models.direction import Direction
-from volubile_api.models.extractor_result import ExtractorResult
 from volubile_api.models.retry import Retry
 from volubile_api.models.time_slot import TimeSlot as ApiTimeSlot
-from volubile_api.models.transcript_action import TranscriptAction
-from volubile_api.models.transcript_actor import TranscriptActor
-from volubile_api.models.transcript_response import TranscriptResponse
 from volubile_api.types import (
     RESPONSE_PARSE_ERRORS,
     UNSET,
@@ -50,6 +38,55 @@ from volubile_api.types import (
     Unset,
     json_body,
 )
+
+# perf: "`from volubile_ext import Volubile`" (scripts/bench.py). The spec table, the token
+# response and the models of agents, calls and transcripts are imported when a module first
+# reads them from here (PEP 562, below), not with the client: a program that only reads
+# campaigns with an API key never needs them. The models a campaign derives from load at once.
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "spec": ("volubile_api._spec", None),
+    "CreateCampaignRequestFields": ("volubile_api._spec", "CreateCampaignRequestFields"),
+    "UpdateAgentRequestFields": ("volubile_api._spec", "UpdateAgentRequestFields"),
+    "AgentResponse": ("volubile_api.models.agent_response", "AgentResponse"),
+    "AuthTokenResponse": ("volubile_api.models.auth_token_response", "AuthTokenResponse"),
+    "CallPage": ("volubile_api.models.call_page", "CallPage"),
+    "CallResponse": ("volubile_api.models.call_response", "CallResponse"),
+    "CallStatus": ("volubile_api.models.call_status", "CallStatus"),
+    "ClassifierResult": ("volubile_api.models.classifier_result", "ClassifierResult"),
+    "ClassifierType": ("volubile_api.models.classifier_type", "ClassifierType"),
+    "Direction": ("volubile_api.models.direction", "Direction"),
+    "ExtractorResult": ("volubile_api.models.extractor_result", "ExtractorResult"),
+    "TranscriptAction": ("volubile_api.models.transcript_action", "TranscriptAction"),
+    "TranscriptActor": ("volubile_api.models.transcript_actor", "TranscriptActor"),
+    "TranscriptResponse": ("volubile_api.models.transcript_response", "TranscriptResponse"),
+}
+
+if TYPE_CHECKING:
+    from volubile_api import _spec as spec
+    from volubile_api._spec import CreateCampaignRequestFields, UpdateAgentRequestFields
+    from volubile_api.models.agent_response import AgentResponse
+    from volubile_api.models.auth_token_response import AuthTokenResponse
+    from volubile_api.models.call_page import CallPage
+    from volubile_api.models.call_response import CallResponse
+    from volubile_api.models.call_status import CallStatus
+    from volubile_api.models.classifier_result import ClassifierResult
+    from volubile_api.models.classifier_type import ClassifierType
+    from volubile_api.models.direction import Direction
+    from volubile_api.models.extractor_result import ExtractorResult
+    from volubile_api.models.transcript_action import TranscriptAction
+    from volubile_api.models.transcript_actor import TranscriptActor
+    from volubile_api.models.transcript_response import TranscriptResponse
+else:
+    # Not seen by type checkers: a module __getattr__ would make every misspelt name type-check.
+    def __getattr__(name: str) -> object:
+        if name not in _LAZY:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        module, attribute = _LAZY[name]
+        loaded = importlib.import_module(module)
+        value = loaded if attribute is None else getattr(loaded, attribute)
+        globals()[name] = value  # later reads are plain attribute reads
+        return value
+
 
 if TYPE_CHECKING:
     # Names for annotations elsewhere, not loaded at run time: `X as X` re-exports them for
@@ -248,10 +285,11 @@ _Build = Callable[[dict[str, Any], list[dict[str, Any]]], "CreateCampaignRequest
 @functools.cache
 def _fast_body() -> _Build:
     """A builder of the generated model whose recipients are given in their JSON form."""
+    from volubile_api import _spec
     from volubile_api.models import CreateCampaignRequest
     from volubile_api.types import UNSET
 
-    request = spec.CreateCampaignRequest
+    request = _spec.CreateCampaignRequest
     table = {item.name: item for item in vars(request).values() if hasattr(item, "required")}
     fields = request.properties
     # The generated to_dict() writes the required fields, then the optional ones, each in the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 import volubile_ext
+from tests.client_harness import API_KEY, CAMPAIGN_ID
+from tests.scripted_server import ScriptedServer
 
 EXPECTED = [
     "ALLOWED_WINDOWS",
@@ -128,6 +131,13 @@ def test_no_other_public_names_leak() -> None:
     assert public <= set(volubile_ext.__all__)
 
 
+def run_fresh(probe: str) -> str:
+    """What ``probe`` prints, run in a fresh interpreter (nothing of volubile_ext loaded yet)."""
+    return subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+
+
 def test_importing_the_package_loads_no_optional_or_heavy_parts() -> None:
     probe = (
         "import sys, volubile_ext;"
@@ -135,9 +145,7 @@ def test_importing_the_package_loads_no_optional_or_heavy_parts() -> None:
         " 'sqlite3', 'dateutil', 'zoneinfo', 'csv'];"
         "print(','.join(m for m in heavy if m in sys.modules))"
     )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    loaded = run_fresh(probe).strip()
     assert loaded == ""
 
 
@@ -155,10 +163,96 @@ def test_importing_the_package_loads_none_of_its_modules_until_a_name_is_used() 
         "deferred = {'volubile_ext.campaigns._bulk', 'volubile_ext.campaigns._planning'};"
         "print(sorted(deferred & after))"
     )
-    lines = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.splitlines()
+    lines = run_fresh(probe).splitlines()
     assert lines == ["['volubile_ext._version']", "[]", "[]"]
+
+
+# perf: the "`from volubile_ext import Volubile`" row of scripts/bench.py. What the client and a
+# campaign read do not use, left to the first call that needs it: the agents and calls resources
+# with their values and generated models, the campaign input rules (recipients, fields), the
+# results join, the spec table, and the token model (an API key without scopes mints none).
+DEFERRED_BY_THE_CLIENT = (
+    "volubile_api._spec",
+    "volubile_api.models.agent_response",
+    "volubile_api.models.auth_token_response",
+    "volubile_api.models.call_page",
+    "volubile_api.models.call_response",
+    "volubile_api.models.transcript_response",
+    "volubile_ext._calls_models",
+    "volubile_ext._pagination",
+    "volubile_ext._token",
+    "volubile_ext.campaigns._bulk",
+    "volubile_ext.campaigns._campaign_input",
+    "volubile_ext.campaigns._fields",
+    "volubile_ext.campaigns._planning",
+    "volubile_ext.campaigns._recipients",
+    "volubile_ext.campaigns._results",
+    "volubile_ext.resources.agents",
+    "volubile_ext.resources.calls",
+)
+
+
+def test_the_client_and_a_campaign_read_load_none_of_the_deferred_modules(
+    server: ScriptedServer,
+) -> None:
+    # Counted from sys.modules in a fresh interpreter (not timed): after the import, after a
+    # client is built and after it read a campaign (with its retry settings) over loopback.
+    # client.calls then loads its resource on first use.
+    probe = (
+        "import sys, json\n"
+        f"deferred = {DEFERRED_BY_THE_CLIENT!r}\n"
+        "def loaded(): return [name for name in deferred if name in sys.modules]\n"
+        "from volubile_ext import Volubile\n"
+        "steps = [loaded()]\n"
+        f"client = Volubile(api_key={API_KEY!r}, base_url={server.url!r})\n"
+        "steps.append(loaded())\n"
+        f"campaign = client.campaigns.get({CAMPAIGN_ID!r})\n"
+        "steps.append(loaded())\n"
+        "steps.append([campaign.retry.to_api(), type(client.calls).__name__])\n"
+        "steps.append(sorted(set(loaded()) & {'volubile_ext.resources.calls'}))\n"
+        "print(json.dumps(steps))"
+    )
+    output = run_fresh(probe)
+    assert json.loads(output) == [
+        [],
+        [],
+        [],
+        [{"max": 1, "delay": 4, "retryOn": ["NO_ANSWER"]}, "Calls"],
+        ["volubile_ext.resources.calls"],
+    ]
+    assert server.count("GET", f"/v1/campaigns/{CAMPAIGN_ID}") == 1
+
+
+def test_the_wire_lazy_table_names_what_its_type_checking_imports_name() -> None:
+    # Like the package's table: what mypy reads (TYPE_CHECKING) and what the interpreter
+    # imports (_wire._LAZY) must name the same objects, and an unknown name stays an error.
+    from volubile_ext import _wire
+
+    tree = ast.parse(Path(_wire.__file__).read_text(encoding="utf-8"))
+    checked = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If)
+        and ast.unparse(node.test) == "TYPE_CHECKING"
+        and any(
+            isinstance(item, ast.ImportFrom) and item.module == "volubile_api._spec"
+            for item in node.body
+        )
+    )
+    imported: dict[str, tuple[str, str | None]] = {}
+    for node in checked.body:
+        assert isinstance(node, ast.ImportFrom)
+        for alias in node.names:
+            if node.module == "volubile_api":  # the module itself: ``_spec as spec``
+                imported[alias.asname or alias.name] = (f"volubile_api.{alias.name}", None)
+            else:
+                imported[alias.asname or alias.name] = (node.module or "", alias.name)
+    assert imported == _wire._LAZY
+    assert set(_wire._LAZY) <= set(_wire.__all__)
+    for name in _wire._LAZY:
+        assert getattr(_wire, name) is not None
+    with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
+        _wire.Nope  # noqa: B018
 
 
 def test_the_lazy_table_names_what_the_type_checking_imports_name() -> None:

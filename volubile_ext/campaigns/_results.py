@@ -43,6 +43,7 @@ from typing import IO, TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar
 import attrs
 
 from .._errors import ClientValidationError, FieldError, ProblemList
+from .._sentinel import NOT_GIVEN, _NotGiven
 from .._spreadsheet import spreadsheet_safe
 from .._wire import spec as _spec
 from ._campaign_input import MAX_RECIPIENTS, RecipientsInput, RetrySettings, _rule_recipients
@@ -823,15 +824,6 @@ class ResultsQuery:
         )
 
 
-class _NotGiven(enum.Enum):
-    NOT_GIVEN = "NOT_GIVEN"
-
-    def __repr__(self) -> str:
-        return "NOT_GIVEN"
-
-
-#: ``retry=`` left out: the rules come from the campaign, the report or the journal.
-NOT_GIVEN: Final = _NotGiven.NOT_GIVEN
 #: The order calls are listed in: oldest first, so that a call made while the results are
 #: being read lands on a later page instead of shifting the pages already read.
 CALL_ORDER: Final = "created,ASC"

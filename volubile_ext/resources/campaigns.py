@@ -15,24 +15,16 @@ from typing import TYPE_CHECKING, Any, Unpack
 from .._base_client import CAMPAIGN_MAY_EXIST
 from .._errors import CampaignWarning, VolubileError
 from .._models import Campaign, CampaignStatus
-from .._wire import CreateCampaignRequestFields
-from ..campaigns._results import (
-    NOT_GIVEN,
-    CampaignResults,
-    ResultsProgress,
-    ResultsRun,
-    _NotGiven,
-)
+from .._sentinel import NOT_GIVEN, _NotGiven
 from ._base import AsyncAPIResource, SyncAPIResource
-from .agents import acheck_agent
-from .agents import check_agent as _check_agent
-from .calls import AsyncCalls, Calls
 
-# perf: "`import volubile_ext`" (scripts/bench.py). The bulk runtime and the planner (with
-# their journal, report and calendar classes) are imported by the first create, not with the
-# client: a program that only reads campaigns never loads them.
+# perf: "`from volubile_ext import Volubile`" (scripts/bench.py). The bulk runtime and the
+# planner (with their journal, report and calendar classes), the input rules, the results
+# join and the agents and calls resources are imported by the first call that needs them,
+# not with the client: a program that only reads campaigns never loads them.
 if TYPE_CHECKING:
     from .._base_client import _Operation
+    from .._wire import CreateCampaignRequestFields
     from ..campaigns._bulk import (
         BulkCreateReport,
         BulkRun,
@@ -50,6 +42,7 @@ if TYPE_CHECKING:
         TimezoneInput,
     )
     from ..campaigns._prepare import PreparedCreate
+    from ..campaigns._results import CampaignResults, ResultsProgress
 
 __all__ = ["AsyncCampaigns", "Campaigns"]
 
@@ -82,6 +75,18 @@ def _prepared_run(
         on_progress=on_progress,
         resolutions=read_resolutions(resolve_uncertain, len(prepared.chunks)),
     )
+
+
+def _check_agent(client: Any, agent_id: uuid.UUID) -> None:
+    from .agents import check_agent
+
+    check_agent(client, agent_id)
+
+
+async def _acheck_agent(client: Any, agent_id: uuid.UUID) -> None:
+    from .agents import acheck_agent
+
+    await acheck_agent(client, agent_id)
 
 
 def _interrupted_create(stop: BaseException, op: _Operation[Any], request: CampaignRequest) -> None:
@@ -342,6 +347,9 @@ class Campaigns(SyncAPIResource):
         a few values per number, never the calls. Raises ClientValidationError (every
         problem) before anything is sent.
         """
+        from ..campaigns._results import ResultsRun
+        from .calls import Calls
+
         run = ResultsRun(
             Calls(self._client).list,
             campaign,
@@ -426,7 +434,7 @@ class AsyncCampaigns(AsyncAPIResource):
         )
         _warn_before_creating(prepared)
         if check_agent:
-            await acheck_agent(self._client, prepared.request.agent_id)
+            await _acheck_agent(self._client, prepared.request.agent_id)
         return await self._create_one(prepared, journal, resolve_uncertain, resend_uncertain)
 
     async def _create_one(
@@ -492,7 +500,7 @@ class AsyncCampaigns(AsyncAPIResource):
         )
         _warn_before_creating(prepared)
         if check_agent:
-            await acheck_agent(self._client, prepared.request.agent_id)
+            await _acheck_agent(self._client, prepared.request.agent_id)
         return await self._create_all(
             prepared, journal, resolve_uncertain, resend_uncertain, on_progress
         )
@@ -530,7 +538,7 @@ class AsyncCampaigns(AsyncAPIResource):
         ``check_agent`` as in :meth:`create`.
         """
         if check_agent:
-            await acheck_agent(self._client, prepared.request.agent_id)
+            await _acheck_agent(self._client, prepared.request.agent_id)
         if not prepared.bulk:
             single = (resolve_uncertain or {}).get(1)
             return await self._create_one(prepared, journal, single, resend_uncertain)
@@ -550,6 +558,9 @@ class AsyncCampaigns(AsyncAPIResource):
         on_progress: ResultsProgress | None = None,
     ) -> CampaignResults:
         """The campaign's results; see :meth:`Campaigns.results`."""
+        from ..campaigns._results import ResultsRun
+        from .calls import AsyncCalls
+
         run = ResultsRun(
             AsyncCalls(self._client).list,
             campaign,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from .._auth import AccessToken
 from .._base_client import _scopes
 from ._base import AsyncAPIResource, SyncAPIResource
+
+if TYPE_CHECKING:
+    from .._token import AccessToken
 
 __all__ = ["AsyncAuth", "Auth"]
 

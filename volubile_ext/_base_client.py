@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import time
-import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 from urllib.parse import urlsplit
@@ -43,18 +42,10 @@ from ._errors import (
     parse_retry_after,
 )
 from ._limiter import AsyncRateLimiter, RateLimiter
-from ._models import (
-    Campaign,
-    CampaignStatus,
-    ResponseInfo,
-    campaign_from_model,
-    parse_campaign,
-)
 from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter
 from ._retry import RetryPolicy, TransportFailure, classify_transport_error
 from ._version import __version__
 from ._wire import (
-    CampaignResponse,
     Exchange,
     RequestOptions,
     Response,
@@ -69,10 +60,15 @@ from ._wire import (
 )
 
 # perf: "`from volubile_ext import Volubile`" (scripts/bench.py): the campaign input rules load
-# with the first create, not with the client.
+# with the first create, the campaign values (``_models``, with the generated campaign models
+# they derive from) with the first response that needs them, and ``uuid`` with the first id
+# checked, not with the client.
 if TYPE_CHECKING:
+    import uuid
+
+    from ._models import Campaign, CampaignStatus, ResponseInfo
     from ._token import AccessToken
-    from ._wire import AuthTokenResponse
+    from ._wire import AuthTokenResponse, CampaignResponse
     from .campaigns._campaign_input import CampaignRequest
 
 logger = logging.getLogger("volubile")
@@ -313,6 +309,8 @@ class _AsyncReleasingStream(httpx.AsyncByteStream):
 def _uuid_of(value: uuid.UUID | str, noun: str) -> uuid.UUID:
     """``value`` as a UUID (text in any case, surrounding space ignored), or a
     ClientValidationError about the ``noun`` ("campaign id", "call id"...)."""
+    import uuid  # perf: see the TYPE_CHECKING imports above
+
     if isinstance(value, uuid.UUID):
         return value
     try:
@@ -333,6 +331,8 @@ def _campaign_id(value: uuid.UUID | str) -> uuid.UUID:
 
 
 def _status_value(status: CampaignStatus | str) -> CampaignStatusUpdate:
+    from ._models import CampaignStatus
+
     text = status.value if isinstance(status, CampaignStatus) else str(status).strip().upper()
     try:
         return status_update(text)
@@ -811,6 +811,8 @@ class _BaseClient:
         return error_from_response(response, note=note)
 
     def _info(self, call: _Call, response: httpx.Response) -> ResponseInfo:
+        from ._models import ResponseInfo  # perf: see the TYPE_CHECKING imports above
+
         return ResponseInfo(
             status_code=response.status_code,
             headers=response.headers,
@@ -837,6 +839,9 @@ class _BaseClient:
     def _campaign(
         self, op: _Operation[Any], call: _Call, reply: Response[CampaignResponse | ErrorResponse]
     ) -> Campaign:
+        from ._models import campaign_from_model, parse_campaign
+        from ._wire import CampaignResponse
+
         info = self._info(call, reply.http_response)
         if isinstance(reply.parsed, CampaignResponse):
             return campaign_from_model(reply.parsed, info)

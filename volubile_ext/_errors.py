@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import itertools
 import json
 import math
@@ -65,7 +66,13 @@ MAX_LISTED_PROBLEMS: Final = 50
 # converting a 5,000-digit one to text raises ValueError, a million-digit one takes seconds.
 _MAX_SHOWN_INT_BITS = 200
 _LOG10_2 = math.log10(2)
-_NON_PRINTABLE = re.compile(r"[^\S ]|[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+# perf: "`from volubile_ext import Volubile`" (scripts/bench.py): compiled by the first message
+# that shows a value (functools.cache), not when the module loads.
+@functools.cache
+def _non_printable() -> re.Pattern[str]:
+    return re.compile(r"[^\S ]|[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class _Full(Exception):
@@ -106,7 +113,7 @@ def _escaped(text: str) -> str:
     """
     if text.isprintable():
         return text
-    return _NON_PRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
+    return _non_printable().sub(lambda found: found.group().encode("unicode_escape").decode(), text)
 
 
 def _int_text(value: int) -> str:
@@ -493,9 +500,14 @@ def _text_excerpt(response: httpx.Response) -> str:
 # A Retry-After longer than this is not an instruction but a broken header (an epoch timestamp
 # where seconds were meant, a number that overflows): it is ignored, like garbage.
 MAX_RETRY_AFTER = 366 * 86_400.0
+
+
 # RFC 9110 delay-seconds are ASCII digits; a decimal fraction is tolerated. float() alone would
 # also take "1e308", "inf", "1_000" and non-ASCII digits.
-_DELAY_SECONDS = re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,20})?")
+# perf: "`from volubile_ext import Volubile`": compiled by the first Retry-After header read.
+@functools.cache
+def _delay_seconds() -> re.Pattern[str]:
+    return re.compile(r"[0-9]{1,20}(?:\.[0-9]{1,20})?")
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -508,7 +520,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if value is None:
         return None
     value = value.strip()
-    if _DELAY_SECONDS.fullmatch(value):
+    if _delay_seconds().fullmatch(value):
         seconds = float(value)
     else:
         seconds = _seconds_until_http_date(value, now)

@@ -10,26 +10,21 @@ keyword-only ``_request_options`` that every generated operation takes (our endp
 
 The operation modules are imported with the first call that needs them, not with
 ``volubile_ext``: a program that only reads CSV files, plans campaigns or prints the CLI's help
-never loads them. The models a campaign derives from are imported at once (``Campaign`` from
-``CampaignResponse``); the spec table, the token response (``AccessToken``) and the models of
-agents and calls when a module first reads them from here.
+never loads them. The models a campaign derives from (``Campaign`` from ``CampaignResponse``),
+the spec table, the token response (``AccessToken``) and the models of agents and calls are
+imported when a module first reads them from here.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 import httpx
 
-from volubile_api.models.campaign_response import CampaignResponse
-from volubile_api.models.day_of_week import DayOfWeek
-from volubile_api.models.retry import Retry
-from volubile_api.models.time_slot import TimeSlot as ApiTimeSlot
 from volubile_api.types import (
     RESPONSE_PARSE_ERRORS,
     UNSET,
@@ -40,11 +35,16 @@ from volubile_api.types import (
 )
 
 # perf: "`from volubile_ext import Volubile`" (scripts/bench.py). The spec table, the token
-# response and the models of agents, calls and transcripts are imported when a module first
-# reads them from here (PEP 562, below), not with the client: a program that only reads
-# campaigns with an API key never needs them. The models a campaign derives from load at once.
+# response, the campaign response models and the models of agents, calls and transcripts are
+# imported when a module first reads them from here (PEP 562, below), not with the client: a
+# program that only reads campaigns with an API key never needs most of them, and the campaign
+# models load with the first campaign read (``_models``, which derives ``Campaign`` from them).
 _LAZY: dict[str, tuple[str, str | None]] = {
     "spec": ("volubile_api._spec", None),
+    "CampaignResponse": ("volubile_api.models.campaign_response", "CampaignResponse"),
+    "DayOfWeek": ("volubile_api.models.day_of_week", "DayOfWeek"),
+    "Retry": ("volubile_api.models.retry", "Retry"),
+    "ApiTimeSlot": ("volubile_api.models.time_slot", "TimeSlot"),
     "CreateCampaignRequestFields": ("volubile_api._spec", "CreateCampaignRequestFields"),
     "UpdateAgentRequestFields": ("volubile_api._spec", "UpdateAgentRequestFields"),
     "AgentResponse": ("volubile_api.models.agent_response", "AgentResponse"),
@@ -69,10 +69,14 @@ if TYPE_CHECKING:
     from volubile_api.models.call_page import CallPage
     from volubile_api.models.call_response import CallResponse
     from volubile_api.models.call_status import CallStatus
+    from volubile_api.models.campaign_response import CampaignResponse
     from volubile_api.models.classifier_result import ClassifierResult
     from volubile_api.models.classifier_type import ClassifierType
+    from volubile_api.models.day_of_week import DayOfWeek
     from volubile_api.models.direction import Direction
     from volubile_api.models.extractor_result import ExtractorResult
+    from volubile_api.models.retry import Retry
+    from volubile_api.models.time_slot import TimeSlot as ApiTimeSlot
     from volubile_api.models.transcript_action import TranscriptAction
     from volubile_api.models.transcript_actor import TranscriptActor
     from volubile_api.models.transcript_response import TranscriptResponse
@@ -91,6 +95,8 @@ else:
 if TYPE_CHECKING:
     # Names for annotations elsewhere, not loaded at run time: `X as X` re-exports them for
     # mypy without listing in __all__ what a star import could not find.
+    import uuid
+
     from volubile_api import AuthenticatedClient as AuthenticatedClient  # noqa: PLC0414
     from volubile_api.models import CampaignStatusUpdate as CampaignStatusUpdate  # noqa: PLC0414
     from volubile_api.models import CreateCampaignRequest as CreateCampaignRequest  # noqa: PLC0414

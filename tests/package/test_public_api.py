@@ -223,6 +223,83 @@ def test_the_client_and_a_campaign_read_load_none_of_the_deferred_modules(
     assert server.count("GET", f"/v1/campaigns/{CAMPAIGN_ID}") == 1
 
 
+# perf: the "`from volubile_ext import Volubile`" row. What building a client does not need,
+# left to the first request that does: the campaign values with the generated campaign models
+# they derive from (the first campaign read or status change), uuid (the first id checked);
+# the generated client classes load with the first client built.
+DEFERRED_BY_THE_IMPORT = (
+    "uuid",
+    "volubile_api.client",
+    "volubile_api.models.campaign_response",
+    "volubile_api.models.campaign_status",
+    "volubile_api.models.day_of_week",
+    "volubile_api.models.retry",
+    "volubile_api.models.time_slot",
+    "volubile_ext._models",
+    "volubile_ext.campaigns._days",
+    "volubile_ext.campaigns._retry_settings",
+    "volubile_ext.campaigns._timeslots",
+)
+
+
+@pytest.mark.parametrize("first", ["get", "pause"])
+def test_importing_the_client_loads_what_a_request_needs_only_with_that_request(
+    server: ScriptedServer, first: str
+) -> None:
+    # Counted from sys.modules in a fresh interpreter (not timed), after each step; the first
+    # campaign call (a read, or a status change) works in an interpreter where nothing of the
+    # campaign values was loaded before it.
+    probe = (
+        "import sys, json\n"
+        "import httpx, attrs\n"
+        # What httpx and attrs load themselves does not count (in the development venv, uuid).
+        f"deferred = [name for name in {DEFERRED_BY_THE_IMPORT!r} if name not in sys.modules]\n"
+        "def loaded(): return [name for name in deferred if name in sys.modules]\n"
+        "steps = [loaded()]\n"
+        "from volubile_ext import Volubile\n"
+        "steps.append(loaded())\n"
+        f"client = Volubile(api_key={API_KEY!r}, base_url={server.url!r})\n"
+        "steps.append(loaded())\n"
+        f"campaign = client.campaigns.{first}({CAMPAIGN_ID!r})\n"
+        "steps.append(sorted(set(deferred) - set(loaded())))\n"
+        "steps.append([str(campaign.id), str(campaign.status), campaign.time_slots[0].to_api()])\n"
+        "print(json.dumps(steps))"
+    )
+    steps = json.loads(run_fresh(probe))
+    assert steps[:3] == [[], [], ["volubile_api.client"]]
+    assert steps[3] == []
+    assert steps[4][0] == CAMPAIGN_ID
+    assert steps[4][1] == ("ACTIVE" if first == "get" else "PAUSED")
+    assert server.count() == 1
+
+
+def test_the_runtime_modules_compile_no_regex_when_imported() -> None:
+    # perf: the "`from volubile_ext import Volubile`" row. Patterns are compiled by their first
+    # use (functools.cache): importing the modules that hold them compiles none.
+    probe = (
+        "import re, sys\n"
+        "compiled = []\n"
+        "original = re.compile\n"
+        "def spy(pattern, flags=0):\n"
+        "    caller = sys._getframe(1).f_globals.get('__name__', '')\n"
+        "    if caller.startswith('volubile'):\n"
+        "        compiled.append((caller, pattern))\n"
+        "    return original(pattern, flags)\n"
+        "re.compile = spy\n"
+        "from volubile_ext import Volubile\n"
+        "import volubile_ext._errors, volubile_ext._models, volubile_ext.campaigns._timeslots\n"
+        "print(compiled)\n"
+        "from volubile_ext import TimeSlot\n"
+        "print(TimeSlot.parse('9:00-12:30').to_api())\n"
+        "print(len(compiled) > 0)"
+    )
+    assert run_fresh(probe).splitlines() == [
+        "[]",
+        "{'startTime': '09:00', 'endTime': '12:30'}",
+        "True",
+    ]
+
+
 def test_the_wire_lazy_table_names_what_its_type_checking_imports_name() -> None:
     # Like the package's table: what mypy reads (TYPE_CHECKING) and what the interpreter
     # imports (_wire._LAZY) must name the same objects, and an unknown name stays an error.

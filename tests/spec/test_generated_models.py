@@ -161,3 +161,28 @@ def test_a_model_that_nests_others_loads_first_in_a_fresh_interpreter(module: st
         [sys.executable, "-c", script], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_package_builds_its_client_classes_when_first_asked_for() -> None:
+    # perf: the "`from volubile_ext import Volubile`" row. Importing a model (or types) does not
+    # run the generated client module (two attrs classes); the names work as before, from the
+    # package and by `from volubile_api import ...`, and a misspelt name is still an error.
+    script = (
+        "import sys\n"
+        "import volubile_api.models.campaign_response, volubile_api.types\n"
+        "print('volubile_api.client' in sys.modules)\n"
+        "import volubile_api\n"
+        "from volubile_api import AuthenticatedClient\n"
+        "from volubile_api.client import Client\n"
+        "print(volubile_api.Client is Client, AuthenticatedClient.__module__)\n"
+        "try:\n    volubile_api.Clinet\n"
+        "except AttributeError as error:\n    print(error)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == [
+        "False",
+        "True volubile_api.client",
+        "module 'volubile_api' has no attribute 'Clinet'",
+    ]

@@ -650,6 +650,7 @@ def test_the_custom_templates_match_the_pinned_generator() -> None:
         "endpoint_module.py.jinja",
         "model.py.jinja",
         "models_init.py.jinja",
+        "package_init.py.jinja",
         "types.py.jinja",
     ]
 

@@ -11,6 +11,7 @@ Times are wall-clock times in the campaign's time zone, as ``HH:MM``.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
@@ -21,12 +22,24 @@ from .._wire import ApiTimeSlot
 
 __all__ = ["ALLOWED_WINDOWS", "TimeSlot", "clip_time_slots"]
 
+
 # "9:00-12:30", "09:00 - 12:30", "09:00–12:30" (an en dash, as word processors write it).
 # Seconds are tolerated only as ":00" because API responses may carry them; the API takes HH:MM.
-_SLOT_TEXT = re.compile(
-    r"\s*(\d{1,2}):(\d{1,2})(?::(\d{2}))?\s*[-–]\s*(\d{1,2}):(\d{1,2})(?::(\d{2}))?\s*"
-)
-_CLOCK_TEXT = re.compile(r"\s*(\d{1,2}):(\d{1,2})(?::(\d{2}))?\s*")
+# perf: "`from volubile_ext import Volubile`" (scripts/bench.py): the patterns are compiled
+# by their first use (functools.cache), not when the module loads; a client that only reads
+# campaigns needs the wire clock alone.
+@functools.cache
+def _slot_text() -> re.Pattern[str]:
+    return re.compile(
+        r"\s*(\d{1,2}):(\d{1,2})(?::(\d{2}))?\s*[-–]\s*(\d{1,2}):(\d{1,2})(?::(\d{2}))?\s*"
+    )
+
+
+@functools.cache
+def _clock_text() -> re.Pattern[str]:
+    return re.compile(r"\s*(\d{1,2}):(\d{1,2})(?::(\d{2}))?\s*")
+
+
 _EXPECTED = "expected 'HH:MM-HH:MM', e.g. '10:00-13:00'"
 
 
@@ -63,7 +76,7 @@ def read_clock(value: object) -> _dt.time:
             raise SlotProblem("seconds are not supported: the API takes HH:MM")
         return value
     if isinstance(value, str):
-        match = _CLOCK_TEXT.fullmatch(value)
+        match = _clock_text().fullmatch(value)
         if match is None:
             raise SlotProblem(f"{value!r} is not a time: expected 'HH:MM', e.g. '10:00'")
         return _clock(match[1], match[2], match[3], value)
@@ -73,12 +86,14 @@ def read_clock(value: object) -> _dt.time:
     )
 
 
-_WIRE_CLOCK = re.compile(r"(\d{2}):(\d{2})")
+@functools.cache
+def _wire_clock() -> re.Pattern[str]:
+    return re.compile(r"(\d{2}):(\d{2})")
 
 
 def read_wire_clock(value: str) -> _dt.time:
     """Read a time exactly as the API's JSON writes it, ``HH:MM`` with two-digit hours."""
-    match = _WIRE_CLOCK.fullmatch(value)
+    match = _wire_clock().fullmatch(value)
     if match is None:
         raise SlotProblem("must be HH:MM with two-digit hours and minutes, e.g. '09:30'")
     return _clock(match[1], match[2], None, value)
@@ -100,7 +115,7 @@ def read_slot(value: object) -> TimeSlot:
     if isinstance(value, TimeSlot):
         return value
     if isinstance(value, str):
-        match = _SLOT_TEXT.fullmatch(value)
+        match = _slot_text().fullmatch(value)
         if match is None:
             raise SlotProblem(_EXPECTED)
         start = _clock(match[1], match[2], match[3], value)

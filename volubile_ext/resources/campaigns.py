@@ -7,23 +7,25 @@ journaled run, the bulk loop. The operations themselves are built by the client'
 from __future__ import annotations
 
 import os
-import uuid
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Unpack
 
 from .._base_client import CAMPAIGN_MAY_EXIST
 from .._errors import CampaignWarning, VolubileError
-from .._models import Campaign, CampaignStatus
 from .._sentinel import NOT_GIVEN, _NotGiven
 from ._base import AsyncAPIResource, SyncAPIResource
 
 # perf: "`from volubile_ext import Volubile`" (scripts/bench.py). The bulk runtime and the
 # planner (with their journal, report and calendar classes), the input rules, the results
 # join and the agents and calls resources are imported by the first call that needs them,
-# not with the client: a program that only reads campaigns never loads them.
+# not with the client: a program that only reads campaigns never loads them. The campaign
+# values (``_models``) load with the first campaign read (or status change).
 if TYPE_CHECKING:
+    import uuid
+
     from .._base_client import _Operation
+    from .._models import Campaign, CampaignStatus
     from .._wire import CreateCampaignRequestFields
     from ..campaigns._bulk import (
         BulkCreateReport,
@@ -384,14 +386,20 @@ class Campaigns(SyncAPIResource):
 
     def pause(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Pause a campaign (status ``PAUSED``)."""
+        from .._models import CampaignStatus
+
         return self.set_status(campaign_id, CampaignStatus.PAUSED)
 
     def resume(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Resume a paused campaign (status ``ACTIVE``)."""
+        from .._models import CampaignStatus
+
         return self.set_status(campaign_id, CampaignStatus.ACTIVE)
 
     def cancel(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Cancel a campaign for good (status ``CANCELLED``)."""
+        from .._models import CampaignStatus
+
         return self.set_status(campaign_id, CampaignStatus.CANCELLED)
 
 
@@ -594,12 +602,18 @@ class AsyncCampaigns(AsyncAPIResource):
 
     async def pause(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Pause a campaign (status ``PAUSED``)."""
+        from .._models import CampaignStatus
+
         return await self.set_status(campaign_id, CampaignStatus.PAUSED)
 
     async def resume(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Resume a paused campaign (status ``ACTIVE``)."""
+        from .._models import CampaignStatus
+
         return await self.set_status(campaign_id, CampaignStatus.ACTIVE)
 
     async def cancel(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Cancel a campaign for good (status ``CANCELLED``)."""
+        from .._models import CampaignStatus
+
         return await self.set_status(campaign_id, CampaignStatus.CANCELLED)

@@ -924,7 +924,8 @@ class CampaignRequest(_PlainSlot):
     # from, instead of Recipient objects, which a create never reads: ``recipients`` is then
     # left unset, and its first read (through __getattr__, so attrs' eq, hash, repr, evolve,
     # asdict and pickling see it too) makes the Recipients and keeps them. Both set once, by
-    # _hold_plain and here, never changed.
+    # _hold_plain and here, never changed (two threads reading at once may both make them:
+    # equal values, the one kept last then read by all).
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for an attribute that is not set: _plain of a request without plain

@@ -576,7 +576,7 @@ def _warnings(
 
 def _repeated_phone_warnings(phones: list[str]) -> list[str]:
     # perf: "campaigns.create with 1,000 recipients" (scripts/bench.py): a C-level set of
-    # the numbers, read from the request's JSON forms when it holds them (no Recipients made).
+    # the numbers, read from the request's plain recipients when it holds them (no Recipient).
     repeats = len(phones) - len(set(phones))
     if not repeats:
         return []

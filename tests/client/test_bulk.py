@@ -240,6 +240,22 @@ def test_a_recipient_import_is_accepted_as_is(
     }
 
 
+def test_plain_recipients_are_sent_as_the_same_recipients_checked_one_by_one(
+    harness: Harness, server: ScriptedServer
+) -> None:
+    # The fast path (a list of plain {"phone", "context"} dicts, checked once and cut into
+    # chunks) sends the bodies the chunk-by-chunk rules make of the same people.
+    plain = [{"phone": p.phone, "context": {"row": str(i)}} for i, p in enumerate(TEN_PEOPLE)]
+    assert create_many(harness, recipients=plain).ok
+    assert create_many(harness, recipients=[Recipient(**item) for item in plain]).ok
+    sent = [received.body for received in posts(server)]
+    assert len(sent) == 10
+    assert sent[:5] == sent[5:]
+    assert [json.loads(body)["recipients"] for body in sent[:5]] == [
+        plain[index : index + 2] for index in range(0, 10, 2)
+    ]
+
+
 def test_a_number_repeated_across_chunks_is_warned_about_once(
     harness: Harness, server: ScriptedServer
 ) -> None:

@@ -58,6 +58,13 @@ def generated_bytes(request: CampaignRequest) -> bytes:
                 for index in range(1000)
             ],
         },
+        {
+            # Plain recipients whose keys come context first, and an empty context (left out).
+            "recipients": [
+                {"context": {"firstName": "Ana", "city": "Sète"}, "phone": "+33612345678"},
+                {"phone": "+33698765432", "context": {}},
+            ],
+        },
     ],
     ids=[
         "minimal",
@@ -67,6 +74,7 @@ def generated_bytes(request: CampaignRequest) -> bytes:
         "no-recipients",
         "1000",
         "1000-plain",
+        "plain-reordered-and-empty",
     ],
 )
 def test_the_fast_body_is_the_generated_models_body(extra: dict[str, Any]) -> None:

@@ -6,10 +6,12 @@ reads a JSON body as a server receives it. Both must refuse the same things at t
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import doctest
 import json
 import math
+import pickle
 import uuid
 import zoneinfo
 from typing import Any
@@ -27,12 +29,16 @@ from volubile_ext import (
     TimeSlot,
     load_recipients,
 )
-from volubile_ext.campaigns import _campaign_input
+from volubile_ext._wire import campaign_request_model
+from volubile_ext.campaigns import _campaign_input, _recipients
 from volubile_ext.campaigns._campaign_input import (
     CampaignRequest,
     build_campaign_request,
     check_campaign_payload,
+    count_recipients,
+    recipient_phones,
 )
+from volubile_ext.campaigns._planning import creation_warnings
 
 AGENT = uuid.UUID(AGENT_ID)
 
@@ -274,6 +280,83 @@ def test_a_list_with_one_recipient_off_the_plain_form_is_read_as_before(
     found = build_problems(recipients=people)
     assert found == build_problems(recipients=one_by_one)
     assert any(field == problem[0] and problem[1] in message for field, message in found), found
+
+
+def _one_by_one(people: list[dict[str, Any]]) -> CampaignRequest:
+    """The request the per-recipient rules make of ``people`` (a generator skips the plain path)."""
+    return build_campaign_request(**VALID, recipients=(person for person in people))
+
+
+def test_a_request_of_plain_recipients_makes_no_recipient_until_one_is_read(
+    monkeypatch: Any,
+) -> None:
+    # perf: issue 14's create rows. The request keeps the numbers and a copy of each context;
+    # the body, its warnings and its count are made from them, the Recipients only when read.
+    made: list[int] = []
+    original = _recipients._made
+
+    def counting(phones: Any, contexts: Any, count: int) -> Any:
+        made.append(count)
+        return original(phones, contexts, count)
+
+    monkeypatch.setattr(_recipients, "_made", counting)
+    people = _plain(1000)
+    request = build_campaign_request(**VALID, recipients=people)
+    body = json.dumps(campaign_request_model(request).to_dict())
+    assert creation_warnings(request) == creation_warnings(_one_by_one(people))
+    assert count_recipients(request) == 1000
+    assert recipient_phones(request, 3) == [person["phone"] for person in people[:3]]
+    assert made == []
+    assert json.loads(body)["recipients"] == people
+    first = request.recipients
+    assert made == [1000]
+    assert first == _one_by_one(people).recipients
+    assert request.recipients is first  # made once, then kept
+
+
+def test_a_request_of_plain_recipients_is_the_request_the_per_recipient_rules_make() -> None:
+    people = _plain(20)
+    people[3] = {"context": {"z": "1", "a": "2"}, "phone": people[3]["phone"]}  # keys reversed
+    people[5] = {"phone": people[5]["phone"], "context": {}}
+    people[8] = {"phone": people[8]["phone"], "context": {_Text("key"): "value"}}
+    request, slow = build_campaign_request(**VALID, recipients=people), _one_by_one(people)
+    assert request.to_json() == slow.to_json()
+    assert json.dumps(request.wire_json()) == json.dumps(slow.wire_json())
+    assert json.dumps(campaign_request_model(request).to_dict()) == json.dumps(
+        campaign_request_model(slow).to_dict()
+    )
+    assert request.to_json()["recipients"][5] == {"phone": people[5]["phone"]}
+    # Read, equal, hashed and shown alike, whichever is read first; evolve and pickle keep them.
+    fresh = build_campaign_request(**VALID, recipients=people)
+    assert repr(fresh) == repr(slow)
+    assert fresh == slow
+    assert hash(build_campaign_request(**VALID, recipients=people)) == hash(slow)
+    assert attrs.evolve(build_campaign_request(**VALID, recipients=people), name="B") == (
+        attrs.evolve(slow, name="B")
+    )
+    assert pickle.loads(pickle.dumps(build_campaign_request(**VALID, recipients=people))) == slow
+    assert copy.copy(build_campaign_request(**VALID, recipients=people)) == slow
+    assert attrs.asdict(build_campaign_request(**VALID, recipients=people)) == attrs.asdict(slow)
+
+
+def test_the_callers_list_changed_after_the_build_changes_nothing() -> None:
+    people = _plain(3)
+    request = build_campaign_request(**VALID, recipients=people)
+    before = json.dumps(campaign_request_model(request).to_dict())
+    people[0]["context"]["firstName"] = "Bob"
+    people[1]["phone"] = "+33699999999"
+    people[2]["context"]["extra"] = "x"
+    people.append({"phone": "+33688888888", "context": {}})
+    assert json.dumps(campaign_request_model(request).to_dict()) == before
+    assert request.to_json()["recipients"] == json.loads(before)["recipients"]
+    assert [recipient.phone for recipient in request.recipients or ()] == [
+        "+33612340000",
+        "+33612340001",
+        "+33612340002",
+    ]
+    # to_json is the caller's to change; the request and its body are not.
+    request.to_json()["recipients"][0]["context"]["firstName"] = "Eve"
+    assert json.dumps(campaign_request_model(request).to_dict()) == before
 
 
 def test_from_json_reads_a_body_back_to_the_same_request() -> None:

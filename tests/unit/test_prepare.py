@@ -21,9 +21,11 @@ from volubile_ext import (
     CampaignPlan,
     ClientValidationError,
     PreparedCreate,
+    Recipient,
     Volubile,
     prepare_create,
 )
+from volubile_ext.campaigns import _bulk, _recipients
 from volubile_ext.campaigns._planning import creation_warnings
 from volubile_ext.testing import Sandbox
 
@@ -86,6 +88,90 @@ def test_every_problem_of_several_campaigns_is_reported_with_whole_list_paths() 
     with pytest.raises(ClientValidationError) as caught:
         prepare_create(**{**SCHEDULE, "batch_size": 0}, recipients=listed)
     assert [error.field for error in caught.value.errors] == ["batchSize", "recipients[1234].phone"]
+
+
+def plain_people(count: int) -> list[dict[str, Any]]:
+    """``count`` plain recipients: what a caller or a CSV row gives (the create's fast path)."""
+    return [{"phone": phone, "context": {"firstName": "Ana"}} for phone in people(count)]
+
+
+def test_problems_of_plain_recipients_over_several_campaigns_are_worded_as_before() -> None:
+    # The plain list is checked once, not chunk by chunk; a problem sends it back to the
+    # chunk-by-chunk rules, which word every error as they always have.
+    listed = plain_people(1500)
+    listed[1234] = {"phone": "0612", "context": {"firstName": "Ana"}}
+    with pytest.raises(ClientValidationError) as caught:
+        prepare_create(**{**SCHEDULE, "batch_size": 0}, recipients=listed)
+    assert [error.field for error in caught.value.errors] == ["batchSize", "recipients[1234].phone"]
+    with pytest.raises(ClientValidationError) as caught:
+        prepare_create(**{**SCHEDULE, "batch_size": 0}, recipients=plain_people(2500))
+    assert [error.field for error in caught.value.errors] == ["batchSize"]  # once, not per chunk
+    with pytest.raises(ClientValidationError) as caught:
+        prepare_create(**{**SCHEDULE, "name": "  "}, recipients=plain_people(1001))
+    assert [(error.field, error.message) for error in caught.value.errors] == [
+        ("name", "must not be empty")
+    ]
+
+
+def test_several_campaigns_of_plain_recipients_are_those_of_the_same_recipients_checked_one_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # perf: issue 14's create_many row. Each recipient is checked once and the schedule once,
+    # not once per campaign; the chunks are those the chunk-by-chunk rules make.
+    built: list[object] = []
+    checked: list[int] = []
+    build, parts = _bulk.build_campaign_request, _recipients._plain_parts
+
+    def counting_build(**arguments: Any) -> Any:
+        built.append(arguments["name"])
+        return build(**arguments)
+
+    def counting_parts(items: Any) -> Any:
+        checked.append(len(items))
+        return parts(items)
+
+    monkeypatch.setattr(_bulk, "build_campaign_request", counting_build)
+    monkeypatch.setattr(_recipients, "_plain_parts", counting_parts)
+    listed = plain_people(2500)
+    fast = prepare_create(**SCHEDULE, recipients=listed, plan=True)
+    assert built == ["Renewals (1/3)"]
+    assert sum(checked) == 2500
+    slow = prepare_create(
+        **SCHEDULE, recipients=[Recipient(item["phone"], item["context"]) for item in listed]
+    )
+    assert [(c.index, c.first, c.last) for c in fast.chunks] == [
+        (c.index, c.first, c.last) for c in slow.chunks
+    ]
+    assert [c.request for c in fast.chunks] == [c.request for c in slow.chunks]
+    assert [c.request.to_json() for c in fast.chunks] == [c.request.to_json() for c in slow.chunks]
+    assert fast.warnings == slow.warnings
+    assert fast.recipient_count == slow.recipient_count == 2500
+    assert fast.plan == prepare_create(**SCHEDULE, recipients=listed, plan=True).plan
+    assert [c.first_phones for c in fast.chunks] == [c.first_phones for c in slow.chunks]
+    # The journal's fingerprints are those of the same bodies: a journal written before reads.
+    assert _bulk.chunk_fingerprints(list(fast.chunks)) == _bulk.chunk_fingerprints(
+        list(slow.chunks)
+    )
+
+
+def test_the_callers_recipients_changed_after_prepare_change_nothing_sent(sandbox: Sandbox) -> None:
+    one, many = plain_people(3), plain_people(1001)
+    single = prepare_create(**SCHEDULE, recipients=one)
+    several = prepare_create(**SCHEDULE, recipients=many)
+    expected = [single.request.to_json()] + [chunk.request.to_json() for chunk in several.chunks]
+    for listed in (one, many):
+        listed[0]["context"]["firstName"] = "Bob"
+        listed[1]["phone"] = "+33699999999"
+        listed.append({"phone": "+33688888888", "context": {}})
+    with Volubile(sandbox.api_key, base_url=sandbox.url) as client:
+        client.campaigns.create_prepared(single)
+        client.campaigns.create_prepared(several)
+    stored = {stored.name: stored.request for stored in sandbox.campaigns()}
+    assert [stored[body["name"]] for body in expected] == expected
+    assert stored["Renewals"]["recipients"][0] == {
+        "phone": "+33610000000",
+        "context": {"firstName": "Ana"},
+    }
 
 
 def test_an_empty_name_is_refused_for_several_campaigns_too() -> None:

@@ -52,7 +52,16 @@ from .._errors import (
     _shown,
 )
 from .._models import Campaign, parse_campaign
-from ._campaign_input import MAX_RECIPIENTS, CampaignRequest, build_campaign_request, check_name
+from ._campaign_input import (
+    MAX_RECIPIENTS,
+    CampaignRequest,
+    build_campaign_request,
+    check_name,
+    count_recipients,
+    recipient_phones,
+    request_with_plain,
+)
+from ._recipients import PlainRecipients, check_plain
 
 __all__ = [
     "BulkCreateReport",
@@ -366,7 +375,7 @@ class Chunk:
 
     @property
     def first_phones(self) -> tuple[str, ...]:
-        return tuple(person.phone for person in (self.request.recipients or ())[:_SHOWN_PHONES])
+        return tuple(recipient_phones(self.request, _SHOWN_PHONES))
 
 
 def _fingerprint(document: Any) -> str:
@@ -378,14 +387,15 @@ def chunk_fingerprints(chunks: Sequence[Chunk]) -> list[str]:
     """What a journal records of each chunk: a digest of its exact request body.
 
     A canonical JSON text and its SHA-256 per chunk, which costs about as much as the body's
-    own serialisation: only a journaled run computes them, once per chunk.
+    own serialisation: only a journaled run computes them, once per chunk, of the body that
+    is sent (``wire_json``: the same document as ``to_json``, not a copy).
     """
-    return [_fingerprint(chunk.request.to_json()) for chunk in chunks]
+    return [_fingerprint(chunk.request.wire_json()) for chunk in chunks]
 
 
 def single_chunk(request: CampaignRequest) -> Chunk:
     """The one chunk of a single ``campaigns.create``: the campaign itself, under its name."""
-    count = len(request.recipients) if request.recipients else 0
+    count = count_recipients(request)
     return Chunk(0, 0, max(count - 1, 0), request)
 
 
@@ -421,6 +431,9 @@ def plan_chunks(
     if not everyone:
         raise ClientValidationError([FieldError("recipients", "must not be empty", [])])
     count = -(-len(everyone) // chunk_size)
+    cut = _cut_checked(name, everyone, chunk_size, count, parameters)
+    if cut is not None:
+        return cut
     chunks: list[Chunk] = []
     problems: list[FieldError] = []
     # The name is checked before " (k/n)" is added to it: "" would become "(1/3)", valid.
@@ -449,6 +462,52 @@ def plan_chunks(
         chunks.append(Chunk(index, first, first + len(part) - 1, request))
     if problems:
         raise ClientValidationError(problems)
+    return chunks
+
+
+# How many recipients _cut_checked checks at a time (a whole number of chunks).
+_CHECKED_BLOCK = 1000
+
+
+def _cut_checked(
+    name: object, everyone: list[Any], chunk_size: int, count: int, parameters: dict[str, Any]
+) -> list[Chunk] | None:
+    """The chunks of a valid create_many whose recipients are all plain, or None.
+
+    perf: "create_many, 20,000 recipients, no limit" (scripts/bench.py). Each recipient is
+    checked once (into PlainRecipients), and the campaign's other fields once, with the first
+    chunk's name: each chunk is then its recipients under its own name, nothing checked again.
+    Anything else (a recipient off the plain form, any problem) returns None: the
+    chunk-by-chunk rules of plan_chunks check it and word the errors, as they always have.
+    """
+    if check_name(name, []) is None:
+        return None
+    assert isinstance(name, str)
+    parts: list[PlainRecipients] = []
+    # A block of whole chunks at a time, about a thousand recipients: the check's lists of
+    # numbers, contexts and values stay in the CPU's caches (a block of 20,000 took about a
+    # sixth longer per recipient).
+    block = chunk_size * max(1, _CHECKED_BLOCK // chunk_size)
+    for start in range(0, len(everyone), block):
+        plain = check_plain(everyone[start : start + block])
+        if plain is None:
+            return None
+        parts.extend(
+            plain.part(first, first + chunk_size) for first in range(0, len(plain), chunk_size)
+        )
+    try:
+        base = build_campaign_request(name=f"{name} (1/{count})", **parameters)
+    except ClientValidationError:
+        return None
+    chunks: list[Chunk] = []
+    first = 0
+    for index, part in enumerate(parts):
+        # What the name rule makes of this chunk's name: the base name is valid, and the
+        # suffix only adds text after it, so the rule only strips it.
+        chunk_name = f"{name} ({index + 1}/{count})".strip()
+        request = request_with_plain(base, chunk_name, part)
+        chunks.append(Chunk(index, first, first + len(part) - 1, request))
+        first += len(part)
     return chunks
 
 

@@ -15,12 +15,13 @@ one at a time, each with the API's field path (``recipients[17].phone``).
 
 from __future__ import annotations
 
-import copy
 import datetime as _dt
 import functools
+import operator
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from copy import deepcopy
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, Unpack
 
 import attrs
@@ -50,8 +51,10 @@ from ._fields import (
 from ._recipients import (
     SURROGATE_REASON,
     ContextProblems,
+    PlainRecipients,
     Recipient,
     RecipientImport,
+    check_plain,
     flat_context_copy,
     freeze_context,
     has_surrogate,
@@ -751,6 +754,17 @@ def _phone_message(phone: object) -> str:
 def _rule_recipients(
     value: object, strict: bool, errors: _Errors, limit: int | None
 ) -> tuple[Recipient, ...] | None:
+    """The recipients rule: the checked recipients, or None and the problems in ``errors``."""
+    checked = _rule_recipient_list(value, strict, errors, limit, keep_plain=False)
+    assert not isinstance(checked, PlainRecipients)
+    return checked
+
+
+def _rule_recipient_list(
+    value: object, strict: bool, errors: _Errors, limit: int | None, *, keep_plain: bool
+) -> tuple[Recipient, ...] | PlainRecipients | None:
+    """The recipients rule; ``keep_plain``: a list of plain recipients is kept as
+    :class:`PlainRecipients` (what a request holds) rather than made into Recipients."""
     if _absent(value):
         return None
     if isinstance(value, RecipientImport) and not strict:
@@ -776,9 +790,14 @@ def _rule_recipients(
         return None
     assert isinstance(value, Iterable)
     if type(value) in (list, tuple) and (limit is None or len(value) <= limit):  # type: ignore[arg-type]
-        plain = plain_recipients(value)  # type: ignore[arg-type]
-        if plain is not None:
-            return tuple(plain)
+        if keep_plain:
+            kept = check_plain(value)  # type: ignore[arg-type]
+            if kept is not None:
+                return kept
+        else:
+            plain = plain_recipients(value)  # type: ignore[arg-type]
+            if plain is not None:
+                return tuple(plain)
     before = len(errors)
     recipients: list[Recipient] = []
     keep = recipients.append
@@ -868,8 +887,19 @@ def _unknown_keys(
 # The values
 
 
+class _PlainSlot:
+    """The slot where a :class:`CampaignRequest` keeps its plain recipients, when it has them.
+
+    A base class's slot, which attrs does not see: not a field, so not in the request's eq,
+    hash, repr, asdict, evolve or pickled state, all of which see ``recipients`` instead.
+    """
+
+    __slots__ = ("_plain",)
+    _plain: PlainRecipients | None
+
+
 @attrs.frozen
-class CampaignRequest:
+class CampaignRequest(_PlainSlot):
     """A campaign creation, checked and normalised: what will be sent, and nothing invalid.
 
     Build it with :func:`build_campaign_request` (Python values) or :meth:`from_json` (a JSON
@@ -888,6 +918,27 @@ class CampaignRequest:
     #: The fields of the spec that volubile_ext has no rule of its own for, checked against
     #: the spec table, by JSON name, in their JSON form (``{"callerId": "+33..."}``).
     other_fields: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    # perf: "campaigns.create with 1,000 recipients" and "create_many, 20,000 recipients"
+    # (scripts/bench.py). For a list of plain recipients the rules keep their numbers and a
+    # copy of each context (PlainRecipients, in the _plain slot), what the body is written
+    # from, instead of Recipient objects, which a create never reads: ``recipients`` is then
+    # left unset, and its first read (through __getattr__, so attrs' eq, hash, repr, evolve,
+    # asdict and pickling see it too) makes the Recipients and keeps them. Both set once, by
+    # _hold_plain and here, never changed (two threads reading at once may both make them:
+    # equal values, the one kept last then read by all).
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for an attribute that is not set: _plain of a request without plain
+        # recipients, and the recipients of one with them, before they are first read.
+        if name == "_plain":
+            return None
+        if name == "recipients":
+            plain = self._plain
+            if plain is not None:
+                recipients = plain.recipients()
+                object.__setattr__(self, "recipients", recipients)
+                return recipients
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def effective_windows(self) -> tuple[TimeSlot, ...]:
@@ -902,7 +953,7 @@ class CampaignRequest:
         optional ones left out when not set; plain dicts, lists and strings, ready for
         ``json.dumps``. A new structure on every call.
         """
-        return self._body(recipient_json)
+        return self._body(copy=True)
 
     def wire_json(self) -> dict[str, Any]:
         """The request body as :meth:`to_json` gives it, for sending only (never changed).
@@ -911,10 +962,11 @@ class CampaignRequest:
         what ``campaigns.create`` serialises.
         """
         # perf: "campaigns.create with 1,000 recipients" and "create_many, 20,000 recipients"
-        # (scripts/bench.py): no copy of a thousand contexts only to serialise them.
-        return self._body(None)
+        # (scripts/bench.py): no copy of a thousand contexts only to serialise them, and no
+        # Recipient made from the plain recipients the rules kept.
+        return self._body(copy=False)
 
-    def _body(self, recipient_form: Callable[[Recipient], dict[str, Any]] | None) -> dict[str, Any]:
+    def _body(self, *, copy: bool) -> dict[str, Any]:
         body: dict[str, Any] = {
             "name": self.name,
             "agentId": str(self.agent_id),
@@ -925,16 +977,19 @@ class CampaignRequest:
         if self.retry is not None:
             body["retry"] = self.retry.to_api()
         body["days"] = [day.value for day in self.days]
-        if self.recipients is not None:
+        plain = self._plain
+        if plain is not None:
+            body["recipients"] = plain.to_json() if copy else plain.wire_json()
+        elif self.recipients is not None:
             body["recipients"] = (
-                wire_recipients_json(self.recipients)
-                if recipient_form is None
-                else [recipient_form(recipient) for recipient in self.recipients]
+                [recipient_json(recipient) for recipient in self.recipients]
+                if copy
+                else wire_recipients_json(self.recipients)
             )
         if self.timezone is not None:
             body["timezone"] = self.timezone
         if self.other_fields:
-            body.update(copy.deepcopy(dict(self.other_fields)))
+            body.update(deepcopy(dict(self.other_fields)))
         # The schema's order, whatever order the spec gives its fields in.
         return {field: body[field] for field in FIELDS if field in body}
 
@@ -973,7 +1028,9 @@ def run_rules(
         if rule is not None:
             checked[field] = rule(value, strict, errors)
         elif field == "recipients":
-            checked[field] = _rule_recipients(value, strict, errors, recipient_limit)
+            checked[field] = _rule_recipient_list(
+                value, strict, errors, recipient_limit, keep_plain=True
+            )
         elif _absent(value):
             if field in REQUIRED:
                 _required(field, errors)
@@ -986,6 +1043,8 @@ def run_rules(
     if errors:
         return None, errors
     # No error means every required rule returned its value.
+    recipients = checked["recipients"]
+    plain = recipients if type(recipients) is PlainRecipients else None
     request = CampaignRequest(
         name=checked["name"],
         agent_id=checked["agentId"],
@@ -994,11 +1053,64 @@ def run_rules(
         batch_size=checked["batchSize"],
         days=checked["days"],
         retry=checked["retry"],
-        recipients=checked["recipients"],
+        recipients=None if plain is not None else recipients,
         timezone=checked["timezone"],
         other_fields=other,
     )
+    if plain is not None:
+        _hold_plain(request, plain)
     return request, errors
+
+
+def _hold_plain(request: CampaignRequest, plain: PlainRecipients) -> None:
+    """Make ``request`` (just built, with no recipients) hold ``plain`` as its recipients.
+
+    ``recipients`` is unset, to be made from ``plain`` when first read (see CampaignRequest).
+    """
+    object.__setattr__(request, "_plain", plain)
+    object.__delattr__(request, "recipients")
+
+
+def request_with_plain(
+    request: CampaignRequest, name: str, plain: PlainRecipients
+) -> CampaignRequest:
+    """``request`` (whose recipients are not read) named ``name``, with ``plain`` recipients.
+
+    ``name`` is a name the name rule accepted, as it returned it; ``plain`` recipients checked
+    by the rules (:func:`check_plain`), shared, never changed: bulk creation cuts a checked
+    list into its chunks this way.
+    """
+    chunk = attrs.evolve(request, name=name, recipients=None)
+    _hold_plain(chunk, plain)
+    return chunk
+
+
+def plain_recipients_of(request: CampaignRequest) -> PlainRecipients | None:
+    """The :class:`PlainRecipients` ``request`` holds, or None (its recipients are Recipients).
+
+    Shared with the request: read them, never change them.
+    """
+    return request._plain
+
+
+def count_recipients(request: CampaignRequest) -> int:
+    """How many recipients ``request`` has (0 without any), without making Recipients."""
+    plain = request._plain
+    if plain is not None:
+        return len(plain)
+    return len(request.recipients) if request.recipients is not None else 0
+
+
+_PHONE_OF_RECIPIENT = operator.attrgetter("phone")
+
+
+def recipient_phones(request: CampaignRequest, limit: int | None = None) -> list[str]:
+    """The numbers of ``request``'s recipients in order (the first ``limit``), without making
+    Recipients. A new list."""
+    plain = request._plain
+    if plain is not None:
+        return plain.phones[:limit]
+    return list(map(_PHONE_OF_RECIPIENT, (request.recipients or ())[:limit]))
 
 
 # The fields with a rule of their own, by JSON name; recipients has its limit too.

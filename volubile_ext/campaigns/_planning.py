@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import itertools
-import operator
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Unpack
@@ -36,12 +35,13 @@ from ._campaign_input import (
     TimeSlotsInput,
     TimezoneInput,
     campaign_values,
+    count_recipients,
+    recipient_phones,
     retry_warnings,
     run_rules,
 )
 from ._days import Day
 from ._holidays import french_public_holidays
-from ._recipients import Recipient
 from ._timeslots import TimeSlot
 
 if TYPE_CHECKING:
@@ -64,7 +64,6 @@ _HORIZON = _dt.timedelta(days=3660)
 # plan_many, which plans one campaign per thousand recipients.
 MAX_PLANNED_RECIPIENTS: Final = 100_000_000
 _HOLIDAY_YEARS = range(1583, 4100)
-_PHONE_OF = operator.attrgetter("phone")
 _UTC = _dt.UTC
 
 
@@ -335,8 +334,7 @@ def _checked(
     if errors or request is None:
         raise ClientValidationError(errors)
     if count is None:
-        assert request.recipients is not None
-        count = len(request.recipients)
+        count = count_recipients(request)
     return request, count, closed
 
 
@@ -352,7 +350,7 @@ def creation_warnings(request: CampaignRequest) -> tuple[str, ...]:
     """
     return (
         _calendar_of(request)
-        + tuple(_repeated_phone_warnings(request.recipients))
+        + tuple(_repeated_phone_warnings(recipient_phones(request)))
         + _retry_warnings(request)
     )
 
@@ -366,11 +364,9 @@ def bulk_creation_warnings(requests: Sequence[CampaignRequest]) -> tuple[str, ..
     """
     sizes: dict[int, int] = {}
     for request in requests:
-        size = len(request.recipients or ())
+        size = count_recipients(request)
         sizes[size] = sizes.get(size, 0) + 1
-    everyone = tuple(
-        itertools.chain.from_iterable(request.recipients or () for request in requests)
-    )
+    everyone = list(itertools.chain.from_iterable(map(recipient_phones, requests)))
     return (
         _calendar_of(requests[0], tuple(sorted(sizes.items())))
         + tuple(_repeated_phone_warnings(everyone))
@@ -381,7 +377,7 @@ def bulk_creation_warnings(requests: Sequence[CampaignRequest]) -> tuple[str, ..
 def _calendar_of(
     request: CampaignRequest, sizes: tuple[tuple[int, int], ...] | None = None
 ) -> tuple[str, ...]:
-    count = len(request.recipients) if request.recipients is not None else 0
+    count = count_recipients(request)
     return _calendar_warnings(
         request.start_date,
         request.days,
@@ -574,15 +570,14 @@ def _warnings(
             f"{campaigns} campaigns; this plan is one sequence of calls, whereas campaigns "
             "starting on the same day call in parallel"
         )
-    found.extend(_repeated_phone_warnings(request.recipients))
+    found.extend(_repeated_phone_warnings(recipient_phones(request)))
     return found
 
 
-def _repeated_phone_warnings(recipients: tuple[Recipient, ...] | None) -> list[str]:
-    if not recipients:
-        return []
-    # perf: "campaigns.create with 1,000 recipients" (scripts/bench.py): a C-level set.
-    repeats = len(recipients) - len(set(map(_PHONE_OF, recipients)))
+def _repeated_phone_warnings(phones: list[str]) -> list[str]:
+    # perf: "campaigns.create with 1,000 recipients" (scripts/bench.py): a C-level set of
+    # the numbers, read from the request's plain recipients when it holds them (no Recipient).
+    repeats = len(phones) - len(set(phones))
     if not repeats:
         return []
     return [
@@ -772,7 +767,7 @@ def plan_request_many(
     schedule = attrs.evolve(request, recipients=None)
     warnings = (
         _parallel_warnings(schedule, [(by_size[size], number) for size, number in copies.items()])
-        + tuple(_repeated_phone_warnings(request.recipients))
+        + tuple(_repeated_phone_warnings(recipient_phones(request)))
         + _retry_warnings(request)
     )
     return BulkPlan(

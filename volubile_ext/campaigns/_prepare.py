@@ -25,6 +25,9 @@ from ._campaign_input import (
     TimeSlotsInput,
     TimezoneInput,
     build_campaign_request,
+    count_recipients,
+    plain_recipients_of,
+    request_with_plain,
 )
 from ._planning import (
     BulkPlan,
@@ -34,7 +37,7 @@ from ._planning import (
     plan_request,
     plan_request_many,
 )
-from ._recipients import RecipientImport
+from ._recipients import PlainRecipients, RecipientImport
 from ._timeslots import TimeSlot, clip_time_slots
 
 __all__ = ["PreparedCreate", "prepare_create"]
@@ -129,7 +132,7 @@ def prepare_create(
         bulk = listed > chunk_size
     if not bulk:
         request = build_campaign_request(name=name, recipients=recipients, **parameters)
-        count = len(request.recipients or ())
+        count = count_recipients(request)
         chunks: tuple[Chunk, ...] = (single_chunk(request),)
         warnings = creation_warnings(request)
     else:
@@ -163,8 +166,15 @@ def prepare_create(
 def _whole_schedule(chunks: tuple[Chunk, ...]) -> CampaignRequest:
     """The first chunk's request with every chunk's recipients and the name before " (1/n)"."""
     first = chunks[0].request
+    name = first.name.removesuffix(f" (1/{len(chunks)})").strip()
+    parts = [plain_recipients_of(chunk.request) for chunk in chunks]
+    if all(part is not None for part in parts):
+        # Chunks cut from one checked list: their plain recipients, without making Recipients.
+        return request_with_plain(
+            first, name, PlainRecipients.joined(part for part in parts if part is not None)
+        )
     return attrs.evolve(
         first,
-        name=first.name.removesuffix(f" (1/{len(chunks)})").strip(),
+        name=name,
         recipients=tuple(person for chunk in chunks for person in chunk.request.recipients or ()),
     )

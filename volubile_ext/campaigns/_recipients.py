@@ -427,10 +427,11 @@ def wire_recipients_json(recipients: Iterable[Recipient]) -> list[dict[str, Any]
 
 # perf: "campaigns.create with 1,000 recipients" and "create_many, 20,000 recipients"
 # (scripts/bench.py). A campaign body's recipients are nearly always dicts {"phone",
-# "context"} of E.164 numbers and flat text contexts: checked and copied list by list, each
-# step a loop of the interpreter's own (map, set, join) rather than a few Python calls per
-# recipient. Anything else, and any list with a problem, goes through the per-recipient rules,
-# which alone word the errors.
+# "context"} of E.164 numbers and flat text contexts: checked list by list, each step a loop
+# of the interpreter's own (map, countOf, join) rather than a few Python calls per recipient,
+# and kept as PlainRecipients: a create only sends them, so no Recipient is made unless one is
+# read (CampaignRequest.recipients). Anything else, and any list with a problem, goes through
+# the per-recipient rules, which alone word the errors.
 _PHONE_OF = operator.itemgetter("phone")
 _CONTEXT_OF = operator.itemgetter("context")
 _PHONE_OF_RECIPIENT = operator.attrgetter("phone")
@@ -454,18 +455,23 @@ def _all_exactly(kind: type, items: list[Any] | tuple[Any, ...]) -> bool:
     return operator.countOf(map(type, items), kind) == len(items)
 
 
-def _plain_text(texts: list[str]) -> bool:
-    """Whether every one of ``texts`` (text, each) holds no lone surrogate."""
-    joined = "".join(texts)
+def _plain_text(texts: Iterable[object]) -> bool:
+    """Whether every one of ``texts`` is text (a str subclass too) without a lone surrogate."""
+    try:
+        joined = "".join(texts)  # type: ignore[arg-type]
+    except TypeError:
+        return False
     return joined.isascii() or _SURROGATE.search(joined) is None
 
 
-def plain_recipients(items: list[Any] | tuple[Any, ...]) -> list[Recipient] | None:
-    """The recipients of ``items`` when every one is a plain ``{"phone", "context"}`` dict.
+def _plain_parts(
+    items: list[Any] | tuple[Any, ...],
+) -> tuple[list[str], list[dict[str, str]]] | None:
+    """The numbers and contexts of ``items`` when every one is a plain ``{"phone", "context"}``
+    dict, else None.
 
     Plain: exactly those two keys, an E.164 number, a dict of text keys to text values (the
-    form of a CSV row or a JSON body). Returns None when any item is not plain: the caller then
-    checks them one by one. The same recipients as ``Recipient(phone, context)`` would give.
+    form of a CSV row or a JSON body).
     """
     if (
         not items
@@ -482,18 +488,105 @@ def plain_recipients(items: list[Any] | tuple[Any, ...]) -> list[Recipient] | No
         return None
     if not _all_e164(phones):
         return None
-    keys = list(itertools.chain.from_iterable(contexts))
     values = list(itertools.chain.from_iterable(map(dict.values, contexts)))
-    if keys and not (
-        _all_exactly(str, keys)
+    # The keys need not be exactly str: the per-recipient rules keep a key of a str subclass
+    # as it is (a value of one becomes plain text, so the values' type is exact).
+    if values and not (
+        _plain_text(itertools.chain.from_iterable(contexts))
         and _all_exactly(str, values)
-        and _plain_text(keys)
         and _plain_text(values)
     ):
         return None
-    recipients = list(map(_new, itertools.repeat(Recipient, len(items))))
+    return phones, contexts
+
+
+def plain_recipients(items: list[Any] | tuple[Any, ...]) -> list[Recipient] | None:
+    """The recipients of ``items`` when every one is a plain ``{"phone", "context"}`` dict.
+
+    Returns None when any item is not plain (see :func:`_plain_parts`): the caller then checks
+    them one by one. The same recipients as ``Recipient(phone, context)`` would give.
+    """
+    parts = _plain_parts(items)
+    if parts is None:
+        return None
+    phones, contexts = parts
+    return _made(phones, map(dict.copy, contexts), len(phones))
+
+
+class PlainRecipients:
+    """Checked plain recipients as a campaign body holds them: numbers and flat contexts.
+
+    Two lists of one length: the E.164 numbers, and a copy of each context (text keys to text
+    values, never changed once made, possibly empty). No object per recipient but the copy:
+    the body's ``{"phone", "context"}`` dicts are made when it is sent, the
+    :class:`Recipient` objects only when they are read. Made by :func:`check_plain`.
+    """
+
+    __slots__ = ("contexts", "phones")
+
+    def __init__(self, phones: list[str], contexts: list[dict[str, str]]) -> None:
+        self.phones = phones
+        self.contexts = contexts
+
+    def __len__(self) -> int:
+        return len(self.phones)
+
+    def part(self, start: int, stop: int) -> PlainRecipients:
+        """Recipients ``start`` to ``stop`` (excluded), sharing their contexts."""
+        return PlainRecipients(self.phones[start:stop], self.contexts[start:stop])
+
+    @classmethod
+    def joined(cls, parts: Iterable[PlainRecipients]) -> PlainRecipients:
+        """The recipients of ``parts``, one after the other, sharing their contexts."""
+        phones: list[str] = []
+        contexts: list[dict[str, str]] = []
+        for part in parts:
+            phones += part.phones
+            contexts += part.contexts
+        return cls(phones, contexts)
+
+    def wire_json(self) -> list[dict[str, Any]]:
+        """The body's recipients, sharing the contexts: for a body that is only serialised.
+
+        What :func:`recipient_json` gives of each recipient (no ``context`` when empty).
+        """
+        pairs = zip(self.phones, self.contexts, strict=False)  # one length: see __init__
+        if all(self.contexts):
+            return [{"phone": phone, "context": context} for phone, context in pairs]
+        return [
+            {"phone": phone, "context": context} if context else {"phone": phone}
+            for phone, context in pairs
+        ]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        """The body's recipients as new dicts (copies of the contexts), the caller's to keep."""
+        return [
+            {"phone": phone, "context": dict(context)} if context else {"phone": phone}
+            for phone, context in zip(self.phones, self.contexts, strict=False)
+        ]
+
+    def recipients(self) -> tuple[Recipient, ...]:
+        """The :class:`Recipient` of each, holding the context kept here (read-only to both)."""
+        return tuple(_made(self.phones, self.contexts, len(self.phones)))
+
+
+def check_plain(items: list[Any] | tuple[Any, ...]) -> PlainRecipients | None:
+    """``items`` as :class:`PlainRecipients` when every one is a plain ``{"phone", "context"}``
+    dict (see :func:`_plain_parts`), their contexts copied; else None: the caller then checks
+    them one by one."""
+    parts = _plain_parts(items)
+    if parts is None:
+        return None
+    phones, contexts = parts
+    # A context of text needs no deeper copy.
+    return PlainRecipients(phones, list(map(dict.copy, contexts)))
+
+
+def _made(phones: Iterable[str], contexts: Iterable[dict[str, Any]], count: int) -> list[Recipient]:
+    """``count`` recipients of checked numbers and flat contexts, made by whole-list steps."""
+    recipients = list(map(_new, itertools.repeat(Recipient, count)))
     collections.deque(map(_set_phone, recipients, phones), maxlen=0)
-    collections.deque(map(_set_context, recipients, map(dict.copy, contexts)), maxlen=0)
+    collections.deque(map(_set_context, recipients, contexts), maxlen=0)
     collections.deque(map(_set_layout, recipients, itertools.repeat(False)), maxlen=0)
     return recipients
 

@@ -83,18 +83,18 @@ def refresh_margin(lifetime: float) -> float:
     return min(0.1 * lifetime, 60.0)
 
 
-class ApiKeyAuth(httpx.Auth):
-    """Send the API key in ``X-Api-Key`` on every request."""
+class HeaderAuth(httpx.Auth):
+    """An auth whose whole flow is one header set to a fixed value: no I/O, no replay.
 
-    def __init__(self, api_key: str) -> None:
-        # Checked here, before any request: see clean_credential.
-        self._api_key = clean_credential(api_key, "api_key")
+    The client's rate-limited flow sets that header itself (``_header``) instead of running
+    this flow inside its own.
+    """
 
-    def __repr__(self) -> str:
-        return f"ApiKeyAuth(api_key={_masked(self._api_key)})"
+    _header: tuple[str, str]  # (name, value): the value is a secret, never shown
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers[API_KEY_HEADER] = self._api_key
+        name, value = self._header
+        request.headers[name] = value
         yield request
 
     # httpx's default sync/async flows wrap auth_flow in a second generator (and end it with a
@@ -102,17 +102,31 @@ class ApiKeyAuth(httpx.Auth):
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers[API_KEY_HEADER] = self._api_key
+        name, value = self._header
+        request.headers[name] = value
         yield request
 
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        request.headers[API_KEY_HEADER] = self._api_key
+        name, value = self._header
+        request.headers[name] = value
         yield request
 
 
-class BearerTokenAuth(httpx.Auth):
+class ApiKeyAuth(HeaderAuth):
+    """Send the API key in ``X-Api-Key`` on every request."""
+
+    def __init__(self, api_key: str) -> None:
+        # Checked here, before any request: see clean_credential.
+        self._api_key = clean_credential(api_key, "api_key")
+        self._header = (API_KEY_HEADER, self._api_key)
+
+    def __repr__(self) -> str:
+        return f"ApiKeyAuth(api_key={_masked(self._api_key)})"
+
+
+class BearerTokenAuth(HeaderAuth):
     """Send a bearer token obtained elsewhere as ``Authorization: Bearer <token>``.
 
     It is never refreshed: when the server answers 401 the client raises
@@ -121,28 +135,11 @@ class BearerTokenAuth(httpx.Auth):
 
     def __init__(self, token: str) -> None:
         token = clean_credential(token, "bearer_token")
-        self._header = f"Bearer {token}"
+        self._header = ("Authorization", f"Bearer {token}")
         self._token = token
 
     def __repr__(self) -> str:
         return f"BearerTokenAuth(token={_masked(self._token)})"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = self._header
-        yield request
-
-    # One generator per request instead of httpx's two (see ApiKeyAuth).
-    def sync_auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = self._header
-        yield request
-
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        request.headers["Authorization"] = self._header
-        yield request
 
 
 def _usable(token: AccessToken) -> AccessToken:

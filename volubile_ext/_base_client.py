@@ -35,6 +35,7 @@ from ._auth import (
     SECRET_HEADERS,
     ApiKeyAuth,
     BearerTokenAuth,
+    HeaderAuth,
     MintedTokenAuth,
     clean_credential,
 )
@@ -194,9 +195,9 @@ class _LimitedAuth(httpx.Auth):
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
         client, op, call = self._client, self._op, self._call
-        flow = op.auth.sync_auth_flow(request)
+        flow = _wrapped_flow(op.auth, request)
         try:
-            request, replay = next(flow), False
+            request, replay = (next(flow) if flow is not None else request), False
             while True:
                 wait, slot = client._reserve_slot(op, call, replay=replay)
                 try:
@@ -214,12 +215,15 @@ class _LimitedAuth(httpx.Auth):
                 finally:
                     if slot is not _HANDED_OVER:
                         client._finished(slot)
+                if flow is None:
+                    return
                 try:
                     request, replay = flow.send(response), True
                 except StopIteration:
                     return
         finally:
-            flow.close()
+            if flow is not None:
+                flow.close()
 
     async def async_auth_flow(
         self, request: httpx.Request
@@ -228,9 +232,9 @@ class _LimitedAuth(httpx.Auth):
         # perf: "async `campaigns.get` vs raw httpx" (scripts/bench.py): a limiter whose places
         # cost no I/O (the in-process one) is asked directly, without a coroutine per request.
         local = client._async_limiter is None
-        flow = op.auth.async_auth_flow(request)
+        flow = _wrapped_async_flow(op.auth, request)
         try:
-            request, replay = await flow.__anext__(), False
+            request, replay = (await flow.__anext__() if flow is not None else request), False
             while True:
                 if local:
                     wait, slot = client._reserve_slot(op, call, replay=replay)
@@ -258,12 +262,39 @@ class _LimitedAuth(httpx.Auth):
                         client._finished(slot)
                     else:
                         await client._finished_async(slot)
+                if flow is None:
+                    return
                 try:
                     request, replay = await flow.asend(response), True
                 except StopAsyncIteration:
                     return
         finally:
-            await flow.aclose()
+            if flow is not None:
+                await flow.aclose()
+
+
+# perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py): an API key or a static bearer
+# token is one header, set here; running its flow inside _LimitedAuth's cost a second generator
+# (and a StopIteration) per request. Any other auth (minted tokens: a mint, a replay after a
+# 401) runs its own flow, wrapped.
+def _wrapped_flow(
+    auth: httpx.Auth, request: httpx.Request
+) -> Generator[httpx.Request, httpx.Response, None] | None:
+    if isinstance(auth, HeaderAuth):
+        name, value = auth._header
+        request.headers[name] = value
+        return None
+    return auth.sync_auth_flow(request)
+
+
+def _wrapped_async_flow(
+    auth: httpx.Auth, request: httpx.Request
+) -> AsyncGenerator[httpx.Request, httpx.Response] | None:
+    if isinstance(auth, HeaderAuth):
+        name, value = auth._header
+        request.headers[name] = value
+        return None
+    return auth.async_auth_flow(request)
 
 
 _HANDED_OVER: Any = object()
@@ -423,11 +454,27 @@ def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
 
 
 def _rate_limit_info(headers: httpx.Headers, previous: RateLimitInfo) -> RateLimitInfo:
-    limit = headers.get("x-ratelimit-limit")
-    remaining = headers.get("x-ratelimit-remaining")
+    # perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py): one pass over the raw
+    # headers, where two headers.get() scan them all twice (and twice more for each header
+    # that is absent). A header given twice reads as httpx joins it ("100, 100": not a number).
+    limit = remaining = None
+    for raw_name, value in headers.raw:
+        name = raw_name.lower()
+        if name == b"x-ratelimit-limit":
+            limit = value if limit is None else _REPEATED
+        elif name == b"x-ratelimit-remaining":
+            remaining = value if remaining is None else _REPEATED
     if limit is None and remaining is None:
         return previous
-    return RateLimitInfo(limit=_header_int(limit), remaining=_header_int(remaining))
+    encoding = headers.encoding
+    limit_value = _header_int(limit, encoding)
+    remaining_value = _header_int(remaining, encoding)
+    if limit_value == previous.limit and remaining_value == previous.remaining:
+        return previous  # the same figures: the same (frozen) value, not a new one
+    return RateLimitInfo(limit=limit_value, remaining=remaining_value)
+
+
+_REPEATED = b"repeated"  # a header given more than once: no number
 
 
 def _longest(timeout: httpx.Timeout) -> float | None:
@@ -437,11 +484,11 @@ def _longest(timeout: httpx.Timeout) -> float | None:
     return max(cast(tuple[float, ...], values))
 
 
-def _header_int(value: str | None) -> int | None:
+def _header_int(value: bytes | None, encoding: str) -> int | None:
     if value is None:
         return None
     try:
-        return int(value.strip())
+        return int(value.decode(encoding).strip())
     except ValueError:
         return None
 
@@ -591,7 +638,7 @@ class _BaseClient:
     def _get_op(self, campaign_id: uuid.UUID | str) -> _Operation[CampaignResponse | ErrorResponse]:
         return _Operation(
             "campaigns.get",
-            get_campaign(self._generated, _campaign_id(campaign_id)),
+            get_campaign(self._generated, _uuid_of(campaign_id, "campaign id")),
             idempotent=True,
             auth=self._auth,
         )
@@ -616,13 +663,12 @@ class _BaseClient:
 
     # -- one call, many attempts: the decisions -----------------------------------------------
 
-    def _start(self) -> _Call:
+    def _begin(self, op: _Operation[Any]) -> tuple[_Call, httpx.Auth]:
+        """A call's state, and the auth its attempts send with: ``op.auth``, with every request
+        it sends taking a place in the limiter (if any)."""
         now = time.monotonic()
-        return _Call(started=now, deadline_at=now + self.deadline if self.deadline else None)
-
-    def _limited(self, op: _Operation[Any], call: _Call) -> httpx.Auth:
-        """``op.auth``, with every request it sends taking a place in the limiter (if any)."""
-        return op.auth if self.limiter is None else _LimitedAuth(self, op, call)
+        call = _Call(now, now + self.deadline if self.deadline else None)
+        return call, op.auth if self.limiter is None else _LimitedAuth(self, op, call)
 
     def _reserve_slot(self, op: _Operation[Any], call: _Call, *, replay: bool) -> tuple[float, Any]:
         """Seconds to wait for a rate-limit place, and the place to release once the request ends.
@@ -699,15 +745,21 @@ class _BaseClient:
         if call.deadline_at is not None:
             request.extensions["timeout"] = self._attempt_timeout(call).as_dict()
 
-    def _attempt_timeout(self, call: _Call) -> httpx.Timeout:
-        remaining = call.remaining(time.monotonic())
-        if remaining is None:
-            return self.timeout
+    def _unclipped(self, call: _Call) -> bool:
+        """Whether the configured timeout stands for an attempt starting now: no deadline, or
+        more than the longest timeout left before it."""
+        deadline_at = call.deadline_at
+        if deadline_at is None:
+            return True
         longest = self._longest_timeout
-        if longest is not None and remaining >= longest:
+        return longest is not None and deadline_at - time.monotonic() >= longest
+
+    def _attempt_timeout(self, call: _Call) -> httpx.Timeout:
+        if self._unclipped(call):
             # The usual case, far from the deadline: clipping would change nothing, and a new
             # httpx.Timeout per attempt is measurable on every request.
             return self.timeout
+        remaining = cast(float, call.remaining(time.monotonic()))
         bound = max(remaining, 0.001)
 
         def clip(value: float | None) -> float:
@@ -729,12 +781,11 @@ class _BaseClient:
             # marks it when the request leaves, after its wait for a place: an interrupt during
             # that wait leaves nothing that may exist.
             op.may_have_been_sent = True
-        timeout = self._attempt_timeout(call)
-        if timeout is self.timeout and self._http_has_timeout:
+        if self._http_has_timeout and self._unclipped(call):
             # perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py): the httpx client we
             # built has this timeout already; passing it makes httpx copy it on every request.
             return {"auth": auth}
-        return {"auth": auth, "timeout": timeout}
+        return {"auth": auth, "timeout": self._attempt_timeout(call)}
 
     def _wait_or_give_up(self, call: _Call, delay: float, error: VolubileError) -> float:
         remaining = call.remaining(time.monotonic())
@@ -932,8 +983,7 @@ class SyncAPIClient(_BaseClient):
     _http: httpx.Client
 
     def _send(self, op: _Operation[T]) -> tuple[Response[T], _Call]:
-        call = self._start()
-        auth = self._limited(op, call)
+        call, auth = self._begin(op)
         while True:
             try:
                 reply = op.exchange.sync(self._attempt_options(op, call, auth))
@@ -955,8 +1005,7 @@ class AsyncAPIClient(_BaseClient):
     _http: httpx.AsyncClient
 
     async def _send(self, op: _Operation[T]) -> tuple[Response[T], _Call]:
-        call = self._start()
-        auth = self._limited(op, call)
+        call, auth = self._begin(op)
         while True:
             try:
                 reply = await op.exchange.asyncio(self._attempt_options(op, call, auth))

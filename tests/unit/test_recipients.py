@@ -1074,6 +1074,10 @@ def test_whole_blocks_and_rows_one_by_one_give_the_same_import(
     with monkeypatch.context() as patched:
         _row_by_row(patched)
         assert _import_of(load_recipients(io.BytesIO(data))) == blocks
+    with monkeypatch.context() as patched:
+        # The numbers of a block added to the duplicate check one by one, as in large imports.
+        patched.setattr(_recipients, "_SET_GROWS_TWOFOLD", 0)
+        assert _import_of(load_recipients(io.BytesIO(data))) == blocks
     if text.startswith("phone;firstName;;city"):
         result = load_recipients(io.BytesIO(data))
         assert result.duplicates
@@ -1103,7 +1107,7 @@ def test_whole_blocks_and_rows_one_by_one_give_the_same_error(
     assert (str(rows.value), rows.value.line) == (str(blocks.value), blocks.value.line)
 
 
-@pytest.mark.parametrize("reading", ["whole blocks", "row by row"])
+@pytest.mark.parametrize("reading", ["whole blocks", "numbers added one by one", "row by row"])
 def test_duplicates_far_apart_name_their_kept_row(
     tmp_path: Path, reading: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1111,6 +1115,8 @@ def test_duplicates_far_apart_name_their_kept_row(
     # names the line its number was first kept on.
     if reading == "row by row":
         _row_by_row(monkeypatch)
+    elif reading == "numbers added one by one":
+        monkeypatch.setattr(_recipients, "_SET_GROWS_TWOFOLD", 0)
     lines, line = ["phone,note\n"], 1
     kept_on: dict[str, int] = {}
     duplicates: list[tuple[int, int]] = []

@@ -1121,6 +1121,10 @@ def _find_column(header: list[str], phone_column: str | None, name: str, line: i
 # Reading rows
 
 
+# The size from which CPython's sets grow their table twofold, not fourfold (setobject.c).
+_SET_GROWS_TWOFOLD: Final = 50_000
+
+
 class _Collector:
     """Sorts rows into recipients, rejections and duplicates as they stream by."""
 
@@ -1188,9 +1192,15 @@ class _Collector:
         seen = self.seen
         before = len(seen)
         # perf: "load_recipients: CPU per row at 1,000,000 rows vs at 10,000" (scripts/bench.py):
-        # one pass over the large table, in C (a test before it would probe it twice). Merged
-        # from a set, the table grows to twice what it holds, not four times as from a list.
-        seen |= set(phones)
+        # one pass over the large table, in C (a test before it would probe it twice). Below
+        # _SET_GROWS_TWOFOLD numbers, a set added to item by item grows its table fourfold,
+        # merged from a set only as far as both need: the small set of a block is built to
+        # keep small imports small. Above it both ways grow it twofold, and building that
+        # small set would cost more than the merge.
+        if before < _SET_GROWS_TWOFOLD:
+            seen |= set(phones)
+        else:
+            seen.update(phones)
         if len(seen) - before == len(phones):
             return True
         # A number kept already, or twice among these: take back those no recipient has.

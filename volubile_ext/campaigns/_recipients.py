@@ -1335,8 +1335,8 @@ class _CsvRows:
         as many rows as it has lines, no value spans lines and row i lies on the block's line i,
         and its rows go through whole-rows steps (see _commit_rows). A block that gives fewer
         rows (a quoted value with a line break) or a csv error is read again from its first
-        line row by row, as one reader over the lines that follows each row's lines
-        (_read_rows), until a row ends where a block ends.
+        line row by row, by one reader over it and the blocks after it as far as the rows
+        need (_read_rows), until a row ends where a block ends.
         """
         source = self.source
         # What is left of the block the header ends in, then the blocks after it.

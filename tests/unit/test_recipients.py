@@ -994,3 +994,170 @@ def test_imports_in_several_threads_restore_the_collector_once_all_have_ended() 
     thread.join()
     assert seen == [False]
     assert gc.isenabled()
+
+
+# --- issue 14: a CSV read a block of lines at a time ---------------------------------------------
+
+
+def _row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read every block row by row, as a block holding a value over several lines is read."""
+    monkeypatch.setattr(_recipients._CsvRows, "_one_row_a_line", lambda self, block: None)
+
+
+def _one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take the whole-rows steps for blocks of any size, down to a single row."""
+    monkeypatch.setattr(_recipients, "_WHOLE_ROWS_MIN", 1)
+
+
+# Unusual rows of _mixed_csv, by the row's index modulo 997 (the usual row is the default).
+_UNUSUAL_ROWS = {
+    3: "{earlier};dup of an earlier block;;x",
+    5: "{before};dup of the row before;;x",
+    11: "{national};national;;x",
+    13: "",
+    17: "{phone};too;many;cells;here",
+    19: "{phone};short",
+    23: ';"a value{end}over two lines";;x',
+    29: '{phone};"{first}, with a delimiter; inside";;{city}',
+    31: ";;;",
+    37: "{phone};trailing;;x;;;",
+    41: "call me;{first};;{city}",
+}
+
+
+def _mixed_csv(rows: int, *, quoted: bool = False, crlf: bool = False) -> str:
+    """A CSV over several blocks of the reader, with every kind of unusual row among the usual
+    ones, some where a block of the source ends (every 1,000 rows or so)."""
+    end = "\r\n" if crlf else "\n"
+    lines = ["phone;firstName;;city"]
+    for i in range(rows):
+        template = _UNUSUAL_ROWS.get(i % 997, "{phone};{first};ignored;{city}")
+        lines.append(
+            template.format(
+                phone=f"+336{i:08d}",
+                earlier=f"+336{i - 2500:08d}",
+                before=f"+336{i - 1:08d}",
+                national=f"06 {i % 100:02d} 34 56 78",
+                first=f'"Ana{i}"' if quoted else f"Ana{i}",
+                city="Sète" if i % 7 else "",
+                end=end,
+            )
+        )
+    return end.join(lines) + end
+
+
+def _import_of(result: RecipientImport) -> tuple[Any, ...]:
+    people = [(r.phone, dict(r.context), r.to_api()) for r in result.recipients]
+    return people, result.rejected, result.duplicates, result.encoding, str(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _mixed_csv(6_000),
+        _mixed_csv(6_000, quoted=True, crlf=True),
+        "phone\n" + "".join(f"+336{i % 9_000:08d}\n" for i in range(18_000)),
+        "phone,firstName\n" + "".join(f"+336{i:08d},Ana{i}\n" for i in range(12_000)),
+        STRAY_QUOTE * 3_000,
+    ],
+    ids=["mixed", "quoted-crlf", "phone-only-with-duplicates", "one-context-column", "quotes"],
+)
+def test_whole_blocks_and_rows_one_by_one_give_the_same_import(
+    text: str, phone_extra: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = text.encode("utf-8")
+    assert len(data) > 3 * (1 << 16)  # several blocks of the reader
+    blocks = _import_of(load_recipients(io.BytesIO(data)))
+    with monkeypatch.context() as patched:
+        _one_by_one(patched)
+        assert _import_of(load_recipients(io.BytesIO(data))) == blocks
+    with monkeypatch.context() as patched:
+        _row_by_row(patched)
+        assert _import_of(load_recipients(io.BytesIO(data))) == blocks
+    with monkeypatch.context() as patched:
+        # The numbers of a block added to the duplicate check one by one, as in large imports.
+        patched.setattr(_recipients, "_SET_GROWS_TWOFOLD", 0)
+        assert _import_of(load_recipients(io.BytesIO(data))) == blocks
+    if text.startswith("phone;firstName;;city"):
+        result = load_recipients(io.BytesIO(data))
+        assert result.duplicates
+        assert result.rejected
+        # The usual rows' recipients share the one tuple of names (see Recipient._layout).
+        names = {id(r._layout) for r in result.recipients if type(r._layout) is tuple}
+        assert len(names) == 1
+        assert sum(r._layout == ("firstName", "city") for r in result.recipients) > 5_000
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ["+33698765432;" + "x" * 200_000 + "\n", '+33698765432;"' + "x\n" * 70_000],
+    ids=["field over the limit", "quote left open"],
+)
+def test_whole_blocks_and_rows_one_by_one_give_the_same_error(
+    tail: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "phone;note\n" + "".join(f"+336{i:08d};ok\n" for i in range(8_000)) + tail
+    with pytest.raises(RecipientSourceError) as blocks:
+        load_recipients(io.StringIO(text))
+    assert "line 8002" in str(blocks.value)
+    with monkeypatch.context() as patched:
+        _row_by_row(patched)
+        with pytest.raises(RecipientSourceError) as rows:
+            load_recipients(io.StringIO(text))
+    assert (str(rows.value), rows.value.line) == (str(blocks.value), blocks.value.line)
+
+
+@pytest.mark.parametrize("reading", ["whole blocks", "numbers added one by one", "row by row"])
+def test_duplicates_far_apart_name_their_kept_row(
+    tmp_path: Path, reading: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rows shifted by blank lines and by values over two lines, blocks apart: each duplicate
+    # names the line its number was first kept on.
+    if reading == "row by row":
+        _row_by_row(monkeypatch)
+    elif reading == "numbers added one by one":
+        monkeypatch.setattr(_recipients, "_SET_GROWS_TWOFOLD", 0)
+    lines, line = ["phone,note\n"], 1
+    kept_on: dict[str, int] = {}
+    duplicates: list[tuple[int, int]] = []
+    for i in range(20_000):
+        if i % 1_500 == 7:
+            lines.append("\n")
+            line += 1
+        phone = f"+336{i // 3 if i % 1_000 == 999 else i:08d}"
+        note = '"two\nlines"' if i % 2_100 == 9 else f"n{i}"
+        lines.append(f"{phone},{note}\n")
+        row, line = line + 1, line + 1 + note.count("\n")
+        if phone in kept_on:
+            duplicates.append((row, kept_on[phone]))
+        else:
+            kept_on[phone] = row
+    result = load_recipients(write(tmp_path, "".join(lines)))
+    assert [r.phone for r in result.recipients] == list(kept_on)
+    assert [(d.row, d.kept_row) for d in result.duplicates] == duplicates
+    assert len(duplicates) > 10
+    assert result.rows == 20_000
+    assert not result.rejected
+
+
+def test_a_csv_is_read_by_whole_blocks_not_a_call_per_row() -> None:
+    # The work of a usual row is done by steps over whole blocks of rows, in C: the calls the
+    # import makes grow with its blocks, not its rows (today's import makes several per row).
+    count = 20_000
+    data = "phone,firstName,lastName\n" + "".join(
+        f"+336{i:08d},Ana{i},Martin\n" for i in range(count)
+    )
+    calls = 0
+
+    def profile(frame: Any, event: str, arg: Any) -> None:
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    sys.setprofile(profile)
+    try:
+        result = load_recipients(io.StringIO(data))
+    finally:
+        sys.setprofile(None)
+    assert len(result.recipients) == count
+    assert calls < count // 20

@@ -898,7 +898,7 @@ MAX_LINE_LENGTH: Final = 1 << 20
 _KEPT_BLOCKS = 8
 # Line breaks that str.splitlines() knows and the csv module does not: with one of these the
 # text is split as csv reads it, on \r, \n and \r\n only.
-_OTHER_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _CSV_BREAK = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -918,7 +918,10 @@ def has_surrogate(text: str) -> bool:
 
 def _split_lines(text: str) -> list[str]:
     """``text`` cut into lines as the csv module reads them, each with its line break."""
-    if _OTHER_BREAKS.search(text) is None:
+    # perf: "load_recipients, E.164 rows" (scripts/bench.py): one `in` per character, each a
+    # memchr over the block, instead of a regex character class stepping through it (a
+    # hundred times slower: a third of a microsecond per row).
+    if not any(map(text.__contains__, _OTHER_BREAKS)):
         return text.splitlines(keepends=True)
     pieces = _CSV_BREAK.split(text)
     if pieces and not pieces[-1]:
@@ -1005,14 +1008,23 @@ class _LineSource:
         self._recent: collections.deque[tuple[int, list[str]]] = collections.deque(
             maxlen=_KEPT_BLOCKS
         )
+        self._stream = self._blocks()
 
     @property
     def encoding(self) -> str | None:
         return None if self.decoder is None else self.decoder.encoding
 
     def lines(self) -> Iterator[str]:
+        """The lines one by one: the same stream as :meth:`blocks`, taken a line at a time."""
         # chain runs in C: the Python code below runs once per block, not once per line.
-        return itertools.chain.from_iterable(self._blocks())
+        return itertools.chain.from_iterable(self._stream)
+
+    def blocks(self) -> Iterator[list[str]]:
+        """The blocks of lines not handed out yet (``count`` counts the lines of each).
+
+        Taken after :meth:`lines`, once every line of the blocks it began is handed out.
+        """
+        return self._stream
 
     def line(self, number: int) -> str | None:
         """Line ``number`` of the source, when it is among the recent ones."""
@@ -1202,6 +1214,10 @@ def _find_column(header: list[str], phone_column: str | None, name: str, line: i
 # Reading rows
 
 
+# The size from which CPython's sets grow their table twofold, not fourfold (setobject.c).
+_SET_GROWS_TWOFOLD: Final = 50_000
+
+
 class _Collector:
     """Sorts rows into recipients, rejections and duplicates as they stream by."""
 
@@ -1211,16 +1227,19 @@ class _Collector:
         self.rejected: list[RejectedRow] = []
         self.duplicates: list[DuplicateRow] = []
         # perf: "load_recipients: CPU per row at 1,000,000 rows vs at 10,000" (scripts/bench.py).
-        # The duplicate check: the numbers kept (keys of a dict, the values all None: a dict
-        # grows by less than a set), and the row of each recipient in an array of machine
-        # integers (8 bytes, no object per row). A dict of number to row number kept an int
-        # object per row: at 1M rows that memory was what made the per-row cost grow. The
-        # number-to-row map a duplicate needs is built when the first duplicate comes, and
-        # extended from then on only up to the duplicates.
-        self.seen: dict[str, None] = {}
-        self.rows = array.array("q")
-        self._first_row: dict[str, int] = {}
-        self._indexed = 0  # recipients whose number is in _first_row
+        # The duplicate check: the numbers kept, in a set. A set's slot holds the number's
+        # hash, so a probe of a table of 1M numbers (tens of MB, probed at random) reads one
+        # place in memory; a dict of text keys keeps no hash in its slots and reads the entry,
+        # then the key's text. A CSV adds a whole block of numbers at once (see _CsvRows).
+        self.seen: set[str] = set()
+        # The row of each recipient, by runs of recipients that come from consecutive rows
+        # (a block of a CSV is one run): the index of each run's first recipient, and its row.
+        # No int object per row. The number-to-recipient map a duplicate needs is built when
+        # the first duplicate comes, and extended from then on only up to the duplicates.
+        self._run_starts = array.array("q")
+        self._run_rows = array.array("q")
+        self._index_of: dict[str, int] = {}
+        self._indexed = 0  # recipients whose number is in _index_of
         self._library: Any = False  # not looked up yet: only non-E.164 rows need it
 
     def phone(self, raw: str) -> str:
@@ -1247,20 +1266,58 @@ class _Collector:
         if phone in self.seen:
             self.duplicates.append(DuplicateRow(row, raw, phone, self.kept_row(phone)))
             return
-        self.seen[phone] = None
-        self.rows.append(row)
+        self.seen.add(phone)
+        self.next_row(row)
         self.recipients.append(trusted_recipient(phone, context, nested))
+
+    def next_row(self, row: int) -> None:
+        """Note that the next recipient kept comes from ``row`` (and any after it from the rows
+        after it, until noted otherwise)."""
+        index = len(self.recipients)
+        starts, rows = self._run_starts, self._run_rows
+        if not starts or rows[-1] + (index - starts[-1]) != row:
+            starts.append(index)
+            rows.append(row)
+
+    def see_all(self, phones: list[str]) -> bool:
+        """Note ``phones`` as kept when all are new and none comes twice, and say whether so;
+        when not, the numbers kept stay as they were."""
+        seen = self.seen
+        before = len(seen)
+        # perf: "load_recipients: CPU per row at 1,000,000 rows vs at 10,000" (scripts/bench.py):
+        # one pass over the large table, in C (a test before it would probe it twice). Below
+        # _SET_GROWS_TWOFOLD numbers, a set added to item by item grows its table fourfold,
+        # merged from a set only as far as both need: the small set of a block is built to
+        # keep small imports small. Above it both ways grow it twofold, and building that
+        # small set would cost more than the merge.
+        if before < _SET_GROWS_TWOFOLD:
+            seen |= set(phones)
+        else:
+            seen.update(phones)
+        if len(seen) - before == len(phones):
+            return True
+        # A number kept already, or twice among these: take back those no recipient has.
+        self._index_recipients()
+        seen.difference_update(itertools.filterfalse(self._index_of.__contains__, phones))
+        return False
+
+    def _index_recipients(self) -> None:
+        """Extend the number-to-recipient map to the recipients kept since it was last."""
+        start = self._indexed
+        phones = map(_PHONE_OF_RECIPIENT, self.recipients[start:])
+        self._index_of.update(zip(phones, itertools.count(start)))
+        self._indexed = len(self.recipients)
 
     def kept_row(self, phone: str) -> int:
         """The row of the recipient kept with number ``phone`` (one is)."""
-        kept = self._first_row.get(phone)
-        if kept is None:
-            start = self._indexed
-            phones = map(_PHONE_OF_RECIPIENT, self.recipients[start:])
-            self._first_row.update(zip(phones, self.rows[start:], strict=True))
-            self._indexed = len(self.recipients)
-            kept = self._first_row[phone]
-        return kept
+        from bisect import bisect_right  # only a duplicate needs it
+
+        index = self._index_of.get(phone)
+        if index is None:
+            self._index_recipients()
+            index = self._index_of[phone]
+        run = bisect_right(self._run_starts, index) - 1
+        return self._run_rows[run] + (index - self._run_starts[run])
 
     def result(self, encoding: str | None = None) -> RecipientImport:
         return RecipientImport(
@@ -1277,6 +1334,11 @@ def _cell_picker(indexes: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
         return tuple(cells[index] for index in indexes)
 
     return pick
+
+
+# perf: "load_recipients, E.164 rows" (scripts/bench.py). Fewer rows than this are checked
+# and kept one by one: the whole-rows steps cost a few microseconds however few the rows.
+_WHOLE_ROWS_MIN: Final = 32
 
 
 class _CsvRows:
@@ -1339,7 +1401,13 @@ class _CsvRows:
         self.phone_key = header[self.phone_index]
         # Columns without a name (a trailing delimiter on every line) carry no placeholder name.
         self.unnamed = "" in seen
-        self._rows(reader)
+        # The context's columns, in order: every column but the phone's and those without a
+        # name. Their names are one tuple, shared by the recipients of every row (see Recipient).
+        phone_index = self.phone_index
+        self.kept = [index for index, cell in enumerate(header) if index != phone_index and cell]
+        self.columns = tuple(header[index] for index in self.kept)
+        self.pick_cells = _cell_picker(self.kept)
+        self._rows(lines, reader.line_num)
 
     def _header(self, reader: Any) -> list[str]:
         import csv
@@ -1352,59 +1420,141 @@ class _CsvRows:
             raise self._csv_error(error, 1, reader.line_num) from None
         return [cell.strip() for cell in cells]
 
-    def _rows(self, reader: Any) -> None:
+    def _rows(self, lines: Iterator[str], consumed: int) -> None:
+        """Every row after the header, which ends on line ``consumed``, block by block.
+
+        perf: "load_recipients, E.164 rows" (scripts/bench.py). A block of lines (what one read
+        of the source gave) is parsed on its own, in one call of the csv module; when it gives
+        as many rows as it has lines, no value spans lines and row i lies on the block's line i,
+        and its rows go through whole-rows steps (see _commit_rows). A block that gives fewer
+        rows (a quoted value with a line break) or a csv error is read again from its first
+        line row by row, by one reader over it and the blocks after it as far as the rows
+        need (_read_rows), until a row ends where a block ends.
+        """
+        source = self.source
+        # What is left of the block the header ends in, then the blocks after it.
+        rest = list(itertools.islice(lines, source.count - consumed))
+        blocks = itertools.chain((rest,), source.blocks())
+        for block in blocks:
+            if not block:
+                continue
+            rows = self._one_row_a_line(block)
+            if rows is None:
+                consumed = self._read_rows(block, blocks, consumed)
+            else:
+                self._commit_rows(rows, consumed + 1)
+                consumed += len(block)
+
+    def _one_row_a_line(self, block: list[str]) -> list[list[str]] | None:
+        """The rows of ``block``, when it holds one row a line; else None."""
         import csv
 
-        header = self.header
-        width = len(header)
-        phone_index = self.phone_index
-        unnamed = self.unnamed
-        # The names of the context's columns, in order: every column but the phone's and those
-        # without a name. One tuple, shared by the recipients of every row (see Recipient).
-        kept = [index for index, name in enumerate(header) if index != phone_index and name != ""]
-        columns = tuple(header[index] for index in kept)
-        pick_cells = _cell_picker(kept)
-        take = self._take
-        # The loop below runs once per row of files with 100,000 rows: everything it touches is
-        # bound to a local name, and a well-formed one-line row with an E.164 number that is
-        # new takes the shortest path; any other row goes through _take.
-        e164 = is_e164
-        seen = self.collector.seen
-        kept_row = self.collector.rows.append
-        keep = self.collector.recipients.append
-        new, set_phone, set_layout, set_cells = _new, _set_phone, _set_layout, _set_cells
-        previous_end = reader.line_num
+        try:
+            rows = list(csv.reader(block, delimiter=self.delimiter, strict=True))
+        except csv.Error:
+            return None  # read again row by row, which reports it where it lies
+        return rows if len(rows) == len(block) else None
+
+    def _commit_rows(self, rows: list[list[str]], first: int) -> None:
+        """Rows of one line each, row i on line ``first + i``, into the collector.
+
+        The usual rows (the header's width, a new E.164 number) all at once, by steps that run
+        in C over all of them; when some are not, each half on its own, and below
+        _WHOLE_ROWS_MIN rows each row on its own: the rows and their order stay the same.
+        """
+        count = len(rows)
+        if count >= _WHOLE_ROWS_MIN and self._keep_all(rows, first):
+            return
+        if count >= 2 * _WHOLE_ROWS_MIN:
+            half = count // 2
+            self._commit_rows(rows[:half], first)
+            self._commit_rows(rows[half:], first + half)
+            return
+        row = self._row
+        for offset, cells in enumerate(rows):
+            row(cells, first + offset, first + offset)
+
+    def _keep_all(self, rows: list[list[str]], first: int) -> bool:
+        """Keep every row when all are usual ones (see _row), and say whether they were."""
+        count = len(rows)
+        if operator.countOf(map(len, rows), len(self.header)) != count:
+            return False
+        phones = list(map(operator.itemgetter(self.phone_index), rows))
+        if not _all_e164(phones) or not self.collector.see_all(phones):
+            return False
+        kept = self.kept
+        cells: Iterable[tuple[str, ...]]
+        if len(kept) > 1:
+            cells = map(self.pick_cells, rows)
+        elif kept:
+            cells = zip(map(operator.itemgetter(kept[0]), rows))  # 1-tuples, made in C
+        else:
+            cells = itertools.repeat((), count)
+        made = list(map(_new, itertools.repeat(Recipient, count)))
+        collections.deque(map(_set_phone, made, phones), maxlen=0)
+        collections.deque(map(_set_layout, made, itertools.repeat(self.columns)), maxlen=0)
+        collections.deque(map(_set_cells, made, cells), maxlen=0)
+        self.collector.next_row(first)
+        self.collector.recipients += made
+        return True
+
+    def _row(self, cells: list[str], row: int, end: int) -> None:
+        """One row, on lines ``row`` to ``end``: kept when usual, else through _take.
+
+        Usual: on one line, the header's width, and a number in E.164 that no earlier row has.
+        Its recipient holds the row's own cells, no dict (see Recipient._layout).
+        """
+        if len(cells) != len(self.header) or end != row:
+            self._take(cells, row, end)
+            return
+        raw = cells[self.phone_index]
+        collector = self.collector
+        if not is_e164(raw) or raw in collector.seen:
+            self._take(cells, row, end)
+            return
+        collector.seen.add(raw)
+        collector.next_row(row)
+        recipient = _new(Recipient)
+        _set_phone(recipient, raw)
+        _set_layout(recipient, self.columns)
+        _set_cells(recipient, self.pick_cells(cells))
+        collector.recipients.append(recipient)
+
+    def _read_rows(self, block: list[str], blocks: Iterator[list[str]], consumed: int) -> int:
+        """Rows read one by one from ``block``'s first line (line ``consumed + 1``) on, over the
+        blocks that follow as their values need, until a row ends where a block ends; returns
+        the number of the last line read."""
+        import csv
+
+        fed = len(block)  # lines handed to the reader
+
+        def feed() -> Iterator[list[str]]:
+            nonlocal fed
+            yield block
+            for more in blocks:
+                fed += len(more)
+                yield more
+
+        reader = csv.reader(
+            itertools.chain.from_iterable(feed()), delimiter=self.delimiter, strict=True
+        )
+        take = self._row
+        previous_end = 0  # the reader's last line, counted from the block
         while True:
             try:
                 for cells in reader:
-                    row = previous_end + 1
+                    row = consumed + previous_end + 1
                     previous_end = reader.line_num
-                    if len(cells) != width or previous_end != row:
-                        take(cells, row, previous_end)
-                        continue
-                    raw = cells[phone_index]
-                    if not e164(raw) or raw in seen:
-                        take(cells, row, previous_end)
-                        continue
-                    seen[raw] = None
-                    kept_row(row)
-                    # perf: "load_recipients, E.164 rows" (scripts/bench.py): the row's own
-                    # cells, no dict (see Recipient._layout).
-                    if unnamed:
-                        values = pick_cells(cells)
-                    else:
-                        del cells[phone_index]
-                        values = tuple(cells)
-                    recipient = new(Recipient)
-                    set_phone(recipient, raw)
-                    set_layout(recipient, columns)
-                    set_cells(recipient, values)
-                    keep(recipient)
-                return
+                    take(cells, row, consumed + previous_end)
+                    if previous_end == fed:
+                        return consumed + fed
+                return consumed + previous_end
             except csv.Error as error:
-                row = previous_end + 1
+                row = consumed + previous_end + 1
                 previous_end = reader.line_num
-                self._bad_quotes(error, row, previous_end)
+                self._bad_quotes(error, row, consumed + previous_end)
+                if previous_end == fed:
+                    return consumed + fed
 
     def _take(self, cells: list[str], row: int, end: int) -> None:
         """A row off the shortest path: misaligned, on several lines, empty, national..."""

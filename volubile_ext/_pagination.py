@@ -19,6 +19,13 @@ __all__ = ["AsyncPager", "SyncPager"]
 T = TypeVar("T")
 
 
+# _RELEASE. The pager lets go of a page (and its items) before it asks for the next one: what
+# the caller no longer holds is freed then, not kept while the next page is read. Two pages'
+# documents never live at once, and a page's objects die young instead of being promoted to
+# the collector's oldest generation, whose full passes then walk every object of the program.
+# perf: "sync `calls.list`, one page of 100 calls vs raw httpx `.json()`" (scripts/bench.py).
+
+
 def _is_last(page: Page[T], number: int, size: int) -> bool:
     if not page.items:
         return True
@@ -43,14 +50,19 @@ class SyncPager(Generic[T]):
         number = 1
         while True:
             page = self._fetch(number, self.page_size)
+            last = _is_last(page, number, self.page_size)
             yield page
-            if _is_last(page, number, self.page_size):
+            if last:
                 return
+            del page  # see _RELEASE
             number += 1
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
-            yield from page.items
+            items = page.items
+            del page
+            yield from items
+            del items  # see _RELEASE
 
     def __repr__(self) -> str:
         return f"SyncPager(page_size={self.page_size})"
@@ -69,15 +81,20 @@ class AsyncPager(Generic[T]):
         number = 1
         while True:
             page = await self._fetch(number, self.page_size)
+            last = _is_last(page, number, self.page_size)
             yield page
-            if _is_last(page, number, self.page_size):
+            if last:
                 return
+            del page  # see _RELEASE
             number += 1
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
-            for item in page.items:
+            items = page.items
+            del page
+            for item in items:
                 yield item
+            del items  # see _RELEASE
 
     def __repr__(self) -> str:
         return f"AsyncPager(page_size={self.page_size})"

@@ -843,7 +843,7 @@ class _BaseClient:
         # generated model, or field by field when it refuses a value); other JSON at once.
         document = self._json(op, reply.http_response)
         if type(document) is dict:
-            return Campaign.lazy(document, info)
+            return Campaign._lazy(document, info)
         return parse_campaign(document, info)
 
     def _token(

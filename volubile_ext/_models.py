@@ -108,7 +108,7 @@ class LazyValue:
     """Mixin of the values read from a JSON document: made holding the document only, read in
     full when a field is first read.
 
-    :meth:`lazy` makes a value with its ``_raw`` and ``response`` fields set and every other
+    :meth:`_lazy` makes a value with its ``_raw`` and ``response`` fields set and every other
     slot empty. Reading an empty slot raises AttributeError, which reaches ``__getattr__``: the
     value is then read in full, once, by the class's :meth:`_read_in_full` (the generated
     model's ``from_dict`` and this library's conversions: what an eager read does), and its
@@ -127,7 +127,7 @@ class LazyValue:
     response: ResponseInfo | None
 
     @classmethod
-    def lazy(cls, raw: Mapping[str, Any], response: ResponseInfo | None) -> Self:
+    def _lazy(cls, raw: Mapping[str, Any], response: ResponseInfo | None) -> Self:
         """A value of the JSON object ``raw``, to be read when first used. ``raw`` is kept as it
         is until then: the caller does not change it afterwards."""
         value = object.__new__(cls)
@@ -136,10 +136,10 @@ class LazyValue:
         return value
 
     @classmethod
-    def lazy_many(cls, documents: Iterable[Mapping[str, Any]]) -> list[Self]:
-        """:meth:`lazy` of each JSON object of a page (``response`` None: the page has it)."""
+    def _lazy_many(cls, documents: Iterable[Mapping[str, Any]]) -> list[Self]:
+        """:meth:`_lazy` of each JSON object of a page (``response`` None: the page has it)."""
         # perf: "sync `calls.list`, one page of 100 calls vs raw httpx `.json()`": a hundred
-        # values per page, made in one loop with its names bound (not a call of lazy() each).
+        # values per page, made in one loop with its names bound (not a call of _lazy() each).
         new, set_ = object.__new__, object.__setattr__
         values = []
         for document in documents:

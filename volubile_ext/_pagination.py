@@ -5,6 +5,8 @@ request through the client's send loop (its rate-limiter place, retries, deadlin
 ten thousand calls keeps within the rate limit by construction. Iterating a pager again starts
 again from page 1 (a fresh read of the list). The last page is the one whose number reaches the
 server's page count; a server that sends no count ends the list with a short or empty page.
+A pager keeps nothing of a page it has handed over while it fetches the next one: what the
+caller has let go of is freed before the next page arrives.
 """
 
 from __future__ import annotations
@@ -94,7 +96,8 @@ class AsyncPager(Generic[T]):
             del page
             for item in items:
                 yield item
-            del items  # see _RELEASE
+                del item  # see _RELEASE
+            del items
 
     def __repr__(self) -> str:
         return f"AsyncPager(page_size={self.page_size})"

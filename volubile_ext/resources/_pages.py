@@ -57,8 +57,8 @@ def lazy_items(items: list[Any], value_cls: type[V], parse: Callable[[Any], V]) 
     # perf: "sync `calls.list`, one page of 100 calls vs raw httpx `.json()`" (scripts/bench.py):
     # a page costs its decoding and a hundred small objects, not a hundred model parses.
     if all(type(item) is dict for item in items):
-        return value_cls.lazy_many(items)
-    return [value_cls.lazy(item, None) if type(item) is dict else parse(item) for item in items]
+        return value_cls._lazy_many(items)
+    return [value_cls._lazy(item, None) if type(item) is dict else parse(item) for item in items]
 
 
 def read_one(
@@ -75,5 +75,5 @@ def read_one(
     info = client._info(call, reply.http_response)
     document = client._json(op, reply.http_response)
     if type(document) is dict:
-        return value_cls.lazy(document, info)
+        return value_cls._lazy(document, info)
     return parse(document, info)

@@ -20,7 +20,7 @@ import datetime
 import enum
 import threading
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Self
 
@@ -136,17 +136,22 @@ class LazyValue:
         return value
 
     @classmethod
-    def _lazy_many(cls, documents: Iterable[Mapping[str, Any]]) -> list[Self]:
-        """:meth:`_lazy` of each JSON object of a page (``response`` None: the page has it)."""
+    def _lazy_many(cls, documents: Iterable[Any], other: Callable[[Any], Self]) -> list[Self]:
+        """:meth:`_lazy` of each JSON object of a page (``response`` None: the page has it);
+        anything else (not an object) read at once by ``other``."""
         # perf: "sync `calls.list`, one page of 100 calls vs raw httpx `.json()`": a hundred
         # values per page, made in one loop with its names bound (not a call of _lazy() each).
+        # Their ``response`` slot is left empty: __getattr__ reads it as None.
         new, set_ = object.__new__, object.__setattr__
-        values = []
+        values: list[Self] = []
+        append = values.append
         for document in documents:
-            value = new(cls)
-            set_(value, "_raw", document)
-            set_(value, "response", None)
-            values.append(value)
+            if type(document) is dict:
+                value = new(cls)
+                set_(value, "_raw", document)
+                append(value)
+            else:
+                append(other(document))
         return values
 
     @classmethod
@@ -167,6 +172,9 @@ class LazyValue:
                 raise AttributeError(
                     f"{cls.__name__!r} object has no attribute {name!r}", name=name, obj=self
                 )
+            if name == "response":  # made by _lazy_many: a page's item has none of its own
+                object.__setattr__(self, "response", None)
+                return None
             with _FILL_LOCK:
                 try:
                     object.__getattribute__(self, layout.marker)

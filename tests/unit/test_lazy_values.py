@@ -100,10 +100,14 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> dict[type, int]:
     return counts
 
 
-def pair(kind: str, index: int) -> tuple[Any, Any]:
-    """A lazy value and the same value read eagerly, with the same response details."""
+def pair(kind: str, index: int, made: str = "alone") -> tuple[Any, Any]:
+    """A lazy value and the same value read eagerly, with the same response details: made
+    alone (a get's answer, with its response) or as a page's item (no response of its own)."""
     value_cls, _, read, documents = KINDS[kind]
     document = copy.deepcopy(documents[index])
+    if made == "page item":
+        (lazy,) = value_cls._lazy_many([document], read)
+        return lazy, read(copy.deepcopy(document))
     info = response_info()
     return value_cls._lazy(document, info), read(copy.deepcopy(document), info)
 
@@ -170,11 +174,27 @@ def outcome(read: Callable[[Any, str], Any], value: Any, kind: str) -> tuple[str
         return (type(error).__name__, str(error))
 
 
+@pytest.mark.parametrize("made", ["alone", "page item"])
 @pytest.mark.parametrize("read", list(READS))
 @pytest.mark.parametrize(("kind", "index"), CASES)
-def test_a_lazy_value_is_the_eager_value_in_every_respect(kind: str, index: int, read: str) -> None:
-    lazy, eager = pair(kind, index)
+def test_a_lazy_value_is_the_eager_value_in_every_respect(
+    kind: str, index: int, read: str, made: str
+) -> None:
+    lazy, eager = pair(kind, index, made)
     assert outcome(READS[read], lazy, kind) == outcome(READS[read], eager, kind)
+
+
+def test_a_page_item_has_no_response_of_its_own_and_is_not_read_for_it(
+    parses: dict[type, int],
+) -> None:
+    (call,) = Call._lazy_many([copy.deepcopy(REFERENCE_CALL)], parse_call)
+    assert call.response is None
+    assert call.raw == REFERENCE_CALL
+    assert parses == {}
+    assert call.status is CallStatus.COMPLETED
+    assert call.response is None
+    (other,) = Call._lazy_many(["not an object"], parse_call)
+    assert other == parse_call("not an object")  # read at once, as before
 
 
 @pytest.mark.parametrize(("kind", "index"), CASES)

@@ -56,9 +56,7 @@ def lazy_items(items: list[Any], value_cls: type[V], parse: Callable[[Any], V]) 
     an object) read at once, leniently, by ``parse``."""
     # perf: "sync `calls.list`, one page of 100 calls vs raw httpx `.json()`" (scripts/bench.py):
     # a page costs its decoding and a hundred small objects, not a hundred model parses.
-    if all(type(item) is dict for item in items):
-        return value_cls._lazy_many(items)
-    return [value_cls._lazy(item, None) if type(item) is dict else parse(item) for item in items]
+    return value_cls._lazy_many(items, parse)
 
 
 def read_one(

@@ -109,16 +109,17 @@ class LazyValue:
     full when a field is first read.
 
     :meth:`_lazy` makes a value with its ``_raw`` and ``response`` fields set and every other
-    slot empty. Reading an empty slot raises AttributeError, which reaches ``__getattr__``: the
+    slot empty (:meth:`_lazy_many`, a page's items, leaves ``response`` empty too: it reads as
+    None). Reading an empty slot raises AttributeError, which reaches ``__getattr__``: the
     value is then read in full, once, by the class's :meth:`_read_in_full` (the generated
     model's ``from_dict`` and this library's conversions: what an eager read does), and its
     slots filled from that result. Everything that reads fields (``==``, ``hash``, ``repr``,
     ``to_dict()``, ``attrs.evolve``, copying and pickling) therefore sees the same value as
     one read eagerly; a value made by the class's own ``__init__`` is never lazy.
 
-    Subclasses are attrs classes with ``_raw`` and ``response`` fields; the filled ``_raw`` is
-    the eager read's (a read-only copy of the document, or None where ``raw`` reads the
-    response again, as a campaign's does).
+    Subclasses are attrs classes with ``_raw`` and ``response`` fields. Until it is filled, a
+    lazy value's ``_raw`` is the decoded dict itself (``raw`` shows it read-only); filled, the
+    eager read's read-only copy.
     """
 
     __slots__ = ()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import operator
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -93,12 +94,15 @@ class _Layout:
     """What filling a lazy value of one class writes: every attrs field but ``response`` (which
     it was made with), the last one written (``marker``) saying it is done."""
 
-    __slots__ = ("copied", "marker", "names")
+    __slots__ = ("copied", "marker", "names", "values_of")
 
     def __init__(self, cls: type) -> None:
         self.names = frozenset(field.name for field in attrs.fields(cls))
         self.copied = tuple(field.name for field in attrs.fields(cls) if field.name != "response")
         self.marker = self.copied[-1]
+        # perf: "sync `calls.list`, one page of 100 calls vs raw httpx `.json()`": the copied
+        # fields of the eager value in one C call (a value read in full copies twenty).
+        self.values_of = operator.attrgetter(*self.copied)
 
 
 _LAYOUTS: dict[type, _Layout] = {}
@@ -185,8 +189,9 @@ class LazyValue:
 
     def _fill(self, layout: _Layout) -> None:
         full = self._read_in_full(self._raw or {}, self.response)
-        for name in layout.copied:
-            object.__setattr__(self, name, object.__getattribute__(full, name))
+        set_ = object.__setattr__
+        for name, value in zip(layout.copied, layout.values_of(full), strict=True):
+            set_(self, name, value)
 
 
 @attrs.frozen(repr=False, field_transformer=derived_fields_last)

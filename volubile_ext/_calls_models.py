@@ -26,11 +26,19 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
-from typing import IO, Any, Generic, TypeVar, cast, overload
+from typing import IO, Any, Generic, Self, TypeVar, cast, overload
 
 import attrs
 
-from ._models import ResponseInfo, _int_or_none, _raw_document, _str_or_none, _uuid_or_text
+from ._models import (
+    LazyValue,
+    ResponseInfo,
+    _int_or_none,
+    _raw_document,
+    _str_or_none,
+    _uuid_or_text,
+    read_only,
+)
 from ._wire import (
     RESPONSE_PARSE_ERRORS,
     AgentResponse,
@@ -62,7 +70,6 @@ __all__ = [
     "TranscriptAction",
     "TranscriptActor",
     "TranscriptEntry",
-    "agent_from_model",
     "call_from_model",
     "parse_agent",
     "parse_call",
@@ -172,9 +179,19 @@ class _Reader:
 
     def values(self, document: Mapping[str, Any]) -> dict[str, Any]:
         model, refused = _read_model(self.model_cls, document)
+        return self._values(model, document, refused)
+
+    def _values(
+        self, model: Any, document: Mapping[str, Any], refused: Mapping[str, Any]
+    ) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for name, (key, convert) in self.converters.items():
-            values[name] = convert(refused[key] if key in refused else getattr(model, name))
+        if refused:
+            for name, (key, convert) in self.converters.items():
+                values[name] = convert(refused[key] if key in refused else getattr(model, name))
+        else:
+            for name, clean, convert in self.fast:
+                value = getattr(model, name)
+                values[name] = value if type(value) is clean else convert(value)
         for name, (key, convert) in self.raw_fields.items():
             values[name] = convert(document.get(key))
         for name in self.derived:
@@ -185,20 +202,9 @@ class _Reader:
     def from_model(
         self, model: Any, document: Mapping[str, Any], response: ResponseInfo | None = None
     ) -> Any:
-        """The value of a generated model already read from ``document`` (a page's item)."""
-        values: dict[str, Any] = {}
-        for name, clean, convert in self.fast:
-            value = getattr(model, name)
-            values[name] = value if type(value) is clean else convert(value)
-        for name, (key, convert) in self.raw_fields.items():
-            values[name] = convert(document.get(key))
-        for name in self.derived:
-            values[name] = getattr(model, name)
+        """The value of a generated model already read from ``document``."""
         return self.value_cls(
-            **values,
-            extra=MappingProxyType(model.additional_properties),
-            raw=_raw_document(document),
-            response=response,
+            **self._values(model, document, {}), raw=_raw_document(document), response=response
         )
 
     def read(self, document: Any, response: ResponseInfo | None = None) -> Any:
@@ -267,7 +273,7 @@ class _Document:
     @property
     def raw(self) -> Mapping[str, Any]:
         """The JSON document as received."""
-        return self._raw if self._raw is not None else MappingProxyType({})
+        return read_only(self._raw) if self._raw is not None else MappingProxyType({})
 
 
 # -- extractors and classifiers ----------------------------------------------------------------
@@ -392,7 +398,7 @@ def _classifiers(value: Any) -> tuple[Classifier, ...]:
 
 
 @attrs.frozen(repr=False, field_transformer=derived_fields_last)
-class Agent(_Document, AgentResponse):
+class Agent(_Document, LazyValue, AgentResponse):
     """An agent as the server described it.
 
     ``type_`` is a :class:`Direction` (INBOUND, OUTBOUND) when known, else the server's string;
@@ -415,6 +421,11 @@ class Agent(_Document, AgentResponse):
     def from_document(cls, document: Mapping[str, Any]) -> Agent:
         """The agent of one ``AgentResponse`` JSON document, never failing on content."""
         return parse_agent(document)
+
+    @classmethod
+    def _read_in_full(cls, document: Mapping[str, Any], response: ResponseInfo | None) -> Self:
+        agent: Self = _AGENT_READER.read(document, response)
+        return agent
 
     @property
     def is_outbound(self) -> bool:
@@ -449,14 +460,6 @@ _AGENT_READER = _Reader(
 _AGENT_SHOWN = _shown_fields(Agent)
 
 
-def agent_from_model(
-    model: AgentResponse, document: Mapping[str, Any], response: ResponseInfo | None = None
-) -> Agent:
-    """The :class:`Agent` of a generated ``AgentResponse`` read from ``document``."""
-    agent: Agent = _AGENT_READER.from_model(model, document, response)
-    return agent
-
-
 def parse_agent(document: Any, response: ResponseInfo | None = None) -> Agent:
     """Build an :class:`Agent` from an ``AgentResponse`` JSON document, never failing on content
     (a document that is not an object gives an agent whose fields are all ``None``)."""
@@ -468,7 +471,7 @@ def parse_agent(document: Any, response: ResponseInfo | None = None) -> Agent:
 
 
 @attrs.frozen(repr=False, field_transformer=derived_fields_last)
-class Call(_Document, CallResponse):
+class Call(_Document, LazyValue, CallResponse):
     """A call as the server described it.
 
     ``status`` is a :class:`CallStatus` when known, else the server's string (the list grew
@@ -516,6 +519,11 @@ class Call(_Document, CallResponse):
         ``"system.phone"`` keys) before calling this.
         """
         return parse_call(document)
+
+    @classmethod
+    def _read_in_full(cls, document: Mapping[str, Any], response: ResponseInfo | None) -> Self:
+        call: Self = _CALL_READER.read(document, response)
+        return call
 
     @property
     def is_known_status(self) -> bool:

@@ -8,16 +8,22 @@ behaviour: the fields read as library types (``TimeSlot``, ``Day``, ``RetrySetti
 lenient (our templates): unknown enum values stay plain strings, unknown fields are kept
 (``extra``). A document it still refuses (an id that is not a UUID, a date that is not one) is
 read field by field here instead, never failing on content; ``raw`` is the JSON as received.
+
+A value the client returns is made lazily (:class:`LazyValue`): it holds the decoded document
+and is read in full, by the generated model and the conversions here, when one of its fields is
+first read. A page of a hundred calls costs its JSON decoding, not a hundred model parses.
 """
 
 from __future__ import annotations
 
 import datetime
 import enum
+import operator
+import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 import httpx
@@ -36,7 +42,7 @@ from .campaigns._retry_settings import RetrySettings
 from .campaigns._retry_settings import _trusted_retry as trusted_retry
 from .campaigns._timeslots import TimeSlot
 
-__all__ = ["Campaign", "CampaignStatus", "ResponseInfo", "parse_campaign"]
+__all__ = ["Campaign", "CampaignStatus", "LazyValue", "ResponseInfo", "parse_campaign"]
 
 
 class CampaignStatus(enum.StrEnum):
@@ -73,8 +79,123 @@ class ResponseInfo:
         )
 
 
+# -- values read when first used ---------------------------------------------------------------
+
+# perf: "sync `calls.list`, one page of 100 calls vs raw httpx `.json()`" and "sync
+# `campaigns.get` vs raw httpx" (scripts/bench.py). Reading a page of 100 calls into generated
+# models and then into our values costs about twice the request itself; most programs read a
+# few fields of a few calls, or none (the pager's figures, a campaign's id they already know).
+# Serialised by one lock: a fill is short (tens of µs, under the GIL anyway), and two threads
+# reading one value at once must not read it twice.
+_FILL_LOCK = threading.RLock()
+
+
+class _Layout:
+    """What filling a lazy value of one class writes: every attrs field but ``response`` (which
+    it was made with), the last one written (``marker``) saying it is done."""
+
+    __slots__ = ("copied", "marker", "names", "values_of")
+
+    def __init__(self, cls: type) -> None:
+        self.names = frozenset(field.name for field in attrs.fields(cls))
+        self.copied = tuple(field.name for field in attrs.fields(cls) if field.name != "response")
+        self.marker = self.copied[-1]
+        # perf: "sync `calls.list`, one page of 100 calls vs raw httpx `.json()`": the copied
+        # fields of the eager value in one C call (a value read in full copies twenty).
+        self.values_of = operator.attrgetter(*self.copied)
+
+
+_LAYOUTS: dict[type, _Layout] = {}
+
+
+class LazyValue:
+    """Mixin of the values read from a JSON document: made holding the document only, read in
+    full when a field is first read.
+
+    :meth:`_lazy` makes a value with its ``_raw`` and ``response`` fields set and every other
+    slot empty (:meth:`_lazy_many`, a page's items, leaves ``response`` empty too: it reads as
+    None). Reading an empty slot raises AttributeError, which reaches ``__getattr__``: the
+    value is then read in full, once, by the class's :meth:`_read_in_full` (the generated
+    model's ``from_dict`` and this library's conversions: what an eager read does), and its
+    slots filled from that result. Everything that reads fields (``==``, ``hash``, ``repr``,
+    ``to_dict()``, ``attrs.evolve``, copying and pickling) therefore sees the same value as
+    one read eagerly; a value made by the class's own ``__init__`` is never lazy.
+
+    Subclasses are attrs classes with ``_raw`` and ``response`` fields. Until it is filled, a
+    lazy value's ``_raw`` is the decoded dict itself (``raw`` shows it read-only); filled, the
+    eager read's read-only copy.
+    """
+
+    __slots__ = ()
+
+    _raw: Mapping[str, Any] | None
+    response: ResponseInfo | None
+
+    @classmethod
+    def _lazy(cls, raw: Mapping[str, Any], response: ResponseInfo | None) -> Self:
+        """A value of the JSON object ``raw``, to be read when first used. ``raw`` is kept as it
+        is until then: the caller does not change it afterwards."""
+        value = object.__new__(cls)
+        object.__setattr__(value, "_raw", raw)
+        object.__setattr__(value, "response", response)
+        return value
+
+    @classmethod
+    def _lazy_many(cls, documents: Iterable[Any], other: Callable[[Any], Self]) -> list[Self]:
+        """:meth:`_lazy` of each JSON object of a page (``response`` None: the page has it);
+        anything else (not an object) read at once by ``other``."""
+        # perf: "sync `calls.list`, one page of 100 calls vs raw httpx `.json()`": a hundred
+        # values per page, made in one loop with its names bound (not a call of _lazy() each).
+        # Their ``response`` slot is left empty: __getattr__ reads it as None.
+        new, set_ = object.__new__, object.__setattr__
+        values: list[Self] = []
+        append = values.append
+        for document in documents:
+            if type(document) is dict:
+                value = new(cls)
+                set_(value, "_raw", document)
+                append(value)
+            else:
+                append(other(document))
+        return values
+
+    @classmethod
+    def _read_in_full(cls, document: Mapping[str, Any], response: ResponseInfo | None) -> Self:
+        """The value of ``document`` with every field read (the class's lenient parser)."""
+        raise NotImplementedError
+
+    if not TYPE_CHECKING:
+        # Not seen by type checkers: a class __getattr__ would make every misspelt name of a
+        # value type-check.
+        def __getattr__(self, name: str) -> Any:
+            # Called only when the usual lookup failed: for a field, its slot is still empty.
+            cls = type(self)
+            layout = _LAYOUTS.get(cls)
+            if layout is None:
+                layout = _LAYOUTS[cls] = _Layout(cls)
+            if name not in layout.names:
+                raise AttributeError(
+                    f"{cls.__name__!r} object has no attribute {name!r}", name=name, obj=self
+                )
+            if name == "response":  # made by _lazy_many: a page's item has none of its own
+                object.__setattr__(self, "response", None)
+                return None
+            with _FILL_LOCK:
+                try:
+                    object.__getattribute__(self, layout.marker)
+                except AttributeError:
+                    self._fill(layout)
+            return object.__getattribute__(self, name)
+
+    def _fill(self, layout: _Layout) -> None:
+        full = self._read_in_full(self._raw or {}, self.response)
+        set_ = object.__setattr__
+        for name, value in zip(layout.copied, layout.values_of(full), strict=True):
+            set_(self, name, value)
+
+
 @attrs.frozen(repr=False, field_transformer=derived_fields_last)
-class Campaign(CampaignResponse):
+class Campaign(LazyValue, CampaignResponse):
     """A campaign as the server described it.
 
     ``status`` is a :class:`CampaignStatus` when known, otherwise the server's string; the same
@@ -104,10 +225,15 @@ class Campaign(CampaignResponse):
     def raw(self) -> Mapping[str, Any]:
         """The JSON document as received (read again from the response when not kept)."""
         if self._raw is not None:
-            return self._raw
+            return read_only(self._raw)
         if self.response is None:
             return MappingProxyType({})
         return _raw_document(self.response.http_response.json())
+
+    @classmethod
+    def _read_in_full(cls, document: Mapping[str, Any], response: ResponseInfo | None) -> Self:
+        campaign: Self = parse_campaign(document, response)  # type: ignore[assignment]
+        return campaign
 
     @property
     def is_known_status(self) -> bool:
@@ -140,6 +266,12 @@ _NAMED_KEYS = frozenset(
     {"id", "name", "agentId", "startDate", "timeSlots", "batchSize", "retry", "days"}
     | {"status", "timezone"}
 )
+
+
+def read_only(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``document`` as ``raw`` shows it: read-only (a lazy value keeps the decoded dict itself
+    until it is read in full)."""
+    return MappingProxyType(document) if type(document) is dict else document
 
 
 def _raw_document(document: Any) -> Mapping[str, Any]:

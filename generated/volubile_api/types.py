@@ -1,10 +1,10 @@
 """Contains some shared types for properties"""
 
 import functools
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from enum import Enum
 from http import HTTPStatus
-from typing import IO, Any, BinaryIO, Generic, Literal, TypedDict, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypedDict, TypeVar, cast
 
 import httpx
 from attrs import define, field
@@ -57,7 +57,7 @@ class RequestOptions(TypedDict, total=False):
 T = TypeVar("T")
 
 
-@define
+@define(eq=False, repr=False)
 class Response(Generic[T]):
     """A response from an endpoint
 
@@ -65,14 +65,71 @@ class Response(Generic[T]):
     code as a plain ``int`` (a proxy's 520, say). ``parsed`` is None for a status the spec does
     not document, and when the body could not be parsed: ``parse_error`` then holds the
     exception. ``http_response`` is always the response as httpx received it.
+
+    The body is parsed when ``parsed`` or ``parse_error`` is first read (by ``parse``, which the
+    operation gives), once: reading neither costs no parsing.
     """
 
     status_code: HTTPStatus | int
     content: bytes
     headers: MutableMapping[str, str]
-    parsed: T | None
-    parse_error: Exception | None = field(default=None, kw_only=True)
+    _parsed: T | None = field(default=None, alias="parsed")
+    _parse_error: Exception | None = field(
+        default=None, kw_only=True, alias="parse_error"
+    )
     http_response: httpx.Response = field(kw_only=True)
+    _parse: Callable[[httpx.Response], T | None] | None = field(
+        default=None, kw_only=True, alias="parse"
+    )
+
+    # perf: "sync `calls.list`, one page of 100 calls vs raw httpx `.json()`"
+    # (scripts/bench.py): parsing a page into 100 generated models costs twice the request.
+    def _settle(self) -> None:
+        parse = self._parse
+        if parse is None:
+            return
+        try:
+            self._parsed = parse(self.http_response)
+        except RESPONSE_PARSE_ERRORS as error:
+            self._parse_error = error
+        # Last: a thread reading at the same time parses again, and never sees half a result.
+        self._parse = None
+
+    @property
+    def parsed(self) -> T | None:
+        """The body as the operation's model (None: an undocumented status, or see parse_error)"""
+        self._settle()
+        return self._parsed
+
+    @property
+    def parse_error(self) -> Exception | None:
+        """What parsing the body raised, when it could not be parsed"""
+        self._settle()
+        return self._parse_error
+
+    def _compared(self) -> tuple[Any, ...]:
+        return (
+            self.status_code,
+            self.content,
+            self.headers,
+            self.parsed,
+            self.parse_error,
+            self.http_response,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._compared() == cast("Response[Any]", other)._compared()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Response(status_code={self.status_code!r}, content={self.content!r}, "
+            f"headers={self.headers!r}, parsed={self.parsed!r}, parse_error={self.parse_error!r}, "
+            f"http_response={self.http_response!r})"
+        )
 
 
 # What parsing a body can raise: invalid JSON (a ValueError), a value of the wrong type or form,

@@ -16,6 +16,7 @@ import pytest
 
 from tests.client_harness import Harness, iterate, wait_for
 from tests.scripted_server import Drop, Reply, ScriptedServer
+from volubile_api.models import CallPage, CallResponse
 from volubile_ext import (
     APIConnectionError,
     APIResponseValidationError,
@@ -103,6 +104,53 @@ def test_each_page_is_decoded_once(
     assert calls[0].raw["id"] == str(calls[0].id)
     assert len(decoded) == sandbox.count("GET", CALLS) == 3
     assert len(set(decoded)) == 3  # one decoding per response
+
+
+@pytest.fixture
+def model_reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
+    """The documents the generated CallPage and CallResponse models read (the real from_dict,
+    counted)."""
+    reads: dict[str, list[Any]] = {"CallPage": [], "CallResponse": []}
+    for model in (CallPage, CallResponse):
+        original = model.__dict__["from_dict"].__func__
+
+        def counted(cls: type, src: Any, *, _original: Any = original, _name: str = model.__name__):
+            reads[_name].append(src)
+            return _original(cls, src)
+
+        monkeypatch.setattr(model, "from_dict", classmethod(counted))
+    return reads
+
+
+def test_a_page_is_read_into_models_only_as_its_calls_are_read_each_once(
+    sandbox: Sandbox, client: Harness, model_reads: dict[str, list[Any]]
+) -> None:
+    ids = add_calls(sandbox, 3)
+    (page,) = iterate(client, client.client.calls.list(page_size=3).pages())
+    assert (page.page, page.total_elements, page.total_pages, len(page)) == (1, 3, 1, 3)
+    assert sorted(call.raw["id"] for call in page) == sorted(ids)
+    assert model_reads == {"CallPage": [], "CallResponse": []}  # the envelope only
+    first = page.items[0]
+    assert first.status is CallStatus.COMPLETED
+    assert first.start_time.tzinfo is not None
+    assert repr(first).startswith("Call(id=UUID(")
+    assert [item["id"] for item in model_reads["CallResponse"]] == [first.raw["id"]]
+    assert sorted(str(call.id) for call in page) == sorted(ids)
+    assert sorted(item["id"] for item in model_reads["CallResponse"]) == sorted(ids)
+    assert model_reads["CallPage"] == []
+
+
+def test_a_call_or_agent_read_alone_is_parsed_when_first_used(
+    sandbox: Sandbox, client: Harness, model_reads: dict[str, list[Any]]
+) -> None:
+    (call_id,) = add_calls(sandbox, 1)
+    call = client.call("calls.get", call_id)
+    agent = client.call("agents.get", OUTBOUND)
+    assert call.response.status_code == agent.response.status_code == 200
+    assert model_reads["CallResponse"] == []
+    assert str(call.id) == call_id
+    assert agent.is_outbound
+    assert [item["id"] for item in model_reads["CallResponse"]] == [call_id]
 
 
 def test_stopping_early_fetches_no_further_page(

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import pytest
 
 from tests.client_harness import (
@@ -26,6 +27,7 @@ from tests.client_harness import (
     in_threads,
 )
 from tests.scripted_server import Drop, Received, Reply, ScriptedServer, free_port
+from volubile_api.models import CampaignResponse
 from volubile_ext import (
     APIConnectionError,
     APIResponseValidationError,
@@ -155,6 +157,37 @@ def test_get_parses_a_typed_immutable_campaign_with_response_details(
     assert harness.client.rate_limit.remaining == 99
     with pytest.raises(AttributeError):
         campaign.status = CampaignStatus.PAUSED
+
+
+def test_a_campaign_is_read_into_the_generated_model_when_first_used_once(
+    make: Any, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[Any] = []
+    original = CampaignResponse.__dict__["from_dict"].__func__
+
+    def counted(cls: type, src: Any) -> Any:
+        read.append(src)
+        return original(cls, src)
+
+    monkeypatch.setattr(CampaignResponse, "from_dict", classmethod(counted))
+    harness = make(base_url=server.url)
+    campaign = harness.call("campaigns.get", CAMPAIGN_ID)
+    assert campaign.response.status_code == 200
+    assert campaign.raw == campaign_document()
+    assert read == []  # the answer was checked (JSON, an object), not parsed
+    assert campaign.id == uuid.UUID(CAMPAIGN_ID)
+    assert [str(slot) for slot in campaign.time_slots] == ["10:00-12:00"]
+    assert campaign == attrs.evolve(campaign)
+    assert read == [campaign_document()]
+    assert campaign.raw == campaign_document()
+
+
+def test_a_campaign_body_that_is_not_json_is_still_an_error_at_once(
+    make: Any, server: ScriptedServer
+) -> None:
+    server.then(Reply(200, body=b"<html>gateway</html>", headers={"Content-Type": "text/html"}))
+    with pytest.raises(APIResponseValidationError, match="not JSON"):
+        make(base_url=server.url).call("campaigns.get", CAMPAIGN_ID)
 
 
 def test_unknown_enum_values_and_fields_are_kept(make: Any, server: ScriptedServer) -> None:

@@ -205,3 +205,68 @@ def test_parse_open_enum() -> None:
         parse_open_enum(CampaignStatus, 1, str)
     with pytest.raises(ValueError, match="None is not a valid CampaignStatus"):
         parse_open_enum(CampaignStatus, None, str)
+
+
+# -- parsed when first read -------------------------------------------------------------------
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Each document CampaignResponse.from_dict read (the real one, counted)."""
+    documents: list[Any] = []
+    original = CampaignResponse.__dict__["from_dict"].__func__
+
+    def counted(cls: type, src: Any) -> Any:
+        documents.append(src)
+        return original(cls, src)
+
+    monkeypatch.setattr(CampaignResponse, "from_dict", classmethod(counted))
+    return documents
+
+
+def test_the_body_is_parsed_when_parsed_is_first_read_and_only_once(parses: list[Any]) -> None:
+    response = fetch(200, CAMPAIGN)
+    assert (response.status_code, json.loads(response.content)) == (HTTPStatus.OK, CAMPAIGN)
+    assert parses == []  # nothing parsed by the operation itself
+    campaign = response.parsed
+    assert isinstance(campaign, CampaignResponse)
+    assert campaign.name == "Renewals"
+    assert response.parsed is campaign
+    assert response.parse_error is None
+    assert parses == [CAMPAIGN]
+
+
+def test_a_parse_error_is_found_when_first_read_and_kept(parses: list[Any]) -> None:
+    response = fetch(200, {**CAMPAIGN, "id": "not-a-uuid"})
+    assert parses == []
+    error = response.parse_error
+    assert isinstance(error, ValueError)
+    assert response.parsed is None
+    assert response.parse_error is error
+    assert len(parses) == 1
+
+
+def test_a_lazy_response_compares_and_shows_as_its_parsed_form() -> None:
+    first, second = fetch(200, CAMPAIGN), fetch(200, CAMPAIGN)
+    assert "parsed=CampaignResponse(" in repr(first)
+    assert "_parse" not in repr(first)
+    given = Response(
+        status_code=first.status_code,
+        content=first.content,
+        headers=first.headers,
+        parsed=CampaignResponse.from_dict(CAMPAIGN),
+        http_response=first.http_response,
+    )
+    assert first == given  # parsed on its way to the comparison
+    assert second != given  # another httpx response
+    assert given.parsed == CampaignResponse.from_dict(CAMPAIGN)  # given parsed=: kept as is
+    with pytest.raises(TypeError):
+        hash(first)
+
+
+def test_an_undocumented_status_still_raises_at_once_when_asked_to() -> None:
+    with pytest.raises(errors.UnexpectedStatus) as raised:
+        fetch(418, {"message": "teapot"}, raise_on_unexpected_status=True)
+    assert raised.value.status_code == 418
+    response = fetch(404, {"message": "gone"}, raise_on_unexpected_status=True)  # documented
+    assert isinstance(response.parsed, ErrorResponse)

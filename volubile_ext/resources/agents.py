@@ -12,11 +12,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Unpack
 
 from .._base_client import _Operation, _uuid_of
-from .._calls_models import Agent, Page, agent_from_model, parse_agent
+from .._calls_models import Agent, Page, parse_agent
 from .._errors import AgentNotUsableError, ClientValidationError, FieldError, NotFoundError
 from .._pagination import AsyncPager, SyncPager
 from .._wire import (
-    AgentResponse,
     Response,
     UpdateAgentRequestFields,
     get_agent,
@@ -27,7 +26,7 @@ from .._wire import (
 )
 from ..campaigns._fields import INVALID, check_value, did_you_mean, field_table
 from ._base import AsyncAPIResource, SyncAPIResource
-from ._pages import check_page_size, page_document, read_one
+from ._pages import check_page_size, lazy_items, page_document, read_one
 
 if TYPE_CHECKING:
     from .._base_client import _BaseClient, _Call
@@ -88,8 +87,7 @@ def _agent(client: _BaseClient, op: _Operation[Any], call: _Call, reply: Respons
         op,
         call,
         reply,
-        model_cls=AgentResponse,
-        from_model=agent_from_model,
+        value_cls=Agent,
         parse=parse_agent,
     )
 
@@ -106,7 +104,7 @@ def _agent_page(
     info = client._info(call, reply.http_response)
     document, items = page_document(client, op, reply)
     return Page(
-        items=[parse_agent(item) for item in items],
+        items=lazy_items(items, Agent, parse_agent),
         page=number,
         size=size,
         total_elements=_int(document.get(_PAGE.total_items.name)),

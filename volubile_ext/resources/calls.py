@@ -28,15 +28,12 @@ from .._calls_models import (
     Page,
     Recording,
     Transcript,
-    call_from_model,
     parse_call,
     parse_transcript,
 )
 from .._errors import APIConnectionError, APITimeoutError, ClientValidationError, FieldError
 from .._pagination import AsyncPager, SyncPager
 from .._wire import (
-    CallPage,
-    CallResponse,
     Response,
     create_call,
     create_call_body,
@@ -49,7 +46,7 @@ from .._wire import (
 from ..campaigns._fields import INVALID, check_value
 from ..campaigns._recipients import Recipient, phone_problem, recipient_json
 from ._base import AsyncAPIResource, SyncAPIResource
-from ._pages import check_page_size, page_document, read_one
+from ._pages import check_page_size, lazy_items, page_document, read_one
 
 if TYPE_CHECKING:
     from .._base_client import _BaseClient, _Call
@@ -135,14 +132,8 @@ def _call_page(
 ) -> Page[Call]:
     info = client._info(call, reply.http_response)
     document, items = page_document(client, op, reply)
-    parsed = reply.parsed
-    models = parsed.content if isinstance(parsed, CallPage) else None
-    if isinstance(models, list) and len(models) == len(items):
-        calls = [call_from_model(model, item) for model, item in zip(models, items, strict=True)]
-    else:  # the generated model refused something on this page: each call read on its own
-        calls = [parse_call(item) for item in items]
     return Page(
-        items=calls,
+        items=lazy_items(items, Call, parse_call),
         page=_int(document.get(spec.CallPage.page.name)),
         size=_int(document.get(spec.CallPage.size.name)),
         total_elements=_int(document.get(spec.CallPage.totalElements.name)),
@@ -169,8 +160,7 @@ def _call(client: _BaseClient, op: _Operation[Any], call: _Call, reply: Response
         op,
         call,
         reply,
-        model_cls=CallResponse,
-        from_model=call_from_model,
+        value_cls=Call,
         parse=parse_call,
     )
 

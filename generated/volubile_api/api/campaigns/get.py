@@ -7,13 +7,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.campaign_response import CampaignResponse
 from ...models.error_response import ErrorResponse
-from ...types import (
-    RESPONSE_PARSE_ERRORS,
-    RequestOptions,
-    Response,
-    json_body,
-    status_code_of,
-)
+from ...types import RequestOptions, Response, json_body, status_code_of
 
 
 def _get_kwargs(
@@ -65,19 +59,24 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[CampaignResponse | ErrorResponse]:
-    parsed: CampaignResponse | ErrorResponse | None = None
-    parse_error: Exception | None = None
-    try:
-        parsed = _parse_response(client=client, response=response)
-    except RESPONSE_PARSE_ERRORS as error:
-        parse_error = error
+    if client.raise_on_unexpected_status and not (
+        response.status_code == 200
+        or response.status_code == 401
+        or response.status_code == 403
+        or response.status_code == 404
+        or response.status_code == 429
+    ):
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+
+    def parse(response: httpx.Response) -> CampaignResponse | ErrorResponse | None:
+        return _parse_response(client=client, response=response)
+
     return Response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=parsed,
-        parse_error=parse_error,
         http_response=response,
+        parse=parse,
     )
 
 

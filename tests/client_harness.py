@@ -273,3 +273,15 @@ def iterate(harness: Harness, iterable: Any) -> list[Any]:
         return [item async for item in iterable]
 
     return harness.run(gather())
+
+
+def on_model_read(monkeypatch: Any, model: type, seen: Callable[[Any], object]) -> None:
+    """Calls ``seen(document)`` each time the generated ``model``'s real ``from_dict`` reads a
+    document, then reads it (undone by ``monkeypatch`` after the test)."""
+    original = model.__dict__["from_dict"].__func__
+
+    def read(cls: type, src: Any) -> Any:
+        seen(src)
+        return original(cls, src)
+
+    monkeypatch.setattr(model, "from_dict", classmethod(read))

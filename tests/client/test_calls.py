@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.client_harness import Harness, iterate, wait_for
+from tests.client_harness import Harness, iterate, on_model_read, wait_for
 from tests.scripted_server import Drop, Reply, ScriptedServer
 from volubile_api.models import CallPage, CallResponse
 from volubile_ext import (
@@ -112,13 +112,7 @@ def model_reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     counted)."""
     reads: dict[str, list[Any]] = {"CallPage": [], "CallResponse": []}
     for model in (CallPage, CallResponse):
-        original = model.__dict__["from_dict"].__func__
-
-        def counted(cls: type, src: Any, *, _original: Any = original, _name: str = model.__name__):
-            reads[_name].append(src)
-            return _original(cls, src)
-
-        monkeypatch.setattr(model, "from_dict", classmethod(counted))
+        on_model_read(monkeypatch, model, reads[model.__name__].append)
     return reads
 
 

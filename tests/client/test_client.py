@@ -25,6 +25,7 @@ from tests.client_harness import (
     Harness,
     campaign_document,
     in_threads,
+    on_model_read,
 )
 from tests.scripted_server import Drop, Received, Reply, ScriptedServer, free_port
 from volubile_api.models import CampaignResponse
@@ -163,13 +164,7 @@ def test_a_campaign_is_read_into_the_generated_model_when_first_used_once(
     make: Any, server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     read: list[Any] = []
-    original = CampaignResponse.__dict__["from_dict"].__func__
-
-    def counted(cls: type, src: Any) -> Any:
-        read.append(src)
-        return original(cls, src)
-
-    monkeypatch.setattr(CampaignResponse, "from_dict", classmethod(counted))
+    on_model_read(monkeypatch, CampaignResponse, read.append)
     harness = make(base_url=server.url)
     campaign = harness.call("campaigns.get", CAMPAIGN_ID)
     assert campaign.response.status_code == 200

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from tests.client_harness import CAMPAIGN_ID as SAMPLE_ID
+from tests.client_harness import on_model_read
 from volubile_api import AuthenticatedClient, errors
 from volubile_api.api.campaigns import get, update_status
 from volubile_api.models import (
@@ -214,13 +215,7 @@ def test_parse_open_enum() -> None:
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Each document CampaignResponse.from_dict read (the real one, counted)."""
     documents: list[Any] = []
-    original = CampaignResponse.__dict__["from_dict"].__func__
-
-    def counted(cls: type, src: Any) -> Any:
-        documents.append(src)
-        return original(cls, src)
-
-    monkeypatch.setattr(CampaignResponse, "from_dict", classmethod(counted))
+    on_model_read(monkeypatch, CampaignResponse, documents.append)
     return documents
 
 

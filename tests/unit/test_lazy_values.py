@@ -15,7 +15,12 @@ import attrs
 import httpx
 import pytest
 
-from tests.client_harness import REFERENCE_CALL, REFERENCE_CALL_AGENT_ID, campaign_document
+from tests.client_harness import (
+    REFERENCE_CALL,
+    REFERENCE_CALL_AGENT_ID,
+    campaign_document,
+    on_model_read,
+)
 from volubile_api.models import AgentResponse, CallResponse, CampaignResponse
 from volubile_ext import Agent, Call, CallStatus, Campaign, CampaignStatus, Direction
 from volubile_ext._calls_models import parse_agent, parse_call
@@ -90,13 +95,11 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> dict[type, int]:
     """How many times each generated model's from_dict ran (the real one, counted)."""
     counts: dict[type, int] = {}
     for model in (CallResponse, AgentResponse, CampaignResponse):
-        original = model.__dict__["from_dict"].__func__
 
-        def counted(cls: type, src: Any, *, _original: Any = original, _model: type = model) -> Any:
-            counts[_model] = counts.get(_model, 0) + 1
-            return _original(cls, src)
+        def count(src: Any, model: type = model) -> None:
+            counts[model] = counts.get(model, 0) + 1
 
-        monkeypatch.setattr(model, "from_dict", classmethod(counted))
+        on_model_read(monkeypatch, model, count)
     return counts
 
 
@@ -246,14 +249,12 @@ def test_a_value_made_by_its_constructor_is_never_lazy(parses: dict[type, int]) 
 def slow_call_parse(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """CallResponse.from_dict counted and slowed down: threads reading at once overlap."""
     calls: list[int] = []
-    original = CallResponse.__dict__["from_dict"].__func__
 
-    def slow(cls: type, src: Any) -> Any:
+    def slow(src: Any) -> None:
         calls.append(threading.get_ident())
         time.sleep(0.05)
-        return original(cls, src)
 
-    monkeypatch.setattr(CallResponse, "from_dict", classmethod(slow))
+    on_model_read(monkeypatch, CallResponse, slow)
     return calls
 
 

@@ -32,6 +32,7 @@ import attrs
 
 from ._models import (
     LazyValue,
+    ReadOnlyState,
     ResponseInfo,
     _int_or_none,
     _raw_document,
@@ -280,7 +281,7 @@ class _Document:
 
 
 @attrs.frozen(repr=False, field_transformer=derived_fields_last)
-class Extractor(ExtractorResult):
+class Extractor(ReadOnlyState, ExtractorResult):
     """One extractor's result: ``name`` and ``value``, a tuple of strings or nested extractors."""
 
     name: str | None = None  # type: ignore[assignment]
@@ -349,7 +350,7 @@ _CLASSIFIER_TYPE = _open_enum(ClassifierType)
 
 
 @attrs.frozen(repr=False, field_transformer=derived_fields_last)
-class Classifier(ClassifierResult):
+class Classifier(ReadOnlyState, ClassifierResult):
     """One classifier's result: the category (``name``), the class found (``value``) and its
     ``type_`` (:class:`ClassifierType`, PRIMARY or SECONDARY, or the server's string)."""
 
@@ -604,7 +605,7 @@ _ACTOR_NAMES: dict[str, str] = {
 
 
 @attrs.frozen(repr=False, field_transformer=derived_fields_last)
-class TranscriptEntry(_Document, TranscriptResponse):
+class TranscriptEntry(_Document, ReadOnlyState, TranscriptResponse):
     """One step of a call: ``action`` (RING, ANSWER, AGENT_SPEAK, HUMAN_SPEAK, HANG_UP...), its
     aware ``time``, the ``actor`` and, for speech, the ``message``. Enums are open."""
 

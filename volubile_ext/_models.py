@@ -16,6 +16,7 @@ first read. A page of a hundred calls costs its JSON decoding, not a hundred mod
 
 from __future__ import annotations
 
+import copy
 import datetime
 import enum
 import operator
@@ -42,7 +43,14 @@ from .campaigns._retry_settings import RetrySettings
 from .campaigns._retry_settings import _trusted_retry as trusted_retry
 from .campaigns._timeslots import TimeSlot
 
-__all__ = ["Campaign", "CampaignStatus", "LazyValue", "ResponseInfo", "parse_campaign"]
+__all__ = [
+    "Campaign",
+    "CampaignStatus",
+    "LazyValue",
+    "ReadOnlyState",
+    "ResponseInfo",
+    "parse_campaign",
+]
 
 
 class CampaignStatus(enum.StrEnum):
@@ -79,6 +87,66 @@ class ResponseInfo:
         )
 
 
+# -- pickling and copying ----------------------------------------------------------------------
+
+
+class ReadOnlyState:
+    """Mixin of the frozen values whose fields hold read-only mappings (``extra``, and ``raw``
+    once read): ``pickle``, ``copy.copy`` and ``copy.deepcopy`` of such a value work.
+
+    ``pickle`` cannot write a ``MappingProxyType``: each such field travels as a plain dict and
+    is read-only again in the value restored. A pickled value leaves its ``response`` behind
+    (None when restored): the HTTP exchange belongs to the process that made it, and its request
+    carries the credentials. Copies keep it (the same object). A lazy value is read in full
+    first: its fields are what is copied.
+    """
+
+    __slots__ = ()
+
+    def _fields(self) -> list[str]:
+        cls: Any = type(self)  # an attrs class: the mixin is only used by them
+        return [field.name for field in attrs.fields(cls)]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state: dict[str, Any] = {}
+        read_only_names: list[str] = []
+        for name in self._fields():
+            value = getattr(self, name)
+            if name == "response":
+                value = None
+            elif type(value) is MappingProxyType:
+                value = dict(value)
+                read_only_names.append(name)
+            state[name] = value
+        return (_restored, (type(self), state, tuple(read_only_names)))
+
+    def __copy__(self) -> Self:
+        copied: Self = object.__new__(type(self))
+        for name in self._fields():
+            object.__setattr__(copied, name, getattr(self, name))
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        copied: Self = object.__new__(type(self))
+        memo[id(self)] = copied
+        for name in self._fields():
+            value = getattr(self, name)
+            if type(value) is MappingProxyType:
+                value = MappingProxyType(copy.deepcopy(dict(value), memo))
+            elif name != "response":
+                value = copy.deepcopy(value, memo)
+            object.__setattr__(copied, name, value)
+        return copied
+
+
+def _restored(cls: type, state: dict[str, Any], read_only_names: tuple[str, ...]) -> Any:
+    """A value of ``cls`` from what :meth:`ReadOnlyState.__reduce__` gave."""
+    value: Any = object.__new__(cls)
+    for name, item in state.items():
+        object.__setattr__(value, name, MappingProxyType(item) if name in read_only_names else item)
+    return value
+
+
 # -- values read when first used ---------------------------------------------------------------
 
 # perf: "sync `calls.list`, one page of 100 calls vs raw httpx `.json()`" and "sync
@@ -108,7 +176,7 @@ class _Layout:
 _LAYOUTS: dict[type, _Layout] = {}
 
 
-class LazyValue:
+class LazyValue(ReadOnlyState):
     """Mixin of the values read from a JSON document: made holding the document only, read in
     full when a field is first read.
 

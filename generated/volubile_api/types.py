@@ -14,6 +14,10 @@ class Unset:
     def __bool__(self) -> Literal[False]:
         return False
 
+    def __reduce__(self) -> str:
+        # Pickled and copied as a reference to the module's UNSET, never as a second instance.
+        return "UNSET"
+
 
 UNSET: Unset = Unset()
 

@@ -186,3 +186,20 @@ def test_the_package_builds_its_client_classes_when_first_asked_for() -> None:
         "True volubile_api.client",
         "module 'volubile_api' has no attribute 'Clinet'",
     ]
+
+
+def test_unset_stays_the_one_unset_through_pickle_and_copies() -> None:
+    import copy
+    import pickle
+
+    from volubile_api.models import AgentConfiguration
+    from volubile_api.types import UNSET
+
+    assert pickle.loads(pickle.dumps(UNSET)) is UNSET
+    assert copy.deepcopy(UNSET) is UNSET
+    model = AgentConfiguration.from_dict({"extractors": []})
+    assert model.classifiers is UNSET
+    for other in (pickle.loads(pickle.dumps(model)), copy.deepcopy(model)):
+        assert other.classifiers is UNSET
+        assert other == model
+        assert other.to_dict() == {"extractors": []}

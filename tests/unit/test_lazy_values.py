@@ -23,7 +23,7 @@ from tests.client_harness import (
 )
 from volubile_api.models import AgentResponse, CallResponse, CampaignResponse
 from volubile_ext import Agent, Call, CallStatus, Campaign, CampaignStatus, Direction
-from volubile_ext._calls_models import parse_agent, parse_call
+from volubile_ext._calls_models import parse_agent, parse_call, parse_transcript
 from volubile_ext._models import LazyValue, ResponseInfo, parse_campaign
 from volubile_ext._ratelimit import RateLimitInfo
 
@@ -287,3 +287,76 @@ def test_threads_reading_one_value_at_once_parse_it_once_and_see_it_whole(
     expected = {name: getattr(eager, name) for name in names}
     assert len(seen) == 8
     assert all(item == expected for item in seen)
+
+
+# -- pickling and copying (ReadOnlyState) ------------------------------------------------------
+
+SECRET_KEY = "vk_test_made_up_secret_0123456789"
+
+
+def sent_response_info() -> ResponseInfo:
+    """Response details whose request carried an API key, as a real exchange's does."""
+    request = httpx.Request("GET", "https://api.example/v1/x", headers={"X-Api-Key": SECRET_KEY})
+    http_response = httpx.Response(200, json={}, request=request)
+    return ResponseInfo(
+        status_code=200,
+        headers=http_response.headers,
+        rate_limit=RateLimitInfo(),
+        retries_taken=0,
+        elapsed=0.01,
+        http_response=http_response,
+    )
+
+
+def read_only_fields(value: Any) -> list[str]:
+    return [
+        field.name
+        for field in attrs.fields(type(value))
+        if isinstance(getattr(value, field.name), type(Campaign.__dict__))
+    ]
+
+
+@pytest.mark.parametrize("lazy", [False, True], ids=["eager", "lazy"])
+@pytest.mark.parametrize(("kind", "index"), CASES)
+def test_a_value_pickles_and_copies_with_its_read_only_mappings(
+    kind: str, index: int, lazy: bool
+) -> None:
+    value_cls, _, read, documents = KINDS[kind]
+    document = copy.deepcopy(documents[index])
+    info = sent_response_info()
+    value = value_cls._lazy(document, info) if lazy else read(document, info)
+    pickled = pickle.dumps(value)
+    assert SECRET_KEY.encode() not in pickled  # the exchange, with its credentials, stays here
+    restored = pickle.loads(pickled)
+    shallow, deep = copy.copy(value), copy.deepcopy(value)
+    for other in (restored, shallow, deep):
+        assert type(other) is value_cls
+        assert other == value
+        assert repr(other) == repr(value)
+        assert dict(other.raw) == dict(value.raw) == documents[index]
+        assert dict(other.extra) == dict(value.extra)
+        assert read_only_fields(other) == read_only_fields(value)
+        with pytest.raises(TypeError):
+            other.extra["added"] = 1  # type: ignore[index]
+    assert restored.response is None
+    assert shallow.response is value.response
+    assert deep.response is value.response
+    assert deep.raw is not value.raw
+
+
+def test_nested_values_and_transcripts_pickle() -> None:
+    call = parse_call({**REFERENCE_CALL, "newField": {"a": [1]}})
+    assert call.extractors
+    assert call.classifiers
+    restored = pickle.loads(pickle.dumps(call))
+    assert restored == call
+    assert restored.extractors == call.extractors
+    assert restored.classifiers == call.classifiers
+    assert dict(restored.extra) == {"newField": {"a": [1]}}
+    transcript = parse_transcript(
+        [{"action": "AGENT_SPEAK", "actor": "AGENT", "message": "Hello.", "mood": "calm"}]
+    )
+    entries = pickle.loads(pickle.dumps(list(transcript)))
+    assert entries == list(transcript)
+    assert dict(entries[0].extra) == {"mood": "calm"}
+    assert copy.deepcopy(entries[0]) == entries[0]

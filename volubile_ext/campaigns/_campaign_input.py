@@ -60,7 +60,6 @@ from ._recipients import (
     has_surrogate,
     is_e164,
     phone_problem,
-    plain_recipients,
     recipient_json,
     trusted_recipient,
     wire_recipients_json,
@@ -790,14 +789,9 @@ def _rule_recipient_list(
         return None
     assert isinstance(value, Iterable)
     if type(value) in (list, tuple) and (limit is None or len(value) <= limit):  # type: ignore[arg-type]
-        if keep_plain:
-            kept = check_plain(value)  # type: ignore[arg-type]
-            if kept is not None:
-                return kept
-        else:
-            plain = plain_recipients(value)  # type: ignore[arg-type]
-            if plain is not None:
-                return tuple(plain)
+        kept = check_plain(value)  # type: ignore[arg-type]
+        if kept is not None:
+            return kept if keep_plain else kept.recipients()
     before = len(errors)
     recipients: list[Recipient] = []
     keep = recipients.append

@@ -500,19 +500,6 @@ def _plain_parts(
     return phones, contexts
 
 
-def plain_recipients(items: list[Any] | tuple[Any, ...]) -> list[Recipient] | None:
-    """The recipients of ``items`` when every one is a plain ``{"phone", "context"}`` dict.
-
-    Returns None when any item is not plain (see :func:`_plain_parts`): the caller then checks
-    them one by one. The same recipients as ``Recipient(phone, context)`` would give.
-    """
-    parts = _plain_parts(items)
-    if parts is None:
-        return None
-    phones, contexts = parts
-    return _made(phones, map(dict.copy, contexts), len(phones))
-
-
 class PlainRecipients:
     """Checked plain recipients as a campaign body holds them: numbers and flat contexts.
 

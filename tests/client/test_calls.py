@@ -465,6 +465,18 @@ def test_create_places_one_call_and_sends_exactly_the_request(
             {"agent_id": OUTBOUND, "phone": "+33612345678", "context": {1: "x"}},
             "context",
         ),
+        (
+            {
+                "agent_id": OUTBOUND,
+                "phone": "+33612345678",
+                "context": {"system": {"phone": "+33699999999"}},
+            },
+            "context.system",
+        ),
+        (
+            {"agent_id": OUTBOUND, "phone": "+33612345678", "context": {"system": "x"}},
+            "context.system",
+        ),
     ],
 )
 def test_a_bad_call_is_refused_before_sending(

@@ -186,6 +186,15 @@ class _NewCall:
     recipient: dict[str, Any]
 
 
+# A call's context carries the variables Volubile sets itself under this key (the phone, the
+# call's id: see Call.context); the API refuses a recipient that gives its own.
+_RESERVED_KEY = "system"
+_RESERVED_MESSAGE = (
+    "is reserved: Volubile sets the system variables itself (the phone, the call's id); "
+    "give another name"
+)
+
+
 def _create_op(client: _BaseClient, agent_id: object, phone: object, context: object) -> _NewCall:
     errors: list[FieldError] = []
     checked_id = check_value(_CREATE.agentId, agent_id, "agent_id", False, errors)
@@ -194,6 +203,12 @@ def _create_op(client: _BaseClient, agent_id: object, phone: object, context: ob
         recipient = recipient_json(Recipient(phone, context))  # type: ignore[arg-type]
     except ClientValidationError as problems:
         errors.extend(problems.errors)
+    else:
+        given = recipient.get("context", {})
+        if _RESERVED_KEY in given:
+            errors.append(
+                FieldError(f"context.{_RESERVED_KEY}", _RESERVED_MESSAGE, given[_RESERVED_KEY])
+            )
     if errors:
         raise ClientValidationError(errors, subject="call")
     agent = uuid.UUID(checked_id)
@@ -411,10 +426,11 @@ class Calls(SyncAPIResource):
         """Place one outbound call now with an OUTBOUND agent (``calls:write``).
 
         ``phone`` in E.164; ``context`` the values of the agent's prompt placeholders, as for a
-        campaign's recipient. It rings a phone, so it is sent at most once: never again once
-        it may have reached the server (the error then says the call may have been placed).
-        The answer's body is undocumented: what it does not give is what was sent (``id`` is
-        None when it gives none).
+        campaign's recipient, except the key ``system``, which is Volubile's own (it sets the
+        call's id and phone there) and is refused before anything is sent. It rings a phone,
+        so it is sent at most once: never again once it may have reached the server (the
+        error then says the call may have been placed). The answer's body is undocumented:
+        what it does not give is what was sent (``id`` is None when it gives none).
         """
         new = _create_op(self._client, agent_id, phone, context)
         try:

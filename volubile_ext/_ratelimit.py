@@ -31,8 +31,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import attrs
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["RateLimitInfo", "RateLimitWaitTooLong", "SlidingWindowLimiter", "Slot"]
 
@@ -46,7 +50,7 @@ _STATE_NAMES = ("waiting", "running", "done", "withdrawn")
 _CLOCK_RESOLUTION = time.get_clock_info("monotonic").resolution
 
 
-@attrs.frozen
+@attrs.frozen(eq=False, repr=False)
 class RateLimitInfo:
     """The rate-limit figures the server last reported (``X-RateLimit-*`` headers).
 
@@ -55,6 +59,134 @@ class RateLimitInfo:
 
     limit: int | None = None
     remaining: int | None = None
+    # Figures known: none unread behind them (a _FiguresOf counts its chain of unread ones).
+    _unread: ClassVar[int] = 0
+
+    # Compared, hashed and shown by the figures alone: the client's figures, read from a
+    # response's headers when first asked for (_FiguresOf), equal the same figures made here.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RateLimitInfo):
+            return NotImplemented
+        return self.limit == other.limit and self.remaining == other.remaining
+
+    def __hash__(self) -> int:
+        return hash((self.limit, self.remaining))
+
+    def __repr__(self) -> str:
+        return f"RateLimitInfo(limit={self.limit!r}, remaining={self.remaining!r})"
+
+
+# perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py): reading the two headers of
+# every response cost about 200 bytecodes a request (2%), for figures most programs never read.
+# Each response now gets a _FiguresOf holding its headers and the figures before it, read when
+# first asked for. Unread ones form a chain back to the last one read; it is read (and cut) by
+# the response that makes it this long, so it never holds more than this many headers.
+_MOST_UNREAD = 64
+_READ_LOCK = threading.Lock()
+
+
+class _FiguresOf(RateLimitInfo):
+    """The figures as of one response: its own ``X-RateLimit-*`` headers when it carries either,
+    else the figures as of the response before it; read when ``limit`` or ``remaining`` is first
+    asked for. Equal to, and pickled and copied as, the plain :class:`RateLimitInfo` of them."""
+
+    __slots__ = ("_before", "_headers", "_unread")
+
+    _before: RateLimitInfo | None  # the figures before this response's (None once read)
+    _headers: httpx.Headers | None  # this response's (None once read)
+    _unread: int  # type: ignore[misc]  # unread records in the chain down to this one (0: read)
+
+    def __init__(self, limit: int | None = None, remaining: int | None = None) -> None:
+        # Figures given (attrs.evolve of one read, say): known, none unread.
+        super().__init__(limit, remaining)
+        self._cut()
+
+    @classmethod
+    def of(cls, headers: httpx.Headers, before: RateLimitInfo) -> _FiguresOf:
+        """The figures as of a response with ``headers``, ``before`` being those before it."""
+        figures = object.__new__(cls)
+        set_ = object.__setattr__
+        set_(figures, "_headers", headers)
+        set_(figures, "_before", before)
+        unread = before._unread + 1
+        set_(figures, "_unread", unread)
+        if unread >= _MOST_UNREAD:
+            figures._read()
+        return figures
+
+    def _cut(self) -> None:
+        # Read: cut from the chain (letting go of the headers and of the figures before).
+        set_ = object.__setattr__
+        set_(self, "_headers", None)
+        set_(self, "_before", None)
+        set_(self, "_unread", 0)
+
+    if not TYPE_CHECKING:
+        # Not seen by type checkers: the fields' slots are empty until read.
+        def __getattr__(self, name: str) -> Any:
+            if name not in ("limit", "remaining"):
+                raise AttributeError(
+                    f"'RateLimitInfo' object has no attribute {name!r}", name=name, obj=self
+                )
+            self._read()
+            return object.__getattribute__(self, name)
+
+    def _read(self) -> None:
+        with _READ_LOCK:
+            if self._unread == 0:
+                return  # read by another thread meanwhile
+            unread: list[_FiguresOf] = []
+            record: RateLimitInfo = self
+            while True:
+                if record._unread == 0:
+                    figures = (record.limit, record.remaining)
+                    break
+                pending = cast(_FiguresOf, record)  # only a _FiguresOf counts unread ones
+                unread.append(pending)
+                found = figures_in(cast("httpx.Headers", pending._headers))
+                if found is not None:
+                    figures = found
+                    break
+                record = cast(RateLimitInfo, pending._before)
+            set_ = object.__setattr__
+            for each in unread:
+                set_(each, "limit", figures[0])
+                set_(each, "remaining", figures[1])
+                each._cut()  # last: its figures are set
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RateLimitInfo, (self.limit, self.remaining))
+
+
+def figures_in(headers: httpx.Headers) -> tuple[int | None, int | None] | None:
+    """The ``X-RateLimit-Limit`` and ``-Remaining`` figures of ``headers``; None when it carries
+    neither. A figure that is not a whole number, or a header given twice, reads as None (as
+    httpx joins a repeated header: "100, 100")."""
+    # One pass over the raw headers, where two headers.get() scan them all twice (and twice
+    # more for each header that is absent).
+    limit = remaining = None
+    for raw_name, value in headers.raw:
+        name = raw_name.lower()
+        if name == b"x-ratelimit-limit":
+            limit = value if limit is None else _REPEATED
+        elif name == b"x-ratelimit-remaining":
+            remaining = value if remaining is None else _REPEATED
+    if limit is None and remaining is None:
+        return None
+    encoding = headers.encoding
+    return _header_int(limit, encoding), _header_int(remaining, encoding)
+
+
+_REPEATED = b"repeated"  # a header given more than once: no number
+
+
+def _header_int(value: bytes | None, encoding: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value.decode(encoding).strip())
+    except ValueError:
+        return None
 
 
 class RateLimitWaitTooLong(Exception):
@@ -119,6 +251,8 @@ class SlidingWindowLimiter:
         self.max_requests = max_requests
         self.period = float(period)
         self.margin = float(margin)
+        # A place that ended this long ago constrains no start from now on (_prune).
+        self._span = self.period + self.margin
         self._clock = clock
         self._lock = threading.Lock()
         # Places in the order they were granted. Only DONE places a whole window old are pruned
@@ -151,8 +285,11 @@ class SlidingWindowLimiter:
         """
         with self._lock:
             now = self._clock()
-            self._prune(now)
+            # perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py): _prune's loop, here.
             slots = self._slots
+            horizon = now - self._span
+            while slots and slots[0].state == _DONE and slots[0].at <= horizon:
+                slots.popleft()
             if len(slots) < self.max_requests and self._paused_until <= now:
                 # perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py): the usual case,
                 # fewer places held than the limit and no pause, decided here; the rule below
@@ -241,7 +378,7 @@ class SlidingWindowLimiter:
     def _prune(self, now: float) -> None:
         # A place that ended a period (and the margin) ago constrains no start from now on;
         # distances between the places that remain do not change.
-        horizon = now - self.period - self.margin
+        horizon = now - self._span
         slots = self._slots
         while slots and slots[0].state == _DONE and slots[0].at <= horizon:
             slots.popleft()

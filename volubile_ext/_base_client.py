@@ -196,7 +196,8 @@ class _Operation(httpx.Auth, Generic[T]):
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
         client = self.client
-        limiter = cast(RateLimiter, client.limiter)  # the flow is used only with a limiter
+        # The flow is used only with a limiter (typing.cast would be a call per request).
+        limiter: RateLimiter = client.limiter  # type: ignore[assignment]
         flow = _wrapped_flow(self.auth, request)
         try:
             request, replay = (next(flow) if flow is not None else request), False
@@ -235,7 +236,7 @@ class _Operation(httpx.Auth, Generic[T]):
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
         client = self.client
-        limiter = cast(RateLimiter, client.limiter)
+        limiter: RateLimiter = client.limiter  # type: ignore[assignment]
         # perf: "async `campaigns.get` vs raw httpx" (scripts/bench.py): a limiter whose places
         # cost no I/O (the in-process one) is asked directly, without a coroutine per request.
         local = client._async_limiter is None
@@ -559,7 +560,7 @@ class _BaseClient:
             self._auth = BearerTokenAuth(bearer_token)
         elif self._scopes is not None:
             # No before_replay: a replay after a 401 takes its own place in the limiter like
-            # every request the flow sends (_LimitedAuth).
+            # every request the flow sends (_Operation.sync_auth_flow).
             self._auth = MintedTokenAuth(self._mint_sync, self._mint_async)
         else:
             self._auth = cast(ApiKeyAuth, self._api_key_auth)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import gc
 import pickle
+import uuid
 import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -19,7 +20,7 @@ import httpx
 import pytest
 
 from tests.client_harness import API_KEY, CAMPAIGN_ID, Harness, campaign_document
-from volubile_ext import APIConnectionError, RateLimitInfo, _ratelimit
+from volubile_ext import APIConnectionError, ClientValidationError, RateLimitInfo, _ratelimit
 
 BEARER = "jwt-static-abcdefghijkl"
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -266,3 +267,41 @@ def test_figures_read_when_asked_for_are_plain_rate_limit_figures(
             assert copied == plain
         assert make() != RateLimitInfo(limit=100, remaining=97)
         assert {make(), plain} == {plain}
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        CAMPAIGN_ID,
+        CAMPAIGN_ID.upper(),
+        f"  {CAMPAIGN_ID}\n",
+        "{" + CAMPAIGN_ID + "}",
+        f"urn:uuid:{CAMPAIGN_ID}",
+        CAMPAIGN_ID.replace("-", ""),
+        uuid.UUID(CAMPAIGN_ID),
+    ],
+)
+def test_a_campaign_id_in_any_form_a_uuid_takes_is_sent_canonical(
+    on_mock: Callable[..., Harness], given: object
+) -> None:
+    paths: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        return campaign_reply(request)
+
+    harness = on_mock(answer, api_key=API_KEY)
+    harness.call("campaigns.get", given)
+    harness.call("campaigns.set_status", given, "PAUSED")
+    assert paths == [f"/v1/campaigns/{CAMPAIGN_ID}", f"/v1/campaigns/{CAMPAIGN_ID}/status"]
+
+
+@pytest.mark.parametrize("given", [CAMPAIGN_ID[:-1] + "g", CAMPAIGN_ID + "0", "", 42])
+def test_a_campaign_id_that_is_no_uuid_is_refused_before_sending(
+    on_mock: Callable[..., Harness], given: object
+) -> None:
+    paths: list[str] = []
+    harness = on_mock(lambda request: paths.append(request.url.path), api_key=API_KEY)
+    with pytest.raises(ClientValidationError, match=r"must be a campaign id \(a UUID\)"):
+        harness.call("campaigns.get", given)
+    assert paths == []

@@ -54,7 +54,7 @@ from ._errors import (
     parse_retry_after,
 )
 from ._limiter import AsyncRateLimiter, RateLimiter
-from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter, _FiguresOf
+from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter, figures_in
 from ._retry import RetryPolicy, TransportFailure, classify_transport_error
 from ._version import __version__
 from ._wire import (
@@ -817,7 +817,9 @@ class _BaseClient:
 
     def _after_response(self, op: _Operation[Any], response: httpx.Response) -> float | None:
         """None when the response is a success; else the wait before retrying, or raise."""
-        self._rate_limit = _FiguresOf.of(response.headers, self._rate_limit)
+        found = figures_in(response.headers)
+        if found is not None:
+            self._rate_limit = RateLimitInfo(*found)
         status = response.status_code
         if logger.isEnabledFor(logging.DEBUG):
             # The request as sent: auth headers are set by the auth flow, after building.

@@ -31,7 +31,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -50,7 +50,7 @@ _STATE_NAMES = ("waiting", "running", "done", "withdrawn")
 _CLOCK_RESOLUTION = time.get_clock_info("monotonic").resolution
 
 
-@attrs.frozen(eq=False, repr=False)
+@attrs.frozen
 class RateLimitInfo:
     """The rate-limit figures the server last reported (``X-RateLimit-*`` headers).
 
@@ -59,110 +59,14 @@ class RateLimitInfo:
 
     limit: int | None = None
     remaining: int | None = None
-    # Figures known: none unread behind them (a _FiguresOf counts its chain of unread ones).
-    _unread: ClassVar[int] = 0
-
-    # Compared, hashed and shown by the figures alone: the client's figures, read from a
-    # response's headers when first asked for (_FiguresOf), equal the same figures made here.
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, RateLimitInfo):
-            return NotImplemented
-        return self.limit == other.limit and self.remaining == other.remaining
-
-    def __hash__(self) -> int:
-        return hash((self.limit, self.remaining))
-
-    def __repr__(self) -> str:
-        return f"RateLimitInfo(limit={self.limit!r}, remaining={self.remaining!r})"
-
-
-# perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py): reading the two headers of
-# every response cost about 200 bytecodes a request (2%), for figures most programs never read.
-# Each response now gets a _FiguresOf holding its headers and the figures before it, read when
-# first asked for. Unread ones form a chain back to the last one read; it is read (and cut) by
-# the response that makes it this long, so it never holds more than this many headers.
-_MOST_UNREAD = 64
-_READ_LOCK = threading.Lock()
-
-
-class _FiguresOf(RateLimitInfo):
-    """The figures as of one response: its own ``X-RateLimit-*`` headers when it carries either,
-    else the figures as of the response before it; read when ``limit`` or ``remaining`` is first
-    asked for. Equal to, and pickled and copied as, the plain :class:`RateLimitInfo` of them."""
-
-    __slots__ = ("_before", "_headers", "_unread")
-
-    _before: RateLimitInfo | None  # the figures before this response's (None once read)
-    _headers: httpx.Headers | None  # this response's (None once read)
-    _unread: int  # type: ignore[misc]  # unread records in the chain down to this one (0: read)
-
-    def __init__(self, limit: int | None = None, remaining: int | None = None) -> None:
-        # Figures given (attrs.evolve of one read, say): known, none unread.
-        super().__init__(limit, remaining)
-        self._cut()
-
-    @classmethod
-    def of(cls, headers: httpx.Headers, before: RateLimitInfo) -> _FiguresOf:
-        """The figures as of a response with ``headers``, ``before`` being those before it."""
-        figures = object.__new__(cls)
-        set_ = object.__setattr__
-        set_(figures, "_headers", headers)
-        set_(figures, "_before", before)
-        unread = before._unread + 1
-        set_(figures, "_unread", unread)
-        if unread >= _MOST_UNREAD:
-            figures._read()
-        return figures
-
-    def _cut(self) -> None:
-        # Read: cut from the chain (letting go of the headers and of the figures before).
-        set_ = object.__setattr__
-        set_(self, "_headers", None)
-        set_(self, "_before", None)
-        set_(self, "_unread", 0)
-
-    if not TYPE_CHECKING:
-        # Not seen by type checkers: the fields' slots are empty until read.
-        def __getattr__(self, name: str) -> Any:
-            if name not in ("limit", "remaining"):
-                raise AttributeError(
-                    f"'RateLimitInfo' object has no attribute {name!r}", name=name, obj=self
-                )
-            self._read()
-            return object.__getattribute__(self, name)
-
-    def _read(self) -> None:
-        with _READ_LOCK:
-            if self._unread == 0:
-                return  # read by another thread meanwhile
-            unread: list[_FiguresOf] = []
-            record: RateLimitInfo = self
-            while True:
-                if record._unread == 0:
-                    figures = (record.limit, record.remaining)
-                    break
-                pending = cast(_FiguresOf, record)  # only a _FiguresOf counts unread ones
-                unread.append(pending)
-                found = figures_in(cast("httpx.Headers", pending._headers))
-                if found is not None:
-                    figures = found
-                    break
-                record = cast(RateLimitInfo, pending._before)
-            set_ = object.__setattr__
-            for each in unread:
-                set_(each, "limit", figures[0])
-                set_(each, "remaining", figures[1])
-                each._cut()  # last: its figures are set
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (RateLimitInfo, (self.limit, self.remaining))
 
 
 def figures_in(headers: httpx.Headers) -> tuple[int | None, int | None] | None:
     """The ``X-RateLimit-Limit`` and ``-Remaining`` figures of ``headers``; None when it carries
     neither. A figure that is not a whole number, or a header given twice, reads as None (as
     httpx joins a repeated header: "100, 100")."""
-    # One pass over the raw headers, where two headers.get() scan them all twice (and twice
+    # perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py): one pass over the raw
+    # headers, where two headers.get() scan them all twice (and twice
     # more for each header that is absent).
     limit = remaining = None
     for raw_name, value in headers.raw:

@@ -7,20 +7,15 @@ the loopback behaviour of the same loop is in test_client.py.
 
 from __future__ import annotations
 
-import copy
-import gc
-import pickle
 import uuid
-import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import attrs
 import httpx
 import pytest
 
 from tests.client_harness import API_KEY, CAMPAIGN_ID, Harness, campaign_document
-from volubile_ext import APIConnectionError, ClientValidationError, RateLimitInfo, _ratelimit
+from volubile_ext import APIConnectionError, ClientValidationError, RateLimitInfo
 
 BEARER = "jwt-static-abcdefghijkl"
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -171,46 +166,10 @@ FIGURES = [("X-RateLimit-Limit", "100"), ("X-RateLimit-Remaining", "98")]
 NO_WAIT = (1_000_000, 1.0)
 
 
-@pytest.fixture
-def figures_read(monkeypatch: pytest.MonkeyPatch) -> list[httpx.Headers]:
-    """The headers whose ``X-RateLimit-*`` figures were read, by the real reader, in order."""
-    read: list[httpx.Headers] = []
-    real = _ratelimit.figures_in
-
-    def counted(headers: httpx.Headers) -> tuple[int | None, int | None] | None:
-        read.append(headers)
-        return real(headers)
-
-    monkeypatch.setattr(_ratelimit, "figures_in", counted)
-    return read
-
-
-def test_the_rate_limit_figures_are_read_only_when_asked_for(
-    on_mock: Callable[..., Harness], figures_read: list[httpx.Headers]
-) -> None:
-    replies = iter([FIGURES, [], [("X-RateLimit-Remaining", "97")]])
-    harness = on_mock(lambda request: campaign_reply(request, next(replies)), api_key=API_KEY)
-    first, second, third = (harness.call("campaigns.get", CAMPAIGN_ID) for _ in range(3))
-    assert figures_read == []  # three responses, no figures read
-    assert harness.client.rate_limit == RateLimitInfo(limit=None, remaining=97)
-    assert [id(h) for h in figures_read] == [id(third.response.headers)]  # the newest: its own
-    # The one without figures reads back to the first; then each one read is known.
-    assert second.response.rate_limit == RateLimitInfo(limit=100, remaining=98)
-    assert [id(h) for h in figures_read] == [
-        id(third.response.headers),
-        id(second.response.headers),
-        id(first.response.headers),
-    ]
-    assert first.response.rate_limit == RateLimitInfo(limit=100, remaining=98)
-    assert second.response.rate_limit.limit == 100
-    assert harness.client.rate_limit.limit is None
-    assert len(figures_read) == 3
-
-
 def test_figures_last_seen_stand_through_many_responses_without_them(
     on_mock: Callable[..., Harness],
 ) -> None:
-    # More unread responses than the chain of unread figures holds (it is read when that long).
+    # The figures last given stand until a response gives new ones.
     headers = [FIGURES] + [[]] * 150 + [[("X-RateLimit-Remaining", "7")]] + [[]] * 70
     replies = iter(headers)
     harness = on_mock(
@@ -222,51 +181,6 @@ def test_figures_last_seen_stand_through_many_responses_without_them(
     assert campaigns[150].response.rate_limit == RateLimitInfo(limit=100, remaining=98)
     assert campaigns[151].response.rate_limit == RateLimitInfo(limit=None, remaining=7)
     assert campaigns[-1].response.rate_limit == RateLimitInfo(limit=None, remaining=7)
-
-
-def test_unread_figures_do_not_keep_every_response_s_headers(
-    on_mock: Callable[..., Harness],
-) -> None:
-    sent: list[weakref.ref[httpx.Headers]] = []
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        response = campaign_reply(request, FIGURES if not sent else [])
-        sent.append(weakref.ref(response.headers))
-        return response
-
-    harness = on_mock(answer, api_key=API_KEY, rate_limit=NO_WAIT)
-    for _ in range(300):
-        harness.call("campaigns.get", CAMPAIGN_ID)  # nothing read, nothing kept by the caller
-    gc.collect()
-    alive = [index for index, ref in enumerate(sent) if ref() is not None]
-    assert len(alive) <= 70, alive  # a bounded chain, not 300 responses' headers
-    assert harness.client.rate_limit == RateLimitInfo(limit=100, remaining=98)
-
-
-def test_figures_read_when_asked_for_are_plain_rate_limit_figures(
-    on_mock: Callable[..., Harness],
-) -> None:
-    harness = on_mock(lambda request: campaign_reply(request, FIGURES), api_key=API_KEY)
-    plain = RateLimitInfo(limit=100, remaining=98)
-    for make in (
-        lambda: harness.call("campaigns.get", CAMPAIGN_ID).response.rate_limit,
-        lambda: harness.client.rate_limit,
-    ):
-        assert make() == plain
-        assert plain == make()
-        assert hash(make()) == hash(plain)
-        assert repr(make()) == repr(plain) == "RateLimitInfo(limit=100, remaining=98)"
-        assert attrs.asdict(make()) == {"limit": 100, "remaining": 98}
-        assert attrs.evolve(make(), remaining=5) == RateLimitInfo(limit=100, remaining=5)
-        for copied in (
-            pickle.loads(pickle.dumps(make())),
-            copy.copy(make()),
-            copy.deepcopy(make()),
-        ):
-            assert type(copied) is RateLimitInfo
-            assert copied == plain
-        assert make() != RateLimitInfo(limit=100, remaining=97)
-        assert {make(), plain} == {plain}
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """The runtime shared by ``Volubile`` and ``AsyncVolubile``: one call, many attempts.
 
-An :class:`_Operation` is one API operation as the send loop sees it; a :class:`_Call` the state
-of one call across its attempts (deadline, retries). :class:`_BaseClient` holds every decision
+An :class:`_Operation` is one call of an API operation as the send loop sees it: what to send,
+its rules, its state across attempts (deadline, retries) and the auth flow of its requests.
+:class:`_BaseClient` holds every decision
 (attempt timeouts, rate-limiter places, retry, error and result mapping); the sync and async
 send loops (:class:`SyncAPIClient`, :class:`AsyncAPIClient`) only sleep and send, so the two
 clients cannot drift apart in behaviour.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 import time
 from collections.abc import (
     AsyncGenerator,
@@ -52,7 +54,7 @@ from ._errors import (
     parse_retry_after,
 )
 from ._limiter import AsyncRateLimiter, RateLimiter
-from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter
+from ._ratelimit import RateLimitInfo, RateLimitWaitTooLong, SlidingWindowLimiter, figures_in
 from ._retry import RetryPolicy, TransportFailure, classify_transport_error
 from ._version import __version__
 from ._wire import (
@@ -104,19 +106,40 @@ STATIC_TOKEN_REFUSED = (
 T = TypeVar("T")
 
 
-class _Operation(Generic[T]):
-    """One API operation as the retry loop sees it: a generated operation, bound, and its rules."""
+class _Operation(httpx.Auth, Generic[T]):
+    """One call of an API operation, across its attempts: the one object the send loop keeps.
 
-    __slots__ = (
-        "auth",
-        "creates_campaign",
-        "exchange",
-        "idempotent",
-        "may_exist",
-        "may_have_been_sent",
-        "name",
-        "streams",
-    )
+    What to send (a generated endpoint and its bound arguments, an :data:`Exchange`), the
+    operation's rules (retry, what an error says), the call's state (started, deadline,
+    retries, whether a request may have left) and, as an ``httpx.Auth``, the flow every request
+    of the call goes through: ``auth`` (the credentials) wrapped so that each request takes its
+    own place in the client's rate limiter.
+
+    The place is taken just before a request leaves, once the wrapped flow has done its own
+    work, and held until its response is back (or it failed). So the call's request and a replay
+    after a 401 each count once, from when they may reach the server; and minting a token (a
+    call of its own, with its own place, made inside the flow) never waits for a place behind
+    the request that needs the token.
+    """
+
+    # perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py): one object per call (it was
+    # an operation, an exchange of two closures, a call state and an auth flow), and the rules
+    # most operations share are class defaults, set on the instance only where they differ.
+    creates_campaign = False
+    # What an error says when the operation (never resent: idempotent=False) may have been
+    # applied: the campaign, or the call, may exist (CAMPAIGN_MAY_EXIST for a campaign).
+    may_exist: str | None = None
+    # The response body is a stream (a recording), read by the caller: the request keeps its
+    # rate-limiter place until that stream is closed.
+    streams = False
+    # Set when a request leaves (_attempt_options, or the flow after the wait for a limiter
+    # place): an interrupt after that may leave the operation applied.
+    may_have_been_sent = False
+    # The call's state, set by the client when it sends the operation (_BaseClient._begin).
+    retries = 0
+    started = 0.0
+    deadline_at: float | None = None
+    client: _BaseClient
 
     def __init__(
         self,
@@ -130,90 +153,75 @@ class _Operation(Generic[T]):
         streams: bool = False,
     ) -> None:
         self.name = name
-        self.exchange = exchange
+        self.endpoint, self.args, self.kwargs = exchange
         self.idempotent = idempotent
         self.auth = auth
-        self.creates_campaign = creates_campaign
-        # What an error says when the operation (never resent: idempotent=False) may have been
-        # applied: the campaign, or the call, may exist (CAMPAIGN_MAY_EXIST for a campaign).
-        self.may_exist = may_exist or (CAMPAIGN_MAY_EXIST if creates_campaign else None)
-        # The response body is a stream (a recording), read by the caller: the request keeps
-        # its rate-limiter place until that stream is closed (_LimitedAuth).
-        self.streams = streams
-        # Set when a request leaves (_attempt_options, or _LimitedAuth after the wait for a
-        # limiter place): an interrupt after that may leave the operation applied.
-        self.may_have_been_sent = False
+        if creates_campaign:
+            self.creates_campaign = True
+            may_exist = may_exist or CAMPAIGN_MAY_EXIST
+        if may_exist is not None:
+            self.may_exist = may_exist
+        if streams:
+            self.streams = True
 
     def __repr__(self) -> str:
-        return f"_Operation({self.name!r})"
-
-
-class _Call:
-    """The state of one call across its attempts."""
-
-    __slots__ = ("deadline_at", "retries", "started")
-
-    def __init__(self, started: float, deadline_at: float | None, retries: int = 0) -> None:
-        self.started = started
-        self.deadline_at = deadline_at
-        self.retries = retries
-
-    def __repr__(self) -> str:
-        return f"_Call(started={self.started!r}, retries={self.retries})"
+        return f"_Operation({self.name!r}, retries={self.retries})"
 
     def remaining(self, now: float) -> float | None:
+        """Seconds left before the call's deadline (None: no deadline)."""
         return None if self.deadline_at is None else self.deadline_at - now
-
-
-class _LimitedAuth(httpx.Auth):
-    """``op.auth`` whose every request takes its own place in the client's rate limiter.
-
-    The place is taken just before a request leaves, once the wrapped flow has done its own
-    work, and held until its response is back (or it failed). So the call's request and a replay
-    after a 401 each count once, from when they may reach the server; and minting a token (a
-    call of its own, with its own place, made inside the flow) never waits for a place behind
-    the request that needs the token.
-    """
-
-    __slots__ = ("_call", "_client", "_op")
-
-    def __init__(self, client: _BaseClient, op: _Operation[Any], call: _Call) -> None:
-        self._client = client
-        self._op = op
-        self._call = call
 
     @property
     def requires_request_body(self) -> bool:  # type: ignore[override]
-        return self._op.auth.requires_request_body
+        return self.auth.requires_request_body
 
     @property
     def requires_response_body(self) -> bool:  # type: ignore[override]
-        return self._op.auth.requires_response_body
+        return self.auth.requires_response_body
+
+    def _reserve(self, limiter: RateLimiter, replay: bool) -> tuple[float, Any]:
+        """Seconds to wait for a rate-limit place, and the place to release once the request
+        ends; raises when the wait outlives the deadline. While the wait is more than 0, sleep
+        and ask the limiter again (_BaseClient._slot_wait): the first figure is an estimate
+        while requests ahead run."""
+        deadline_at = self.deadline_at
+        try:
+            return limiter.reserve_slot(
+                max_wait=None if deadline_at is None else deadline_at - time.monotonic()
+            )
+        except RateLimitWaitTooLong as too_long:
+            raise self.client._rate_limit_timeout(self, too_long, replay) from None
 
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        client, op, call = self._client, self._op, self._call
-        flow = _wrapped_flow(op.auth, request)
+        client = self.client
+        # The flow is used only with a limiter (typing.cast would be a call per request).
+        limiter: RateLimiter = client.limiter  # type: ignore[assignment]
+        flow = _wrapped_flow(self.auth, request)
         try:
             request, replay = (next(flow) if flow is not None else request), False
             while True:
-                wait, slot = client._reserve_slot(op, call, replay=replay)
+                wait, slot = self._reserve(limiter, replay)
                 try:
                     if wait > 0:
                         while wait > 0:
                             time.sleep(wait)
-                            wait = client._slot_wait(op, call, slot, replay=replay)
-                        client._retimed(request, call)
-                    op.may_have_been_sent = True
+                            wait = client._slot_wait(self, slot, replay=replay)
+                        client._retimed(request, self)
+                    self.may_have_been_sent = True
                     response = yield request
-                    if op.streams:
+                    if self.streams:
                         # Released when the body has been read or the response closed.
                         response.stream = _ReleasingStream(response.stream, client, slot)
                         slot = _HANDED_OVER
                 finally:
                     if slot is not _HANDED_OVER:
-                        client._finished(slot)
+                        # The server counted the request somewhere between its start and now:
+                        # it keeps its place in the limiter's window until now (see
+                        # _ratelimit). A place that never started (the call gave up or was
+                        # cancelled while waiting) is withdrawn.
+                        limiter.finished(slot)
                 if flow is None:
                     return
                 try:
@@ -227,18 +235,19 @@ class _LimitedAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        client, op, call = self._client, self._op, self._call
+        client = self.client
+        limiter: RateLimiter = client.limiter  # type: ignore[assignment]
         # perf: "async `campaigns.get` vs raw httpx" (scripts/bench.py): a limiter whose places
         # cost no I/O (the in-process one) is asked directly, without a coroutine per request.
         local = client._async_limiter is None
-        flow = _wrapped_async_flow(op.auth, request)
+        flow = _wrapped_async_flow(self.auth, request)
         try:
             request, replay = (await flow.__anext__() if flow is not None else request), False
             while True:
                 if local:
-                    wait, slot = client._reserve_slot(op, call, replay=replay)
+                    wait, slot = self._reserve(limiter, replay)
                 else:
-                    wait, slot = await client._reserve_slot_async(op, call, replay=replay)
+                    wait, slot = await client._reserve_slot_async(self, replay=replay)
                 try:
                     if wait > 0:
                         # perf: "async `campaigns.get` vs raw httpx" (scripts/bench.py): imported
@@ -247,18 +256,18 @@ class _LimitedAuth(httpx.Auth):
 
                         while wait > 0:
                             await asyncio.sleep(wait)
-                            wait = await client._slot_wait_async(op, call, slot, replay=replay)
-                        client._retimed(request, call)
-                    op.may_have_been_sent = True
+                            wait = await client._slot_wait_async(self, slot, replay=replay)
+                        client._retimed(request, self)
+                    self.may_have_been_sent = True
                     response = yield request
-                    if op.streams:
+                    if self.streams:
                         response.stream = _AsyncReleasingStream(response.stream, client, slot)
                         slot = _HANDED_OVER
                 finally:
                     if slot is _HANDED_OVER:
                         pass  # the stream releases it when the body is read or closed
                     elif local:
-                        client._finished(slot)
+                        limiter.finished(slot)
                     else:
                         await client._finished_async(slot)
                 if flow is None:
@@ -273,7 +282,7 @@ class _LimitedAuth(httpx.Auth):
 
 
 # perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py): an API key or a static bearer
-# token is one header, set here; running its flow inside _LimitedAuth's cost a second generator
+# token is one header, set here; running its flow inside the operation's cost a second generator
 # (and a StopIteration) per request. Any other auth (minted tokens: a mint, a replay after a
 # 401) runs its own flow, wrapped.
 def _wrapped_flow(
@@ -388,8 +397,23 @@ def _uuid_of(value: uuid.UUID | str, noun: str) -> uuid.UUID:
         ) from None
 
 
-def _campaign_id(value: uuid.UUID | str) -> uuid.UUID:
-    return _uuid_of(value, "campaign id")
+def _campaign_id(value: uuid.UUID | str) -> str:
+    """The campaign id's canonical text (lower-case, hyphenated: what ``str(UUID)`` writes), or
+    the ClientValidationError of :func:`_uuid_of`."""
+    # perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py): the id a caller holds is
+    # usually the text the API gave, already canonical: one pattern checks it, where parsing
+    # it into a UUID to write it out again cost about 130 bytecodes a request.
+    if type(value) is str and _canonical_uuid_text()(value) is not None:
+        return value
+    return str(_uuid_of(value, "campaign id"))
+
+
+@functools.cache
+def _canonical_uuid_text() -> Callable[[str], re.Match[str] | None]:
+    # Compiled by the first id checked, not when the module loads.
+    return re.compile(
+        "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII
+    ).fullmatch
 
 
 def _status_value(status: CampaignStatus | str) -> CampaignStatusUpdate:
@@ -442,44 +466,11 @@ def _check_base_url(base_url: str, allow_insecure_http: bool) -> str:
     return base_url.rstrip("/")
 
 
-def _rate_limit_info(headers: httpx.Headers, previous: RateLimitInfo) -> RateLimitInfo:
-    # perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py): one pass over the raw
-    # headers, where two headers.get() scan them all twice (and twice more for each header
-    # that is absent). A header given twice reads as httpx joins it ("100, 100": not a number).
-    limit = remaining = None
-    for raw_name, value in headers.raw:
-        name = raw_name.lower()
-        if name == b"x-ratelimit-limit":
-            limit = value if limit is None else _REPEATED
-        elif name == b"x-ratelimit-remaining":
-            remaining = value if remaining is None else _REPEATED
-    if limit is None and remaining is None:
-        return previous
-    encoding = headers.encoding
-    limit_value = _header_int(limit, encoding)
-    remaining_value = _header_int(remaining, encoding)
-    if limit_value == previous.limit and remaining_value == previous.remaining:
-        return previous  # the same figures: the same (frozen) value, not a new one
-    return RateLimitInfo(limit=limit_value, remaining=remaining_value)
-
-
-_REPEATED = b"repeated"  # a header given more than once: no number
-
-
 def _longest(timeout: httpx.Timeout) -> float | None:
     values = (timeout.connect, timeout.read, timeout.write, timeout.pool)
     if any(value is None for value in values):
         return None
     return max(cast(tuple[float, ...], values))
-
-
-def _header_int(value: bytes | None, encoding: str) -> int | None:
-    if value is None:
-        return None
-    try:
-        return int(value.decode(encoding).strip())
-    except ValueError:
-        return None
 
 
 class _BaseClient:
@@ -534,6 +525,12 @@ class _BaseClient:
         # attempt that needs no clipping then leaves the timeout to httpx (_attempt_options).
         self._http_has_timeout = False
         self.deadline = deadline
+        # Whether a call's first attempt needs no clipped timeout: no deadline, or one longer
+        # than the longest timeout (set with _http_has_timeout: _begin then decides it alone).
+        self._first_attempt_unclipped = deadline is None or (
+            self._longest_timeout is not None and deadline > self._longest_timeout
+        )
+        self._plain_first_attempt = False
         self.retry_policy = RetryPolicy(
             max_retries=max_retries, retry_after_ceiling=retry_after_ceiling
         )
@@ -554,7 +551,7 @@ class _BaseClient:
             self.limiter = SlidingWindowLimiter(*rate_limit) if rate_limit is not None else None
         # Checked once: AsyncVolubile awaits the places of a limiter whose places cost I/O.
         self._async_limiter = self.limiter if isinstance(self.limiter, AsyncRateLimiter) else None
-        self._rate_limit = RateLimitInfo()
+        self._rate_limit: RateLimitInfo = RateLimitInfo()
         self._static_bearer = bearer_token is not None
         self._api_key_auth = ApiKeyAuth(api_key) if api_key is not None else None
         self._scopes = _scopes(scopes) if scopes is not None else None
@@ -563,7 +560,7 @@ class _BaseClient:
             self._auth = BearerTokenAuth(bearer_token)
         elif self._scopes is not None:
             # No before_replay: a replay after a 401 takes its own place in the limiter like
-            # every request the flow sends (_LimitedAuth).
+            # every request the flow sends (_Operation.sync_auth_flow).
             self._auth = MintedTokenAuth(self._mint_sync, self._mint_async)
         else:
             self._auth = cast(ApiKeyAuth, self._api_key_auth)
@@ -586,6 +583,7 @@ class _BaseClient:
         """What the client's own httpx client is built with (``http_client=`` replaces it)."""
         # Auth rides along so that the httpx client authenticates on its own too.
         self._http_has_timeout = True
+        self._plain_first_attempt = self._first_attempt_unclipped
         return {
             "base_url": self.base_url,
             "timeout": self.timeout,
@@ -627,7 +625,7 @@ class _BaseClient:
     def _get_op(self, campaign_id: uuid.UUID | str) -> _Operation[CampaignResponse | ErrorResponse]:
         return _Operation(
             "campaigns.get",
-            get_campaign(self._generated, _uuid_of(campaign_id, "campaign id")),
+            get_campaign(self._generated, _campaign_id(campaign_id)),
             idempotent=True,
             auth=self._auth,
         )
@@ -652,53 +650,44 @@ class _BaseClient:
 
     # -- one call, many attempts: the decisions -----------------------------------------------
 
-    def _begin(self, op: _Operation[Any]) -> tuple[_Call, httpx.Auth]:
-        """A call's state, and the auth its attempts send with: ``op.auth``, with every request
-        it sends taking a place in the limiter (if any)."""
+    def _begin(self, op: _Operation[Any]) -> RequestOptions:
+        """Start the call of ``op`` (its clock, its deadline): the options of its first attempt."""
         now = time.monotonic()
-        call = _Call(now, now + self.deadline if self.deadline else None)
-        return call, op.auth if self.limiter is None else _LimitedAuth(self, op, call)
+        op.client = self
+        op.started = now
+        if self.deadline is not None:
+            op.deadline_at = now + self.deadline
+        op.retries = 0
+        if self._plain_first_attempt and self.limiter is not None:
+            # perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py): the usual first
+            # attempt (a limiter, a deadline longer than any timeout, the httpx client we built)
+            # decided without the general case's calls.
+            return {"auth": op}
+        return self._attempt_options(op)
 
-    def _reserve_slot(self, op: _Operation[Any], call: _Call, *, replay: bool) -> tuple[float, Any]:
-        """Seconds to wait for a rate-limit place, and the place to release once the request ends.
-
-        Raises when the wait outlives the deadline. While the wait is more than 0, sleep and ask
-        :meth:`_slot_wait` again: the first figure is an estimate while requests ahead run.
-        """
-        assert self.limiter is not None
-        try:
-            return self.limiter.reserve_slot(max_wait=call.remaining(time.monotonic()))
-        except RateLimitWaitTooLong as too_long:
-            raise self._rate_limit_timeout(op, too_long, replay) from None
-
-    def _slot_wait(self, op: _Operation[Any], call: _Call, slot: Any, *, replay: bool) -> float:
+    def _slot_wait(self, op: _Operation[Any], slot: Any, *, replay: bool) -> float:
         """Seconds the place must still wait (0: send now); raises past the deadline."""
         assert self.limiter is not None
         try:
-            return self.limiter.wait(slot, max_wait=call.remaining(time.monotonic()))
+            return self.limiter.wait(slot, max_wait=op.remaining(time.monotonic()))
         except RateLimitWaitTooLong as too_long:
             raise self._rate_limit_timeout(op, too_long, replay) from None
 
-    async def _reserve_slot_async(
-        self, op: _Operation[Any], call: _Call, *, replay: bool
-    ) -> tuple[float, Any]:
-        """:meth:`_reserve_slot` for AsyncVolubile: awaited when the limiter's places cost I/O."""
+    async def _reserve_slot_async(self, op: _Operation[Any], *, replay: bool) -> tuple[float, Any]:
+        """:meth:`_Operation._reserve` of a limiter whose places cost I/O, awaited."""
         limiter = self._async_limiter
-        if limiter is None:
-            return self._reserve_slot(op, call, replay=replay)
+        assert limiter is not None
         try:
-            return await limiter.reserve_slot_async(max_wait=call.remaining(time.monotonic()))
+            return await limiter.reserve_slot_async(max_wait=op.remaining(time.monotonic()))
         except RateLimitWaitTooLong as too_long:
             raise self._rate_limit_timeout(op, too_long, replay) from None
 
-    async def _slot_wait_async(
-        self, op: _Operation[Any], call: _Call, slot: Any, *, replay: bool
-    ) -> float:
+    async def _slot_wait_async(self, op: _Operation[Any], slot: Any, *, replay: bool) -> float:
         limiter = self._async_limiter
         if limiter is None:
-            return self._slot_wait(op, call, slot, replay=replay)
+            return self._slot_wait(op, slot, replay=replay)
         try:
-            return await limiter.wait_async(slot, max_wait=call.remaining(time.monotonic()))
+            return await limiter.wait_async(slot, max_wait=op.remaining(time.monotonic()))
         except RateLimitWaitTooLong as too_long:
             raise self._rate_limit_timeout(op, too_long, replay) from None
 
@@ -729,26 +718,26 @@ class _BaseClient:
         assert self.limiter is not None
         self.limiter.finished(slot)
 
-    def _retimed(self, request: httpx.Request, call: _Call) -> None:
+    def _retimed(self, request: httpx.Request, op: _Operation[Any]) -> None:
         # The request was built before its wait for a place: cut its timeout to what is left.
-        if call.deadline_at is not None:
-            request.extensions["timeout"] = self._attempt_timeout(call).as_dict()
+        if op.deadline_at is not None:
+            request.extensions["timeout"] = self._attempt_timeout(op).as_dict()
 
-    def _unclipped(self, call: _Call) -> bool:
+    def _unclipped(self, op: _Operation[Any]) -> bool:
         """Whether the configured timeout stands for an attempt starting now: no deadline, or
         more than the longest timeout left before it."""
-        deadline_at = call.deadline_at
+        deadline_at = op.deadline_at
         if deadline_at is None:
             return True
         longest = self._longest_timeout
         return longest is not None and deadline_at - time.monotonic() >= longest
 
-    def _attempt_timeout(self, call: _Call) -> httpx.Timeout:
-        if self._unclipped(call):
+    def _attempt_timeout(self, op: _Operation[Any]) -> httpx.Timeout:
+        if self._unclipped(op):
             # The usual case, far from the deadline: clipping would change nothing, and a new
             # httpx.Timeout per attempt is measurable on every request.
             return self.timeout
-        remaining = cast(float, call.remaining(time.monotonic()))
+        remaining = cast(float, op.remaining(time.monotonic()))
         bound = max(remaining, 0.001)
 
         def clip(value: float | None) -> float:
@@ -761,64 +750,61 @@ class _BaseClient:
             pool=clip(self.timeout.pool),
         )
 
-    def _attempt_options(
-        self, op: _Operation[Any], call: _Call, auth: httpx.Auth
-    ) -> RequestOptions:
+    def _attempt_options(self, op: _Operation[Any]) -> RequestOptions:
         """What httpx needs for this attempt: the auth flow, the timeout left by the deadline."""
+        auth: httpx.Auth = op
         if self.limiter is None:
-            # Nothing stands between this request and the wire. With a limiter, _LimitedAuth
-            # marks it when the request leaves, after its wait for a place: an interrupt during
-            # that wait leaves nothing that may exist.
+            # Nothing stands between this request and the wire. With a limiter, the operation's
+            # flow marks it when the request leaves, after its wait for a place: an interrupt
+            # during that wait leaves nothing that may exist.
             op.may_have_been_sent = True
-        if self._http_has_timeout and self._unclipped(call):
+            auth = op.auth
+        if self._http_has_timeout and self._unclipped(op):
             # perf: "sync `campaigns.get` vs raw httpx" (scripts/bench.py): the httpx client we
             # built has this timeout already; passing it makes httpx copy it on every request.
             return {"auth": auth}
-        return {"auth": auth, "timeout": self._attempt_timeout(call)}
+        return {"auth": auth, "timeout": self._attempt_timeout(op)}
 
-    def _wait_or_give_up(self, call: _Call, delay: float, error: VolubileError) -> float:
-        remaining = call.remaining(time.monotonic())
+    def _wait_or_give_up(self, op: _Operation[Any], delay: float, error: VolubileError) -> float:
+        remaining = op.remaining(time.monotonic())
         if remaining is not None and delay >= remaining:
             raise error
-        call.retries += 1
+        op.retries += 1
         return delay
 
-    def _after_transport_error(
-        self, op: _Operation[Any], call: _Call, error: httpx.TransportError
-    ) -> float:
+    def _after_transport_error(self, op: _Operation[Any], error: httpx.TransportError) -> float:
         """The wait before the next attempt, or raise the final error."""
         request = _request_of(error)
         failure = classify_transport_error(error)
-        final = self._connection_error(op, call, request, failure)
+        final = self._connection_error(op, request, failure)
         if not self.retry_policy.may_retry(
-            idempotent=op.idempotent, retries_taken=call.retries, sent=failure.sent
+            idempotent=op.idempotent, retries_taken=op.retries, sent=failure.sent
         ):
             if op.may_exist is not None and failure.sent:
                 logger.warning("%s failed after the request may have reached the server", op.name)
             raise final from error
-        delay = self.retry_policy.backoff(call.retries)
+        delay = self.retry_policy.backoff(op.retries)
         logger.info(
             "%s %s: %s; retrying in %.2f s (retry %d of %d)",
             request.method if request is not None else "",
             request.url.path if request is not None else "",
             failure.description,
             delay,
-            call.retries + 1,
+            op.retries + 1,
             self.retry_policy.max_retries,
         )
         try:
-            return self._wait_or_give_up(call, delay, final)
+            return self._wait_or_give_up(op, delay, final)
         except VolubileError as give_up:
             raise give_up from error
 
     def _connection_error(
         self,
         op: _Operation[Any],
-        call: _Call,
         request: httpx.Request | None,
         failure: TransportFailure,
     ) -> APIConnectionError:
-        attempts = call.retries + 1
+        attempts = op.retries + 1
         plural = "s" if attempts > 1 else ""
         where = f"{request.method} {request.url.path}, " if request is not None else ""
         text = f"{op.name}: {failure.description} ({where}{attempts} attempt{plural})"
@@ -829,11 +815,11 @@ class _BaseClient:
         cls = APITimeoutError if failure.timeout else APIConnectionError
         return cls(text, request=request, request_sent=failure.sent)
 
-    def _after_response(
-        self, op: _Operation[Any], call: _Call, response: httpx.Response
-    ) -> float | None:
+    def _after_response(self, op: _Operation[Any], response: httpx.Response) -> float | None:
         """None when the response is a success; else the wait before retrying, or raise."""
-        self._rate_limit = _rate_limit_info(response.headers, self._rate_limit)
+        found = figures_in(response.headers)
+        if found is not None:
+            self._rate_limit = RateLimitInfo(*found)
         status = response.status_code
         if logger.isEnabledFor(logging.DEBUG):
             # The request as sent: auth headers are set by the auth flow, after building.
@@ -859,20 +845,20 @@ class _BaseClient:
         if retry_after is not None and retry_after > ceiling:
             raise error
         if not self.retry_policy.may_retry(
-            idempotent=op.idempotent, retries_taken=call.retries, sent=True, status=status
+            idempotent=op.idempotent, retries_taken=op.retries, sent=True, status=status
         ):
             raise error
-        delay = retry_after if retry_after is not None else self.retry_policy.backoff(call.retries)
+        delay = retry_after if retry_after is not None else self.retry_policy.backoff(op.retries)
         logger.info(
             "%s %s -> %d; retrying in %.2f s (retry %d of %d)",
             response.request.method,
             response.request.url.path,
             status,
             delay,
-            call.retries + 1,
+            op.retries + 1,
             self.retry_policy.max_retries,
         )
-        return self._wait_or_give_up(call, delay, error)
+        return self._wait_or_give_up(op, delay, error)
 
     def _status_error(self, op: _Operation[Any], response: httpx.Response) -> APIStatusError:
         status = response.status_code
@@ -891,13 +877,13 @@ class _BaseClient:
             note = op.may_exist
         return error_from_response(response, note=note)
 
-    def _info(self, call: _Call, response: httpx.Response) -> ResponseInfo:
+    def _info(self, op: _Operation[Any], response: httpx.Response) -> ResponseInfo:
         return _campaign_values().response_info(
             status_code=response.status_code,
             headers=response.headers,
             rate_limit=self._rate_limit,
-            retries_taken=call.retries,
-            elapsed=time.monotonic() - call.started,
+            retries_taken=op.retries,
+            elapsed=time.monotonic() - op.started,
             http_response=response,
         )
 
@@ -919,10 +905,10 @@ class _BaseClient:
             raise APIResponseValidationError(text, response=response) from None
 
     def _campaign(
-        self, op: _Operation[Any], call: _Call, reply: Response[CampaignResponse | ErrorResponse]
+        self, op: _Operation[Any], reply: Response[CampaignResponse | ErrorResponse]
     ) -> Campaign:
         values = _campaign_values()
-        info = self._info(call, reply.http_response)
+        info = self._info(op, reply.http_response)
         # Not JSON is an error; a JSON object is read when the campaign is first used (by the
         # generated model, or field by field when it refuses a value); other JSON at once.
         document = self._json(op, reply.http_response)
@@ -975,21 +961,22 @@ class SyncAPIClient(_BaseClient):
 
     _http: httpx.Client
 
-    def _send(self, op: _Operation[T]) -> tuple[Response[T], _Call]:
-        call, auth = self._begin(op)
+    def _send(self, op: _Operation[T]) -> Response[T]:
+        options = self._begin(op)
         while True:
             try:
-                reply = op.exchange.sync(self._attempt_options(op, call, auth))
+                reply = op.endpoint.sync(*op.args, _request_options=options, **op.kwargs)
             except httpx.TransportError as error:
-                delay = self._after_transport_error(op, call, error)
+                delay = self._after_transport_error(op, error)
             else:
                 if op.streams and not reply.http_response.is_success:
                     reply.http_response.read()  # an error's body (JSON), for the error raised
-                maybe_delay = self._after_response(op, call, reply.http_response)
+                maybe_delay = self._after_response(op, reply.http_response)
                 if maybe_delay is None:
-                    return reply, call
+                    return reply
                 delay = maybe_delay
             time.sleep(delay)
+            options = self._attempt_options(op)
 
 
 class AsyncAPIClient(_BaseClient):
@@ -997,22 +984,23 @@ class AsyncAPIClient(_BaseClient):
 
     _http: httpx.AsyncClient
 
-    async def _send(self, op: _Operation[T]) -> tuple[Response[T], _Call]:
-        call, auth = self._begin(op)
+    async def _send(self, op: _Operation[T]) -> Response[T]:
+        options = self._begin(op)
         while True:
             try:
-                reply = await op.exchange.asyncio(self._attempt_options(op, call, auth))
+                reply = await op.endpoint.asyncio(*op.args, _request_options=options, **op.kwargs)
             except httpx.TransportError as error:
-                delay = self._after_transport_error(op, call, error)
+                delay = self._after_transport_error(op, error)
             else:
                 if op.streams and not reply.http_response.is_success:
                     await reply.http_response.aread()
-                maybe_delay = self._after_response(op, call, reply.http_response)
+                maybe_delay = self._after_response(op, reply.http_response)
                 if maybe_delay is None:
-                    return reply, call
+                    return reply
                 delay = maybe_delay
             # Not at module level (sync-only programs need not load asyncio), nor on every call:
             # only before a retry. perf: "async `campaigns.get` vs raw httpx".
             import asyncio
 
             await asyncio.sleep(delay)
+            options = self._attempt_options(op)

@@ -7,6 +7,7 @@ the loopback behaviour of the same loop is in test_client.py.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -14,7 +15,7 @@ import httpx
 import pytest
 
 from tests.client_harness import API_KEY, CAMPAIGN_ID, Harness, campaign_document
-from volubile_ext import APIConnectionError, RateLimitInfo
+from volubile_ext import APIConnectionError, ClientValidationError, RateLimitInfo
 
 BEARER = "jwt-static-abcdefghijkl"
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -158,3 +159,63 @@ def test_rate_limit_figures_in_a_non_ascii_response_are_read_as_httpx_decodes_th
         api_key=API_KEY,
     )
     assert harness.call("campaigns.get", CAMPAIGN_ID).response.rate_limit.remaining == 12
+
+
+FIGURES = [("X-RateLimit-Limit", "100"), ("X-RateLimit-Remaining", "98")]
+# A client-side limit these many requests never wait for.
+NO_WAIT = (1_000_000, 1.0)
+
+
+def test_figures_last_seen_stand_through_many_responses_without_them(
+    on_mock: Callable[..., Harness],
+) -> None:
+    # The figures last given stand until a response gives new ones.
+    headers = [FIGURES] + [[]] * 150 + [[("X-RateLimit-Remaining", "7")]] + [[]] * 70
+    replies = iter(headers)
+    harness = on_mock(
+        lambda request: campaign_reply(request, next(replies)), api_key=API_KEY, rate_limit=NO_WAIT
+    )
+    campaigns = [harness.call("campaigns.get", CAMPAIGN_ID) for _ in headers]
+    assert harness.client.rate_limit == RateLimitInfo(limit=None, remaining=7)
+    assert campaigns[0].response.rate_limit == RateLimitInfo(limit=100, remaining=98)
+    assert campaigns[150].response.rate_limit == RateLimitInfo(limit=100, remaining=98)
+    assert campaigns[151].response.rate_limit == RateLimitInfo(limit=None, remaining=7)
+    assert campaigns[-1].response.rate_limit == RateLimitInfo(limit=None, remaining=7)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        CAMPAIGN_ID,
+        CAMPAIGN_ID.upper(),
+        f"  {CAMPAIGN_ID}\n",
+        "{" + CAMPAIGN_ID + "}",
+        f"urn:uuid:{CAMPAIGN_ID}",
+        CAMPAIGN_ID.replace("-", ""),
+        uuid.UUID(CAMPAIGN_ID),
+    ],
+)
+def test_a_campaign_id_in_any_form_a_uuid_takes_is_sent_canonical(
+    on_mock: Callable[..., Harness], given: object
+) -> None:
+    paths: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        return campaign_reply(request)
+
+    harness = on_mock(answer, api_key=API_KEY)
+    harness.call("campaigns.get", given)
+    harness.call("campaigns.set_status", given, "PAUSED")
+    assert paths == [f"/v1/campaigns/{CAMPAIGN_ID}", f"/v1/campaigns/{CAMPAIGN_ID}/status"]
+
+
+@pytest.mark.parametrize("given", [CAMPAIGN_ID[:-1] + "g", CAMPAIGN_ID + "0", "", 42])
+def test_a_campaign_id_that_is_no_uuid_is_refused_before_sending(
+    on_mock: Callable[..., Harness], given: object
+) -> None:
+    paths: list[str] = []
+    harness = on_mock(lambda request: paths.append(request.url.path), api_key=API_KEY)
+    with pytest.raises(ClientValidationError, match=r"must be a campaign id \(a UUID\)"):
+        harness.call("campaigns.get", given)
+    assert paths == []

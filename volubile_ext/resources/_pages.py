@@ -15,7 +15,7 @@ from .._models import LazyValue
 from ..campaigns._fields import check_value
 
 if TYPE_CHECKING:
-    from .._base_client import _BaseClient, _Call, _Operation
+    from .._base_client import _BaseClient, _Operation
     from .._models import ResponseInfo
     from .._wire import Response
 
@@ -62,7 +62,6 @@ def lazy_items(items: list[Any], value_cls: type[V], parse: Callable[[Any], V]) 
 def read_one(
     client: _BaseClient,
     op: _Operation[Any],
-    call: _Call,
     reply: Response[Any],
     *,
     value_cls: type[V],
@@ -70,7 +69,7 @@ def read_one(
 ) -> V:
     """The value of a one-object answer: its JSON object kept, to be read when first used (a
     body that is not JSON is an error; JSON that is not an object is read at once)."""
-    info = client._info(call, reply.http_response)
+    info = client._info(op, reply.http_response)
     document = client._json(op, reply.http_response)
     if type(document) is dict:
         return value_cls._lazy(document, info)

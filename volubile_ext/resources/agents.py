@@ -29,7 +29,7 @@ from ._base import AsyncAPIResource, SyncAPIResource
 from ._pages import check_page_size, lazy_items, page_document, read_one
 
 if TYPE_CHECKING:
-    from .._base_client import _BaseClient, _Call
+    from .._base_client import _BaseClient
 
 __all__ = ["Agents", "AsyncAgents"]
 
@@ -81,11 +81,10 @@ def _update_op(
     return _Operation("agents.update", exchange, idempotent=True, auth=client._auth)
 
 
-def _agent(client: _BaseClient, op: _Operation[Any], call: _Call, reply: Response[Any]) -> Agent:
+def _agent(client: _BaseClient, op: _Operation[Any], reply: Response[Any]) -> Agent:
     return read_one(
         client,
         op,
-        call,
         reply,
         value_cls=Agent,
         parse=parse_agent,
@@ -95,13 +94,12 @@ def _agent(client: _BaseClient, op: _Operation[Any], call: _Call, reply: Respons
 def _agent_page(
     client: _BaseClient,
     op: _Operation[Any],
-    call: _Call,
     reply: Response[Any],
     *,
     number: int,
     size: int,
 ) -> Page[Agent]:
-    info = client._info(call, reply.http_response)
+    info = client._info(op, reply.http_response)
     document, items = page_document(client, op, reply)
     return Page(
         items=lazy_items(items, Agent, parse_agent),
@@ -150,14 +148,14 @@ class Agents(SyncAPIResource):
 
     def _page(self, number: int, size: int) -> Page[Agent]:
         op = _list_op(self._client, number, size)
-        reply, call = self._client._send(op)
-        return _agent_page(self._client, op, call, reply, number=number, size=size)
+        reply = self._client._send(op)
+        return _agent_page(self._client, op, reply, number=number, size=size)
 
     def get(self, agent_id: uuid.UUID | str) -> Agent:
         """One agent by id (``agents:read``). Raises NotFoundError when unknown."""
         op = _get_op(self._client, agent_id)
-        reply, call = self._client._send(op)
-        return _agent(self._client, op, call, reply)
+        reply = self._client._send(op)
+        return _agent(self._client, op, reply)
 
     def update(
         self, agent_id: uuid.UUID | str, **fields: Unpack[UpdateAgentRequestFields]
@@ -165,8 +163,8 @@ class Agents(SyncAPIResource):
         """Change the fields given (``name``, ``active``, ``recordable``, ``archived``), and
         only those: the PATCH body holds exactly them (``agents:write``). Returns the agent."""
         op = _update_op(self._client, agent_id, fields)
-        reply, call = self._client._send(op)
-        return _agent(self._client, op, call, reply)
+        reply = self._client._send(op)
+        return _agent(self._client, op, reply)
 
 
 class AsyncAgents(AsyncAPIResource):
@@ -179,22 +177,22 @@ class AsyncAgents(AsyncAPIResource):
 
     async def _page(self, number: int, size: int) -> Page[Agent]:
         op = _list_op(self._client, number, size)
-        reply, call = await self._client._send(op)
-        return _agent_page(self._client, op, call, reply, number=number, size=size)
+        reply = await self._client._send(op)
+        return _agent_page(self._client, op, reply, number=number, size=size)
 
     async def get(self, agent_id: uuid.UUID | str) -> Agent:
         """One agent by id; see :meth:`Agents.get`."""
         op = _get_op(self._client, agent_id)
-        reply, call = await self._client._send(op)
-        return _agent(self._client, op, call, reply)
+        reply = await self._client._send(op)
+        return _agent(self._client, op, reply)
 
     async def update(
         self, agent_id: uuid.UUID | str, **fields: Unpack[UpdateAgentRequestFields]
     ) -> Agent:
         """Change only the fields given; see :meth:`Agents.update`."""
         op = _update_op(self._client, agent_id, fields)
-        reply, call = await self._client._send(op)
-        return _agent(self._client, op, call, reply)
+        reply = await self._client._send(op)
+        return _agent(self._client, op, reply)
 
 
 # -- the agent check before a campaign ---------------------------------------------------------

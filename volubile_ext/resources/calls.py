@@ -49,7 +49,7 @@ from ._base import AsyncAPIResource, SyncAPIResource
 from ._pages import check_page_size, lazy_items, page_document, read_one
 
 if TYPE_CHECKING:
-    from .._base_client import _BaseClient, _Call
+    from .._base_client import _BaseClient
 
 __all__ = ["CALL_MAY_EXIST", "AsyncCalls", "Calls"]
 
@@ -127,10 +127,8 @@ def _list_op(
     return _Operation("calls.list", exchange, idempotent=True, auth=client._auth)
 
 
-def _call_page(
-    client: _BaseClient, op: _Operation[Any], call: _Call, reply: Response[Any]
-) -> Page[Call]:
-    info = client._info(call, reply.http_response)
+def _call_page(client: _BaseClient, op: _Operation[Any], reply: Response[Any]) -> Page[Call]:
+    info = client._info(op, reply.http_response)
     document, items = page_document(client, op, reply)
     return Page(
         items=lazy_items(items, Call, parse_call),
@@ -154,11 +152,10 @@ def _get_op(client: _BaseClient, call_id: uuid.UUID | str) -> _Operation[Any]:
     return _Operation("calls.get", exchange, idempotent=True, auth=client._auth)
 
 
-def _call(client: _BaseClient, op: _Operation[Any], call: _Call, reply: Response[Any]) -> Call:
+def _call(client: _BaseClient, op: _Operation[Any], reply: Response[Any]) -> Call:
     return read_one(
         client,
         op,
-        call,
         reply,
         value_cls=Call,
         parse=parse_call,
@@ -170,10 +167,8 @@ def _transcript_op(client: _BaseClient, call_id: uuid.UUID | str) -> _Operation[
     return _Operation("calls.transcript", exchange, idempotent=True, auth=client._auth)
 
 
-def _transcript(
-    client: _BaseClient, op: _Operation[Any], call: _Call, reply: Response[Any]
-) -> Transcript:
-    info = client._info(call, reply.http_response)
+def _transcript(client: _BaseClient, op: _Operation[Any], reply: Response[Any]) -> Transcript:
+    info = client._info(op, reply.http_response)
     return parse_transcript(client._json(op, reply.http_response), info)
 
 
@@ -219,11 +214,11 @@ def _create_op(client: _BaseClient, agent_id: object, phone: object, context: ob
     return _NewCall(op, agent, recipient)
 
 
-def _created(client: _BaseClient, new: _NewCall, call: _Call, reply: Response[Any]) -> Call:
+def _created(client: _BaseClient, new: _NewCall, reply: Response[Any]) -> Call:
     """The call the server answered; lenient, as the 201 body is undocumented: what it did not
     say (the agent, the phone, the context) is what was sent, and ``id`` is None without one."""
     response = reply.http_response
-    info = client._info(call, response)
+    info = client._info(new.op, response)
     try:
         document = response.json() if response.content else None
     except ValueError:
@@ -377,22 +372,22 @@ class Calls(SyncAPIResource):
 
         def fetch(number: int, size: int) -> Page[Call]:
             op = _list_op(self._client, query, number, size)
-            reply, call = self._client._send(op)
-            return _call_page(self._client, op, call, reply)
+            reply = self._client._send(op)
+            return _call_page(self._client, op, reply)
 
         return SyncPager(fetch, size)
 
     def get(self, call_id: uuid.UUID | str) -> Call:
         """One call by id (``calls:read``). Raises NotFoundError when unknown."""
         op = _get_op(self._client, call_id)
-        reply, call = self._client._send(op)
-        return _call(self._client, op, call, reply)
+        reply = self._client._send(op)
+        return _call(self._client, op, reply)
 
     def transcript(self, call_id: uuid.UUID | str) -> Transcript:
         """A call's transcript: a sequence of entries; ``str()`` of it reads like a chat."""
         op = _transcript_op(self._client, call_id)
-        reply, call = self._client._send(op)
-        return _transcript(self._client, op, call, reply)
+        reply = self._client._send(op)
+        return _transcript(self._client, op, reply)
 
     def recording(self, call_id: uuid.UUID | str, destination: Destination) -> Recording:
         """Download a call's recording to ``destination``, a file path or a writable binary
@@ -406,7 +401,7 @@ class Calls(SyncAPIResource):
         """
         sink = _Sink(destination)
         op = _recording_op(self._client, call_id)
-        reply, call = self._client._send(op)
+        reply = self._client._send(op)
         response = reply.http_response
         try:
             with _writing(sink, op):
@@ -414,7 +409,7 @@ class Calls(SyncAPIResource):
                     sink.write(chunk)
         finally:
             response.close()
-        return sink.recording(response, self._client._info(call, response))
+        return sink.recording(response, self._client._info(op, response))
 
     def create(
         self,
@@ -434,12 +429,12 @@ class Calls(SyncAPIResource):
         """
         new = _create_op(self._client, agent_id, phone, context)
         try:
-            reply, call = self._client._send(new.op)
+            reply = self._client._send(new.op)
         except BaseException as stop:
             if not isinstance(stop, Exception):
                 _interrupted(stop, new)
             raise
-        return _created(self._client, new, call, reply)
+        return _created(self._client, new, reply)
 
 
 class AsyncCalls(AsyncAPIResource):
@@ -465,29 +460,29 @@ class AsyncCalls(AsyncAPIResource):
 
         async def fetch(number: int, size: int) -> Page[Call]:
             op = _list_op(self._client, query, number, size)
-            reply, call = await self._client._send(op)
-            return _call_page(self._client, op, call, reply)
+            reply = await self._client._send(op)
+            return _call_page(self._client, op, reply)
 
         return AsyncPager(fetch, size)
 
     async def get(self, call_id: uuid.UUID | str) -> Call:
         """One call by id; see :meth:`Calls.get`."""
         op = _get_op(self._client, call_id)
-        reply, call = await self._client._send(op)
-        return _call(self._client, op, call, reply)
+        reply = await self._client._send(op)
+        return _call(self._client, op, reply)
 
     async def transcript(self, call_id: uuid.UUID | str) -> Transcript:
         """A call's transcript; see :meth:`Calls.transcript`."""
         op = _transcript_op(self._client, call_id)
-        reply, call = await self._client._send(op)
-        return _transcript(self._client, op, call, reply)
+        reply = await self._client._send(op)
+        return _transcript(self._client, op, reply)
 
     async def recording(self, call_id: uuid.UUID | str, destination: Destination) -> Recording:
         """Download a call's recording, streamed; see :meth:`Calls.recording`. The file is
         written from the event loop, a chunk at a time."""
         sink = _Sink(destination)
         op = _recording_op(self._client, call_id)
-        reply, call = await self._client._send(op)
+        reply = await self._client._send(op)
         response = reply.http_response
         try:
             with _writing(sink, op):
@@ -495,7 +490,7 @@ class AsyncCalls(AsyncAPIResource):
                     sink.write(chunk)
         finally:
             await response.aclose()
-        return sink.recording(response, self._client._info(call, response))
+        return sink.recording(response, self._client._info(op, response))
 
     async def create(
         self,
@@ -507,9 +502,9 @@ class AsyncCalls(AsyncAPIResource):
         """Place one outbound call, at most once; see :meth:`Calls.create`."""
         new = _create_op(self._client, agent_id, phone, context)
         try:
-            reply, call = await self._client._send(new.op)
+            reply = await self._client._send(new.op)
         except BaseException as stop:
             if not isinstance(stop, Exception):
                 _interrupted(stop, new)
             raise
-        return _created(self._client, new, call, reply)
+        return _created(self._client, new, reply)

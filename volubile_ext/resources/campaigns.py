@@ -219,8 +219,8 @@ class Campaigns(SyncAPIResource):
         """Create a campaign from an already validated request (used by bulk creation)."""
         op = self._client._create_op(request)
         try:
-            response, call = self._client._send(op)
-            return self._client._campaign(op, call, response)
+            response = self._client._send(op)
+            return self._client._campaign(op, response)
         except BaseException as stop:
             if not isinstance(stop, Exception):
                 _interrupted_create(stop, op, request)
@@ -372,8 +372,8 @@ class Campaigns(SyncAPIResource):
     def get(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Read a campaign by id (``campaigns:read``). Raises NotFoundError when unknown."""
         op = self._client._get_op(campaign_id)
-        response, call = self._client._send(op)
-        return self._client._campaign(op, call, response)
+        response = self._client._send(op)
+        return self._client._campaign(op, response)
 
     def set_status(self, campaign_id: uuid.UUID | str, status: CampaignStatus | str) -> Campaign:
         """Set a campaign's status: ``ACTIVE``, ``PAUSED`` or ``CANCELLED``.
@@ -381,8 +381,8 @@ class Campaigns(SyncAPIResource):
         A cancelled campaign cannot be reactivated (the server answers 400).
         """
         op = self._client._status_op(campaign_id, status)
-        response, call = self._client._send(op)
-        return self._client._campaign(op, call, response)
+        response = self._client._send(op)
+        return self._client._campaign(op, response)
 
     def pause(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Pause a campaign (status ``PAUSED``)."""
@@ -462,8 +462,8 @@ class AsyncCampaigns(AsyncAPIResource):
         """Create a campaign from an already validated request (used by bulk creation)."""
         op = self._client._create_op(request)
         try:
-            response, call = await self._client._send(op)
-            return self._client._campaign(op, call, response)
+            response = await self._client._send(op)
+            return self._client._campaign(op, response)
         except BaseException as stop:
             if not isinstance(stop, Exception):  # asyncio.CancelledError, KeyboardInterrupt
                 _interrupted_create(stop, op, request)
@@ -589,16 +589,16 @@ class AsyncCampaigns(AsyncAPIResource):
     async def get(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Read a campaign by id; see :meth:`Campaigns.get`."""
         op = self._client._get_op(campaign_id)
-        response, call = await self._client._send(op)
-        return self._client._campaign(op, call, response)
+        response = await self._client._send(op)
+        return self._client._campaign(op, response)
 
     async def set_status(
         self, campaign_id: uuid.UUID | str, status: CampaignStatus | str
     ) -> Campaign:
         """Set a campaign's status; see :meth:`Campaigns.set_status`."""
         op = self._client._status_op(campaign_id, status)
-        response, call = await self._client._send(op)
-        return self._client._campaign(op, call, response)
+        response = await self._client._send(op)
+        return self._client._campaign(op, response)
 
     async def pause(self, campaign_id: uuid.UUID | str) -> Campaign:
         """Pause a campaign (status ``PAUSED``)."""

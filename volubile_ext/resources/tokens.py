@@ -25,7 +25,7 @@ class Auth(SyncAPIResource):
         """
         chosen = _scopes(scopes)
         op = self._client._token_op(chosen)
-        response, _ = self._client._send(op)
+        response = self._client._send(op)
         return self._client._token(op, response, chosen)
 
 
@@ -36,5 +36,5 @@ class AsyncAuth(AsyncAPIResource):
         """Mint a bearer token with ``scopes``; see :meth:`Auth.issue_token`."""
         chosen = _scopes(scopes)
         op = self._client._token_op(chosen)
-        response, _ = await self._client._send(op)
+        response = await self._client._send(op)
         return self._client._token(op, response, chosen)

@@ -156,6 +156,7 @@ __all__ = [
     "known_scopes",
     "list_agents",
     "list_calls",
+    "refuses_lone_surrogates",
     "set_campaign_status",
     "spec",
     "status_update",
@@ -380,6 +381,17 @@ def _fast_body() -> _Build:
 
 # Where the recipients go in an encoded campaign body (CreateCampaignBody.encoded_json).
 _MARKER = "\0recipients\0"
+
+
+@functools.cache
+def refuses_lone_surrogates() -> bool:
+    """Whether :func:`encode_json` raises UnicodeEncodeError for text holding a lone surrogate
+    (``"\\ud800"``), as httpx 0.28's UTF-8 encoding does (0.27 writes it escaped)."""
+    try:
+        encode_json("\ud800")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 @functools.cache

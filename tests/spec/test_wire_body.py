@@ -20,7 +20,7 @@ import pytest
 from volubile_api import types as generated_types
 from volubile_api.api.campaigns import create
 from volubile_api.models import CreateCampaignRequest
-from volubile_ext import Recipient, RetrySettings, load_recipients
+from volubile_ext import ClientValidationError, Recipient, RetrySettings, load_recipients
 from volubile_ext._wire import campaign_request_model, encode_json, encoded_json_of
 from volubile_ext.campaigns._bulk import chunk_fingerprints
 from volubile_ext.campaigns._campaign_input import (
@@ -325,3 +325,20 @@ def test_chunks_checked_for_sending_hold_their_own_bytes_and_fingerprints() -> N
         sent_bytes(c.request) for c in slow.chunks
     ]
     assert chunk_fingerprints(list(fast.chunks)) == chunk_fingerprints(list(slow.chunks))
+
+
+@pytest.mark.parametrize(
+    "context",
+    [{"firstName": "Ana\ud800"}, {"first\udfffName": "Ana"}],
+    ids=["value", "key"],
+)
+def test_a_lone_surrogate_is_refused_as_before_when_the_recipients_are_encoded(
+    context: dict[str, str],
+) -> None:
+    listed = [*people(2), {"phone": "+33612345678", "context": context}]
+    with pytest.raises(ClientValidationError) as sent:
+        request_to_send({**BASE, "recipients": copy.deepcopy(listed)}, {})
+    with pytest.raises(ClientValidationError) as built:
+        build_campaign_request(**BASE, recipients=listed)
+    assert sent.value.errors == built.value.errors
+    assert sent.value.errors[0].field.startswith("recipients[2].context")

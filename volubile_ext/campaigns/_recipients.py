@@ -35,7 +35,7 @@ from .._errors import (
     _shown,
     shown_text,
 )
-from .._wire import encode_json, json_separators
+from .._wire import encode_json, json_separators, refuses_lone_surrogates
 from .._wire import spec as _spec
 
 __all__ = [
@@ -467,13 +467,15 @@ def _plain_text(texts: Iterable[object]) -> bool:
 
 
 def _plain_parts(
-    items: list[Any] | tuple[Any, ...],
-) -> tuple[list[str], list[dict[str, str]], list[str]] | None:
+    items: list[Any] | tuple[Any, ...], *, encoding: bool = False
+) -> tuple[list[str], list[dict[str, str]], bool] | None:
     """The numbers and contexts of ``items`` when every one is a plain ``{"phone", "context"}``
-    dict, and the contexts' keys, one after the other; else None.
+    dict, and whether they can be encoded as the body's recipients; else None.
 
     Plain: exactly those two keys, an E.164 number, a dict of text keys to text values (the
-    form of a CSV row or a JSON body).
+    form of a CSV row or a JSON body). ``encoding``: for :func:`check_plain_chunks`, which
+    encodes them when every context is not empty and its keys are exactly ``str`` (the third
+    item, True): a lone surrogate is then refused by the encoding itself (UnicodeEncodeError).
     """
     if (
         not items
@@ -491,13 +493,21 @@ def _plain_parts(
     if not _all_e164(phones):
         return None
     values = list(itertools.chain.from_iterable(map(dict.values, contexts)))
+    if not values:
+        return phones, contexts, False  # no context holds anything: none is sent
     # The keys need not be exactly str: the per-recipient rules keep a key of a str subclass
-    # as it is (a value of one becomes plain text, so the values' type is exact). Listed
-    # once, for the join here (which would list them anyway) and for check_plain_chunks.
+    # as it is (a value of one becomes plain text, so the values' type is exact).
     keys = list(itertools.chain.from_iterable(contexts))
-    if values and not (_plain_text(keys) and _all_exactly(str, values) and _plain_text(values)):
+    if not _all_exactly(str, values):
         return None
-    return phones, contexts, keys
+    wire_form = encoding and all(contexts) and _all_exactly(str, keys)
+    # perf: "sync `campaigns.create`, 1,000 recipients" (scripts/bench.py): text about to be
+    # encoded is not searched for lone surrogates twice.
+    if wire_form and refuses_lone_surrogates():
+        return phones, contexts, True
+    if not (_plain_text(keys) and _plain_text(values)):
+        return None
+    return phones, contexts, wire_form
 
 
 class PlainRecipients:
@@ -612,17 +622,20 @@ def check_plain_chunks(
 ) -> list[PlainRecipients] | None:
     """:func:`check_plain` of ``items``, cut into parts of ``chunk_size``, each encoded on its
     own (``encode``) for a campaign of its own (create_many)."""
-    parts = _plain_parts(items)
+    parts = _plain_parts(items, encoding=encode)
     if parts is None:
         return None
-    phones, contexts, keys = parts
+    phones, contexts, wire_form = parts
     cuts = range(0, len(items), chunk_size)
     # perf: "sync `campaigns.create`, 1,000 recipients" and "`create_many`, 20,000
     # recipients" (scripts/bench.py): the recipients' JSON, encoded once here, is what each
     # body sends (no copy of the contexts, no {"phone", "context"} dicts made per request,
     # no second serialisation on a retry).
-    if encode and all(contexts) and _all_exactly(str, keys):
-        encoded = [_wire_form_json(items[first : first + chunk_size]) for first in cuts]
+    if wire_form:
+        try:
+            encoded = [_wire_form_json(items[first : first + chunk_size]) for first in cuts]
+        except UnicodeEncodeError:
+            return None  # a lone surrogate: the per-recipient rules say where
         if all(item is not None for item in encoded):
             return [
                 PlainRecipients(phones[first : first + chunk_size], None, item)

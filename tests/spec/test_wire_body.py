@@ -15,12 +15,14 @@ from typing import Any
 
 import attrs
 import httpx
+import httpx._content as httpx_content
 import pytest
 
 from volubile_api import types as generated_types
 from volubile_api.api.campaigns import create
 from volubile_api.models import CreateCampaignRequest
 from volubile_ext import ClientValidationError, Recipient, RetrySettings, load_recipients
+from volubile_ext import _wire as wire
 from volubile_ext._wire import campaign_request_model, encode_json, encoded_json_of
 from volubile_ext.campaigns._bulk import chunk_fingerprints
 from volubile_ext.campaigns._campaign_input import (
@@ -342,3 +344,39 @@ def test_a_lone_surrogate_is_refused_as_before_when_the_recipients_are_encoded(
         build_campaign_request(**BASE, recipients=listed)
     assert sent.value.errors == built.value.errors
     assert sent.value.errors[0].field.startswith("recipients[2].context")
+
+
+def _forget_the_encoding() -> None:
+    generated_types._httpx_json_options.cache_clear()
+    wire.json_separators.cache_clear()
+    wire.refuses_lone_surrogates.cache_clear()
+
+
+def test_an_httpx_that_encodes_json_with_spaces_and_escapes_gets_its_own_bytes() -> None:
+    # httpx 0.27 sent json.dumps' defaults (", ", ": ", ASCII escapes): what is encoded ahead
+    # follows the installed httpx, and a lone surrogate, which that encoding lets through, is
+    # still refused by the check.
+    def encode_json_as_0_27(document: Any) -> tuple[dict[str, str], httpx.ByteStream]:
+        body = json.dumps(document).encode("utf-8")
+        headers = {"Content-Length": str(len(body)), "Content-Type": "application/json"}
+        return headers, httpx.ByteStream(body)
+
+    known = httpx_content.encode_json
+    httpx_content.encode_json = encode_json_as_0_27  # type: ignore[assignment]
+    _forget_the_encoding()
+    try:
+        listed = SHAPES["non-ascii"]
+        request = request_to_send({**BASE, "recipients": copy.deepcopy(listed)}, {})
+        assert encoded(request)
+        assert b'", "context": {"' in sent_bytes(request)
+        assert sent_bytes(request) == expected_bytes(listed)
+        assert not wire.refuses_lone_surrogates()
+        with pytest.raises(ClientValidationError) as caught:
+            request_to_send(
+                {**BASE, "recipients": [{"phone": "+33612345678", "context": {"a": "\ud800"}}]},
+                {},
+            )
+        assert caught.value.errors[0].field == "recipients[0].context.a"
+    finally:
+        httpx_content.encode_json = known
+        _forget_the_encoding()

@@ -358,10 +358,9 @@ def _fast_body() -> _Build:
             # replaced by their bytes. The JSON of a text holding the marker would show it a
             # second time: unless it is found exactly once, the body is sent the usual way.
             document = encode_json(self._document(_MARKER))
-            marker = encode_json(_MARKER)
-            if document is None or marker is None or document.count(marker) != 1:
+            if document is None or document.count(_MARKER_JSON) != 1:
                 return None
-            head, _, tail = document.partition(marker)
+            head, _, tail = document.partition(_MARKER_JSON)
             # Kept: every attempt of this create sends the same bytes.
             encoded = self.encoded = b"".join((head, self.recipients_bytes, tail))
             return encoded
@@ -379,8 +378,11 @@ def _fast_body() -> _Build:
     return build
 
 
-# Where the recipients go in an encoded campaign body (CreateCampaignBody.encoded_json).
+# Where the recipients go in an encoded campaign body (CreateCampaignBody.encoded_json), and
+# its JSON, the same in every encoding (JSON writes a NUL as \u0000; one that did not would
+# not find it, and send the body by json=).
 _MARKER = "\0recipients\0"
+_MARKER_JSON = json.dumps(_MARKER).encode("ascii")
 
 
 @functools.cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import re
 import signal
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.client_harness import (
@@ -25,6 +27,7 @@ from tests.client_harness import (
     wait_for,
 )
 from tests.scripted_server import Drop, Received, Reply, ScriptedServer
+from volubile_api.models import CreateCampaignRequest
 from volubile_ext import (
     APIConnectionError,
     AsyncVolubile,
@@ -38,6 +41,7 @@ from volubile_ext import (
     load_recipients,
 )
 from volubile_ext.campaigns import _bulk
+from volubile_ext.campaigns._campaign_input import build_campaign_request
 
 
 class CountingApi(FakeApi):
@@ -248,12 +252,66 @@ def test_plain_recipients_are_sent_as_the_same_recipients_checked_one_by_one(
     plain = [{"phone": p.phone, "context": {"row": str(i)}} for i, p in enumerate(TEN_PEOPLE)]
     assert create_many(harness, recipients=plain).ok
     assert create_many(harness, recipients=[Recipient(**item) for item in plain]).ok
-    sent = [received.body for received in posts(server)]
+    received = posts(server)
+    sent = [request.body for request in received]
     assert len(sent) == 10
     assert sent[:5] == sent[5:]
     assert [json.loads(body)["recipients"] for body in sent[:5]] == [
         plain[index : index + 2] for index in range(0, 10, 2)
     ]
+    # The plain chunks go out as the bytes encoded when they were checked, the Recipients by
+    # httpx's json=: the same headers too, in the same order.
+    assert [list(request.headers.items()) for request in received[:5]] == [
+        list(request.headers.items()) for request in received[5:]
+    ]
+
+
+def wire_people(count: int) -> list[dict[str, Any]]:
+    return [
+        {"phone": f"+3361{index:07d}", "context": {"prénom": f"Zoë {index}", "ville": "Sète"}}
+        for index in range(count)
+    ]
+
+
+def json_sent(**arguments: Any) -> bytes:
+    """What raw httpx's json= sends for the generated model of the same campaign."""
+    request = build_campaign_request(**{**CREATE_ARGS, **arguments})
+    document = CreateCampaignRequest.from_dict(request.to_json()).to_dict()
+    return httpx.Request("POST", "http://127.0.0.1/", json=document).content
+
+
+def test_a_create_sends_the_bytes_and_headers_of_httpx_json(
+    harness: Harness, server: ScriptedServer
+) -> None:
+    listed = wire_people(1000)
+    expected = json_sent(recipients=copy.deepcopy(listed))
+    harness.call("campaigns.create", **{**CREATE_ARGS, "recipients": listed})
+    people = [Recipient(item["phone"], item["context"]) for item in listed]
+    harness.call("campaigns.create", **{**CREATE_ARGS, "recipients": people})  # by json=
+    encoded, by_json = posts(server)
+    assert encoded.body == by_json.body == expected
+    assert list(encoded.headers.items()) == list(by_json.headers.items())
+    assert encoded.headers["content-type"] == "application/json"
+    assert encoded.headers["content-length"] == str(len(expected))
+
+
+def test_a_create_retried_sends_the_bytes_checked_whatever_the_caller_changed_meanwhile(
+    harness: Harness, server: ScriptedServer
+) -> None:
+    listed = wire_people(3)
+    expected = json_sent(recipients=copy.deepcopy(listed))
+
+    def change_then_refuse(request: Received) -> Reply:
+        listed[0]["context"]["prénom"] = "Bob"
+        listed[1]["phone"] = "+33699999999"
+        listed.append({"phone": "+33688888888", "context": {"prénom": "Eve"}})
+        return Reply(429, json={"message": "slow down"}, headers={"Retry-After": "0"})
+
+    server.then(change_then_refuse)
+    campaign = harness.call("campaigns.create", **{**CREATE_ARGS, "recipients": listed})
+    first, second = posts(server)
+    assert first.body == second.body == expected
+    assert campaign.response.retries_taken == 1
 
 
 def test_a_number_repeated_across_chunks_is_warned_about_once(

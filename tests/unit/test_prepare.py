@@ -126,9 +126,9 @@ def test_several_campaigns_of_plain_recipients_are_those_of_the_same_recipients_
         built.append(arguments["name"])
         return build(**arguments)
 
-    def counting_parts(items: Any) -> Any:
+    def counting_parts(items: Any, **options: Any) -> Any:
         checked.append(len(items))
-        return parts(items)
+        return parts(items, **options)
 
     monkeypatch.setattr(_bulk, "build_campaign_request", counting_build)
     monkeypatch.setattr(_recipients, "_plain_parts", counting_parts)

@@ -61,7 +61,7 @@ from ._campaign_input import (
     recipient_phones,
     request_with_plain,
 )
-from ._recipients import PlainRecipients, check_plain
+from ._recipients import PlainRecipients, check_plain_chunks
 
 __all__ = [
     "BulkCreateReport",
@@ -489,12 +489,12 @@ def _cut_checked(
     # sixth longer per recipient).
     block = chunk_size * max(1, _CHECKED_BLOCK // chunk_size)
     for start in range(0, len(everyone), block):
-        plain = check_plain(everyone[start : start + block])
-        if plain is None:
+        # Each chunk's recipients encoded as the JSON its body sends, when they are in the
+        # body's form (check_plain_chunks): sent as they are, never rebuilt.
+        cut = check_plain_chunks(everyone[start : start + block], chunk_size)
+        if cut is None:
             return None
-        parts.extend(
-            plain.part(first, first + chunk_size) for first in range(0, len(plain), chunk_size)
-        )
+        parts += cut
     try:
         base = build_campaign_request(name=f"{name} (1/{count})", **parameters)
     except ClientValidationError:

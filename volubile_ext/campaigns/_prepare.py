@@ -24,9 +24,9 @@ from ._campaign_input import (
     RetryInput,
     TimeSlotsInput,
     TimezoneInput,
-    build_campaign_request,
     count_recipients,
     plain_recipients_of,
+    request_to_send,
     request_with_plain,
 )
 from ._planning import (
@@ -131,7 +131,7 @@ def prepare_create(
         listed = len(recipients) if isinstance(recipients, list | tuple) else 0
         bulk = listed > chunk_size
     if not bulk:
-        request = build_campaign_request(name=name, recipients=recipients, **parameters)
+        request = request_to_send(dict(parameters, name=name, recipients=recipients), fields)
         count = count_recipients(request)
         chunks: tuple[Chunk, ...] = (single_chunk(request),)
         warnings = creation_warnings(request)

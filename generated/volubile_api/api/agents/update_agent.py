@@ -8,7 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.agent_response import AgentResponse
 from ...models.error_response import ErrorResponse
 from ...models.update_agent_request import UpdateAgentRequest
-from ...types import RequestOptions, Response, json_body, status_code_of
+from ...types import RequestOptions, Response, json_body, json_request, status_code_of
 
 
 def _get_kwargs(
@@ -23,7 +23,7 @@ def _get_kwargs(
         "url": f"/v1/agents/{id!s}",
     }
 
-    _kwargs["json"] = body.to_dict()
+    _kwargs.update(json_request(body, headers))
 
     _kwargs["headers"] = headers
     return _kwargs

@@ -6,7 +6,13 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.create_call_request import CreateCallRequest
 from ...models.error_response import ErrorResponse
-from ...types import RequestOptions, Response, json_body, status_code_of
+from ...types import (
+    RequestOptions,
+    Response,
+    json_body,
+    json_request,
+    status_code_of,
+)
 
 
 def _get_kwargs(
@@ -20,7 +26,7 @@ def _get_kwargs(
         "url": "/v1/calls",
     }
 
-    _kwargs["json"] = body.to_dict()
+    _kwargs.update(json_request(body, headers))
 
     _kwargs["headers"] = headers
     return _kwargs

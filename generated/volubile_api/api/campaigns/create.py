@@ -7,7 +7,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.campaign_response import CampaignResponse
 from ...models.create_campaign_request import CreateCampaignRequest
 from ...models.error_response import ErrorResponse
-from ...types import RequestOptions, Response, json_body, status_code_of
+from ...types import RequestOptions, Response, json_body, json_request, status_code_of
 
 
 def _get_kwargs(
@@ -21,7 +21,7 @@ def _get_kwargs(
         "url": "/v1/campaigns",
     }
 
-    _kwargs["json"] = body.to_dict()
+    _kwargs.update(json_request(body, headers))
 
     _kwargs["headers"] = headers
     return _kwargs

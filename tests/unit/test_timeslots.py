@@ -147,6 +147,20 @@ def test_generated_model_round_trip() -> None:
     assert TimeSlot.from_model(model) == value
 
 
+@given(st.integers(0, 24 * 60 - 1), st.integers(0, 24 * 60 - 1))
+def test_api_forms_write_each_clock_as_strftime_does(first: int, second: int) -> None:
+    # The wire text is formatted without strftime (a create's fixed cost): the same text for
+    # every clock of the day, midnight and one-digit hours padded.
+    start, end = (dt.time(minute // 60, minute % 60) for minute in sorted((first, second)))
+    if start == end:
+        return
+    value = TimeSlot.parse((start, end))
+    expected = {"startTime": start.strftime("%H:%M"), "endTime": end.strftime("%H:%M")}
+    assert value.to_api() == expected
+    model = value.to_model()
+    assert {"startTime": model.start_time, "endTime": model.end_time} == expected
+
+
 def test_slots_are_immutable_hashable_ordered_and_picklable() -> None:
     a, b = slot("10:00-11:00"), slot("10:00-12:00")
     with pytest.raises(attrs.exceptions.FrozenInstanceError):

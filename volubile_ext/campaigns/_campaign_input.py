@@ -978,7 +978,7 @@ class CampaignRequest(_PlainSlot):
         }
         if self.retry is not None:
             body["retry"] = self.retry.to_api()
-        body["days"] = [day.value for day in self.days]
+        body["days"] = [_DAY_TEXT[day] for day in self.days]
         plain = self._plain
         if not recipients:
             pass
@@ -1018,6 +1018,12 @@ class CampaignRequest(_PlainSlot):
         if request is None:
             raise ClientValidationError(errors)
         return request
+
+
+# The text of each day, as the body sends it (plain str, not the enum). perf: "sync
+# `campaigns.create`, 1 recipient" (scripts/bench.py): an enum's .value is a property lookup
+# that every create paid once a day.
+_DAY_TEXT: Final[Mapping[Day, str]] = {day: str(day.value) for day in Day}
 
 
 # --------------------------------------------------------------------------------------------

@@ -209,13 +209,11 @@ class TimeSlot:
 
     def to_api(self) -> dict[str, str]:
         """The API's JSON form: ``{"startTime": "HH:MM", "endTime": "HH:MM"}``."""
-        return {"startTime": self.start.strftime("%H:%M"), "endTime": self.end.strftime("%H:%M")}
+        return {"startTime": _hh_mm(self.start), "endTime": _hh_mm(self.end)}
 
     def to_model(self) -> ApiTimeSlot:
         """The generated ``volubile_api.models.TimeSlot``."""
-        return ApiTimeSlot(
-            start_time=self.start.strftime("%H:%M"), end_time=self.end.strftime("%H:%M")
-        )
+        return ApiTimeSlot(start_time=_hh_mm(self.start), end_time=_hh_mm(self.end))
 
     @property
     def duration(self) -> _dt.timedelta:
@@ -227,6 +225,15 @@ class TimeSlot:
 
     def __repr__(self) -> str:
         return f"TimeSlot.parse({str(self)!r})"
+
+
+def _hh_mm(value: _dt.time) -> str:
+    """``value.strftime("%H:%M")``, the API's clock text, without strftime's cost.
+
+    perf: "sync `campaigns.create`, 1 recipient" (scripts/bench.py): every create writes its
+    slots; strftime is about ten times slower than formatting the two numbers.
+    """
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def _minutes(value: _dt.time) -> int:

@@ -78,8 +78,9 @@ CASES = [
 ]
 
 
-def response_info() -> ResponseInfo:
-    http_response = httpx.Response(200, json={})
+def response_info(request: httpx.Request | None = None) -> ResponseInfo:
+    """Details of a 200 response (to ``request``, when given)."""
+    http_response = httpx.Response(200, json={}, request=request)
     return ResponseInfo(
         status_code=200,
         headers=http_response.headers,
@@ -296,15 +297,8 @@ SECRET_KEY = "vk_test_made_up_secret_0123456789"
 
 def sent_response_info() -> ResponseInfo:
     """Response details whose request carried an API key, as a real exchange's does."""
-    request = httpx.Request("GET", "https://api.example/v1/x", headers={"X-Api-Key": SECRET_KEY})
-    http_response = httpx.Response(200, json={}, request=request)
-    return ResponseInfo(
-        status_code=200,
-        headers=http_response.headers,
-        rate_limit=RateLimitInfo(),
-        retries_taken=0,
-        elapsed=0.01,
-        http_response=http_response,
+    return response_info(
+        httpx.Request("GET", "https://api.example/v1/x", headers={"X-Api-Key": SECRET_KEY})
     )
 
 

@@ -86,31 +86,29 @@ def refresh_margin(lifetime: float) -> float:
 class HeaderAuth(httpx.Auth):
     """An auth whose whole flow is one header set to a fixed value: no I/O, no replay.
 
-    The client's rate-limited flow sets that header itself (``_header``) instead of running
+    The client's rate-limited flow sets that header itself (``set_header``) instead of running
     this flow inside its own.
     """
 
     _header: tuple[str, str]  # (name, value): the value is a secret, never shown
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def set_header(self, request: httpx.Request) -> None:
+        """Set this auth's header on ``request``: its whole flow."""
         name, value = self._header
         request.headers[name] = value
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self.set_header(request)
         yield request
 
     # httpx's default sync/async flows wrap auth_flow in a second generator (and end it with a
     # StopIteration) on every request; this flow needs no body and no I/O, so one is enough.
-    def sync_auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
-        name, value = self._header
-        request.headers[name] = value
-        yield request
+    sync_auth_flow = auth_flow
 
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        name, value = self._header
-        request.headers[name] = value
+        self.set_header(request)
         yield request
 
 

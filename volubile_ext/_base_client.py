@@ -289,8 +289,7 @@ def _wrapped_flow(
     auth: httpx.Auth, request: httpx.Request
 ) -> Generator[httpx.Request, httpx.Response, None] | None:
     if isinstance(auth, HeaderAuth):
-        name, value = auth._header
-        request.headers[name] = value
+        auth.set_header(request)
         return None
     return auth.sync_auth_flow(request)
 
@@ -299,8 +298,7 @@ def _wrapped_async_flow(
     auth: httpx.Auth, request: httpx.Request
 ) -> AsyncGenerator[httpx.Request, httpx.Response] | None:
     if isinstance(auth, HeaderAuth):
-        name, value = auth._header
-        request.headers[name] = value
+        auth.set_header(request)
         return None
     return auth.async_auth_flow(request)
 
@@ -525,11 +523,7 @@ class _BaseClient:
         # attempt that needs no clipping then leaves the timeout to httpx (_attempt_options).
         self._http_has_timeout = False
         self.deadline = deadline
-        # Whether a call's first attempt needs no clipped timeout: no deadline, or one longer
-        # than the longest timeout (set with _http_has_timeout: _begin then decides it alone).
-        self._first_attempt_unclipped = deadline is None or (
-            self._longest_timeout is not None and deadline > self._longest_timeout
-        )
+        # Whether _begin decides a call's first attempt alone (set with _http_has_timeout).
         self._plain_first_attempt = False
         self.retry_policy = RetryPolicy(
             max_retries=max_retries, retry_after_ceiling=retry_after_ceiling
@@ -583,7 +577,11 @@ class _BaseClient:
         """What the client's own httpx client is built with (``http_client=`` replaces it)."""
         # Auth rides along so that the httpx client authenticates on its own too.
         self._http_has_timeout = True
-        self._plain_first_attempt = self._first_attempt_unclipped
+        # A first attempt then needs no clipped timeout when there is no deadline, or one longer
+        # than the longest timeout.
+        self._plain_first_attempt = self.deadline is None or (
+            self._longest_timeout is not None and self.deadline > self._longest_timeout
+        )
         return {
             "base_url": self.base_url,
             "timeout": self.timeout,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import operator
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -49,6 +48,7 @@ from ._fields import (
     unknown_field_message,
 )
 from ._recipients import (
+    _PHONE_OF_RECIPIENT,
     SURROGATE_REASON,
     ContextProblems,
     PlainRecipients,
@@ -979,17 +979,16 @@ class CampaignRequest(_PlainSlot):
         if self.retry is not None:
             body["retry"] = self.retry.to_api()
         body["days"] = [_DAY_TEXT[day] for day in self.days]
-        plain = self._plain
-        if not recipients:
-            pass
-        elif plain is not None:
-            body["recipients"] = plain.to_json() if copy else plain.wire_json()
-        elif self.recipients is not None:
-            body["recipients"] = (
-                [recipient_json(recipient) for recipient in self.recipients]
-                if copy
-                else wire_recipients_json(self.recipients)
-            )
+        if recipients:
+            plain = self._plain
+            if plain is not None:
+                body["recipients"] = plain.to_json() if copy else plain.wire_json()
+            elif self.recipients is not None:
+                body["recipients"] = (
+                    [recipient_json(recipient) for recipient in self.recipients]
+                    if copy
+                    else wire_recipients_json(self.recipients)
+                )
         if self.timezone is not None:
             body["timezone"] = self.timezone
         if self.other_fields:
@@ -1126,9 +1125,6 @@ def count_recipients(request: CampaignRequest) -> int:
     if plain is not None:
         return len(plain)
     return len(request.recipients) if request.recipients is not None else 0
-
-
-_PHONE_OF_RECIPIENT = operator.attrgetter("phone")
 
 
 def recipient_phones(request: CampaignRequest, limit: int | None = None) -> list[str]:
